@@ -1,0 +1,25 @@
+/**
+ * One decoded event as the engine sees it. Field extractors read `obj`; the raw text is
+ * kept so that `jevt.obj` and outputs can render the event without re-serialising it.
+ */
+export type EventSource = 'k8s_audit' | 'k8s_admission';
+
+/** A decoded audit event (audit.k8s.io Event) or admission request (AdmissionReview). */
+export interface AuditRecord {
+  /** The parsed JSON object of this single event (never an EventList). */
+  readonly obj: Record<string, unknown>;
+  /** Which Falco event source this record belongs to. */
+  readonly source: EventSource;
+  /**
+   * Event time in nanoseconds since the epoch, as a decimal string (it does not fit a
+   * double). For k8s_audit it is `stageTimestamp`, for k8s_admission
+   * `requestReceivedTimestamp`, as the Falco plugins do.
+   */
+  readonly timeNs: string;
+  /** 1-based event number within the run (`evt.num`). */
+  readonly num: number;
+  /** Where the event came from: a file path, `-` for stdin, or a URL. */
+  readonly origin?: string;
+  /** 1-based line number within `origin`, when it came from a line-oriented file. */
+  readonly line?: number;
+}

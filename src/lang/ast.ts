@@ -1,0 +1,101 @@
+/**
+ * The condition AST. Every node carries `start`/`end` offsets into the condition text it
+ * was parsed from, so errors can point at the exact place (a caret under the text).
+ */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type Expr = AndExpr | OrExpr | NotExpr | CheckExpr | MacroRef;
+
+export interface AndExpr extends Span {
+  readonly kind: 'and';
+  readonly children: readonly Expr[];
+}
+
+export interface OrExpr extends Span {
+  readonly kind: 'or';
+  readonly children: readonly Expr[];
+}
+
+export interface NotExpr extends Span {
+  readonly kind: 'not';
+  readonly child: Expr;
+}
+
+/** A bare identifier in check position: a macro reference, resolved by rules/expand. */
+export interface MacroRef extends Span {
+  readonly kind: 'macro';
+  readonly name: string;
+}
+
+/** `lhs op rhs` or `lhs exists`. */
+export interface CheckExpr extends Span {
+  readonly kind: 'check';
+  readonly lhs: Operand;
+  readonly op: Operator;
+  /** Absent only for the unary `exists`. */
+  readonly rhs?: Rhs;
+}
+
+/** `ka.uri.param[command]`: `arg` is the text between the brackets, unquoted. */
+export interface FieldRef extends Span {
+  readonly kind: 'field';
+  readonly name: string;
+  readonly arg?: string;
+}
+
+export type TransformerName = 'tolower' | 'toupper' | 'b64' | 'basename' | 'len';
+
+/** `tolower(ka.user.name)`, nestable. */
+export interface TransformRef extends Span {
+  readonly kind: 'transform';
+  readonly name: TransformerName;
+  readonly arg: Operand;
+}
+
+export type Operand = FieldRef | TransformRef;
+
+/** A scalar literal: bare word, number or quoted string (already unescaped). */
+export interface ValueLit extends Span {
+  readonly kind: 'value';
+  readonly value: string;
+  readonly quoted: boolean;
+}
+
+/** `(a, "b c", 3)`. */
+export interface ListLit extends Span {
+  readonly kind: 'list';
+  readonly items: readonly ValueLit[];
+}
+
+/** `val(ka.impuser.name)`: compare against another field's value. */
+export interface FieldValueRef extends Span {
+  readonly kind: 'val';
+  readonly field: Operand;
+}
+
+export type Rhs = ValueLit | ListLit | FieldValueRef | TransformRef;
+
+export type Operator =
+  | '='
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'contains'
+  | 'icontains'
+  | 'bcontains'
+  | 'startswith'
+  | 'bstartswith'
+  | 'endswith'
+  | 'glob'
+  | 'iglob'
+  | 'regex'
+  | 'in'
+  | 'intersects'
+  | 'pmatch'
+  | 'exists';
