@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from 'commander';
+import { type Priority, parsePriority } from '../engine/priority.ts';
+
+/** commander parser for a priority name (`warning`, `INFO`, …). */
+export function parsePriorityOption(value: string): Priority {
+  const p = parsePriority(value);
+  if (p === undefined) {
+    throw new InvalidArgumentError(
+      'expected one of emergency, alert, critical, error, warning, notice, informational (info), debug',
+    );
+  }
+  return p;
+}
+
+/** commander parser for a positive integer. */
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** commander parser for a byte size: `262144`, `256k`, `4m`, `1g`. */
+export function parseByteSize(value: string): number {
+  const m = /^(\d+)\s*([kmg]i?b?|b)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a size such as 262144, 256k or 4m');
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  const n = Number(m[1]) * mult;
+  if (n <= 0) throw new InvalidArgumentError('expected a size above zero');
+  return n;
+}
+
+/** Accumulates a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

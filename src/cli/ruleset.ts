@@ -1,0 +1,67 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LoadResult, applyRuleSelection, loadRules, readRulesPaths } from '../rules/index.ts';
+import type { Priority } from '../engine/priority.ts';
+import { CliError, EXIT_FAIL } from './errors.ts';
+import { formatLoadResult } from '../rules/index.ts';
+
+/** The built-in ruleset, used when no `-r` is given. */
+export const DEFAULT_RULES_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'rules',
+  'kaudit-rules.yaml',
+);
+
+/** `--enable`/`--disable` values: a rule-name glob, or `tag:NAME` for a tag. */
+export interface SelectionArg {
+  readonly action: 'enable' | 'disable';
+  readonly value: string;
+}
+
+export interface RulesetOptions {
+  readonly rules?: readonly string[];
+  readonly selections?: readonly SelectionArg[];
+  readonly minPriority?: Priority;
+  /** Print warnings too (errors are always printed). */
+  readonly warnings?: boolean;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Reads and loads the rules files (or the built-in ruleset), prints any load errors with
+ * their positions to stderr, and applies `--enable`/`--disable` in order. Throws CliError
+ * (exit 1) when the rules do not load.
+ */
+export async function loadRuleset(opts: RulesetOptions): Promise<LoadResult> {
+  const paths = opts.rules && opts.rules.length > 0 ? opts.rules : [DEFAULT_RULES_PATH];
+  const read = await readRulesPaths(paths);
+  if (read.errors.length > 0) {
+    const first = read.errors[0];
+    throw new CliError(first ? first.message : 'cannot read rules', EXIT_FAIL);
+  }
+  const result = loadRules(
+    read.sources,
+    opts.minPriority === undefined ? {} : { minPriority: opts.minPriority },
+  );
+  if (!result.ok) {
+    opts.stderr.write(formatLoadResult(result, { verbose: false }));
+    throw new CliError(`rules failed to load (${result.errors.length} error(s))`, EXIT_FAIL);
+  }
+  if (opts.warnings && result.warnings.length > 0) {
+    opts.stderr.write(formatLoadResult(result, { verbose: true }));
+  }
+  if (opts.selections && opts.selections.length > 0) {
+    applyRuleSelection(
+      result.rules,
+      opts.selections.map((s) =>
+        s.value.startsWith('tag:')
+          ? { action: s.action, tag: s.value.slice(4) }
+          : { action: s.action, rule: s.value },
+      ),
+    );
+  }
+  return result;
+}
+

@@ -1,0 +1,21 @@
+import type { PipelineResult } from './pipeline.ts';
+
+/** The input half of `--summary`: events read, rejected by reason, time and rate. */
+export function formatRunStats(r: PipelineResult): string {
+  const s = r.stats;
+  const secs = r.elapsedMs / 1000;
+  const rate = secs > 0 ? Math.round(s.events / secs) : 0;
+  const mb = s.bytes / (1024 * 1024);
+  const lines = [
+    `Events read: ${s.events}`,
+    `Lines read: ${s.lines}`,
+    `Bytes read: ${s.bytes} (${mb.toFixed(1)} MiB)`,
+  ];
+  const rejected = Object.entries(s.rejected).filter(([, n]) => n > 0);
+  const total = rejected.reduce((acc, [, n]) => acc + n, 0);
+  lines.push(`Events rejected: ${total}`);
+  for (const [reason, n] of rejected) lines.push(`   ${reason}: ${n}`);
+  if (r.skipped > 0) lines.push(`Events skipped by the raw-line prefilter: ${r.skipped}`);
+  lines.push(`Elapsed time: ${secs.toFixed(3)} s, ${rate} events/s`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,25 @@
+import type { Priority } from './priority.ts';
+
+/** An output field's value in an alert: absent fields are `null` (Falco's JSON). */
+export type AlertFieldValue = string | readonly string[] | null;
+
+/** One rule match, with everything Falco's text and JSON outputs need. */
+export interface Alert {
+  readonly rule: string;
+  readonly priority: Priority;
+  readonly source: string;
+  /** Sorted, as Falco prints them. */
+  readonly tags: readonly string[];
+  /** Event time (stageTimestamp) in ns since the epoch, decimal text. */
+  readonly timeNs: string;
+  /** The rule's rendered output (Falco's `message`). */
+  readonly message: string;
+  /** Every `%field` of the output, in template order. */
+  readonly outputFields: Readonly<Record<string, AlertFieldValue>>;
+  readonly hostname: string;
+  /** The event the alert is about, for stores and the `--with-event` JSON. */
+  readonly event?: Readonly<Record<string, unknown>>;
+  /** Where the event was read (file:line), when known. */
+  readonly origin?: string;
+  readonly line?: number;
+}

@@ -1,0 +1,75 @@
+import type { EventSource } from '../events/record.ts';
+import type { FieldRegistry } from '../fields/field.ts';
+import { type Code, createCodegenScope, joinCode, js } from '../lang/index.ts';
+import type { Expr } from '../lang/ast.ts';
+import { analyzeRequirements } from './requirements.ts';
+
+/** The rule conditions of one source, compiled into a single function. */
+export interface Dispatch {
+  /** Evaluates the event; matching rule indices (into the input array) land in `matches`. */
+  readonly run: (r: unknown) => void;
+  /** Filled by `run`; the caller empties it (length = 0) after reading. */
+  readonly matches: number[];
+  /** The generated source, for `rules explain` and `--dump-js`. */
+  readonly source: string;
+}
+
+const VERB_FIELD: Readonly<Record<EventSource, string>> = {
+  k8s_audit: 'ka.verb',
+  k8s_admission: 'kar.verb',
+};
+
+/**
+ * Generates one function that evaluates every rule of a source in definition order,
+ * indexed by verb: a `switch` on the event's verb jumps to the rules that can match
+ * it (rules with no verb constraint appear in every branch), so an event is checked only
+ * against rules whose verb requirement it meets. Field reads are cached per event across
+ * all rules (the codegen scope's prologue). With `first`, the function returns at the
+ * first match, which is Falco's default `rule_matching: first`.
+ */
+export function compileDispatch(
+  conditions: readonly Expr[],
+  env: { readonly registry: FieldRegistry; readonly source: EventSource },
+  first: boolean,
+): Dispatch {
+  const scope = createCodegenScope(env);
+  const matches: number[] = [];
+  const M = scope.helper(matches, 'matches');
+  const block = (i: number): Code => {
+    const cond = conditions[i] as Expr;
+    const hit = first ? js`${M}.push(${i}); return;` : js`${M}.push(${i});`;
+    return js`if (${scope.emit(cond)}) { ${hit} }`;
+  };
+
+  const verbSets = conditions.map((c) => analyzeRequirements(c).verbs);
+  const verbs = new Set<string>();
+  for (const s of verbSets) for (const v of s ?? []) verbs.add(v);
+
+  const verbDef = env.registry.get(VERB_FIELD[env.source]);
+  // Below a handful of constrained rules, a switch buys nothing over straight checks.
+  if (verbDef === undefined || verbs.size === 0) {
+    const body = joinCode(
+      conditions.map((_, i) => block(i)),
+      '\n',
+    );
+    const built = scope.build<(r: unknown) => void>(body);
+    return { run: built.fn, matches, source: built.source };
+  }
+
+  const verbGetter = scope.helper(verbDef.bind(undefined), 'verb');
+  const cases: Code[] = [];
+  for (const v of verbs) {
+    const idx = conditions
+      .map((_, i) => i)
+      .filter((i) => {
+        const s = verbSets[i];
+        return s === undefined || s.has(v);
+      });
+    cases.push(js`case ${v}: {\n${joinCode(idx.map(block), '\n')}\nbreak; }`);
+  }
+  const unconstrained = conditions.map((_, i) => i).filter((i) => verbSets[i] === undefined);
+  cases.push(js`default: {\n${joinCode(unconstrained.map(block), '\n')}\n}`);
+  const body = js`const v = ${verbGetter}(r);\nswitch (typeof v === 'string' ? v : undefined) {\n${joinCode(cases, '\n')}\n}`;
+  const built = scope.build<(r: unknown) => void>(body);
+  return { run: built.fn, matches, source: built.source };
+}

@@ -1,0 +1,128 @@
+import { hostname as osHostname } from 'node:os';
+import type { AuditRecord, EventSource } from '../events/record.ts';
+import type { FieldRegistry } from '../fields/field.ts';
+import { defaultFieldRegistry } from '../fields/index.ts';
+import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
+import type { LoadedRule } from '../rules/types.ts';
+import type { Alert } from './alert.ts';
+import { compileDispatch, type Dispatch } from './dispatch.ts';
+import { type Priority, priorityRank } from './priority.ts';
+import { countMatch, createMatchStats, type MatchStats } from './summary.ts';
+
+/** Falco's `rule_matching`: stop at the first matching rule, or fire every match. */
+export type RuleMatching = 'first' | 'all';
+
+export interface EngineOptions {
+  readonly rules: readonly LoadedRule[];
+  readonly registry?: FieldRegistry;
+  readonly ruleMatching?: RuleMatching;
+  /** Rules less severe than this are never run (falco.yaml `priority`). */
+  readonly minPriority?: Priority;
+  /** Alert `hostname`; default FALCO_HOSTNAME, else the machine's name. */
+  readonly hostname?: string;
+  /** Keep the event object on each alert (for stores and `--with-event`). */
+  readonly keepEvent?: boolean;
+  /** Extra output fields on every alert, e.g. `ka.cluster.name` from `--cluster`. */
+  readonly extraFields?: Readonly<Record<string, string>>;
+}
+
+/** Matches events against compiled rules. */
+export interface Engine {
+  /** Evaluates one event; never throws. The returned array is fresh per call. */
+  process(rec: AuditRecord): Alert[];
+  /** The rules that run, per source, in definition order. */
+  readonly activeRules: readonly LoadedRule[];
+  readonly stats: MatchStats;
+  /** Generated dispatch source per source, for `rules explain --js`. */
+  dispatchSource(source: EventSource): string | undefined;
+  /** Evaluation failures caught (a bug guard: getters never throw). */
+  readonly internalErrors: number;
+}
+
+interface SourcePlan {
+  readonly rules: readonly LoadedRule[];
+  readonly outputs: readonly CompiledOutput[];
+  readonly dispatch: Dispatch;
+}
+
+const SOURCES: readonly EventSource[] = ['k8s_audit', 'k8s_admission'];
+
+/**
+ * Compiles the enabled rules of each source into one dispatch function and returns an
+ * engine that turns events into Falco-shaped alerts.
+ *
+ * @example
+ * const engine = createEngine({ rules: loadRules(sources).rules });
+ * for (const alert of engine.process(record)) console.log(formatAlertText(alert));
+ */
+export function createEngine(opts: EngineOptions): Engine {
+  const registry = opts.registry ?? defaultFieldRegistry;
+  const first = (opts.ruleMatching ?? 'first') === 'first';
+  const minRank = opts.minPriority === undefined ? 7 : priorityRank(opts.minPriority);
+  const host = opts.hostname ?? process.env.FALCO_HOSTNAME ?? osHostname();
+  const plans = new Map<EventSource, SourcePlan>();
+  const active: LoadedRule[] = [];
+  for (const source of SOURCES) {
+    const rules = opts.rules.filter(
+      (r) => r.enabled && r.source === source && priorityRank(r.priority) <= minRank,
+    );
+    if (rules.length === 0) continue;
+    const env = { registry, source };
+    const outputs = rules.map((r) => compileOutputFormat(parseOutputFormat(r.output, env), env));
+    const dispatch = compileDispatch(
+      rules.map((r) => r.condition),
+      env,
+      first,
+    );
+    plans.set(source, { rules, outputs, dispatch });
+    active.push(...rules);
+  }
+  const stats = createMatchStats(opts.rules.map((r) => r.name));
+  const extra = opts.extraFields ?? {};
+  let internalErrors = 0;
+
+  const engine: Engine = {
+    activeRules: active,
+    stats,
+    get internalErrors() {
+      return internalErrors;
+    },
+    dispatchSource: (s) => plans.get(s)?.dispatch.source,
+    process(rec) {
+      const plan = plans.get(rec.source);
+      if (plan === undefined) return [];
+      const { dispatch } = plan;
+      try {
+        dispatch.run(rec);
+      } catch {
+        // Generated code only calls never-throwing getters; count rather than crash.
+        internalErrors++;
+        dispatch.matches.length = 0;
+        return [];
+      }
+      if (dispatch.matches.length === 0) return [];
+      const alerts: Alert[] = [];
+      for (const i of dispatch.matches) {
+        const rule = plan.rules[i] as LoadedRule;
+        const out = plan.outputs[i] as CompiledOutput;
+        countMatch(stats, rule.name, rule.priority);
+        alerts.push({
+          rule: rule.name,
+          priority: rule.priority,
+          source: rule.source,
+          tags: rule.tags,
+          timeNs: rec.timeNs,
+          message: out.text(rec),
+          outputFields: { ...out.fields(rec), ...extra },
+          hostname: host,
+          ...(opts.keepEvent ? { event: rec.obj } : {}),
+          ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
+          ...(rec.line !== undefined ? { line: rec.line } : {}),
+        });
+      }
+      dispatch.matches.length = 0;
+      return alerts;
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,155 @@
+import type { CheckExpr, Expr, Operand } from '../lang/ast.ts';
+
+/** Audit detail a rule needs: Metadata, Request (requestObject) or RequestResponse. */
+export type DataNeed = 'metadata' | 'request' | 'response';
+
+/**
+ * What a rule's condition requires of an event for it to possibly match. A set lists the
+ * only values the field can take in a matching event; `undefined` means unconstrained.
+ */
+export interface RuleRequirements {
+  readonly stages?: ReadonlySet<string>;
+  readonly verbs?: ReadonlySet<string>;
+  readonly resources?: ReadonlySet<string>;
+  readonly subresources?: ReadonlySet<string>;
+  /** The most detailed audit level any field read by the condition needs. */
+  readonly needs: DataNeed;
+  /** Every field read by the condition (`name` or `name[arg]`), first-use order. */
+  readonly fields: readonly string[];
+}
+
+type Dim = 'stages' | 'verbs' | 'resources' | 'subresources';
+type Constraint = Partial<Record<Dim, Set<string>>>;
+
+const DIM_OF_FIELD: Readonly<Record<string, Dim>> = {
+  'ka.stage': 'stages',
+  'jevt.value[/stage]': 'stages',
+  'json.value[/stage]': 'stages',
+  'ka.verb': 'verbs',
+  'jevt.value[/verb]': 'verbs',
+  'json.value[/verb]': 'verbs',
+  'kar.verb': 'verbs',
+  'ka.target.resource': 'resources',
+  'kar.target.resource': 'resources',
+  'jevt.value[/objectRef/resource]': 'resources',
+  'ka.target.subresource': 'subresources',
+  'kar.target.subresource': 'subresources',
+  'jevt.value[/objectRef/subresource]': 'subresources',
+};
+
+const DIMS: readonly Dim[] = ['stages', 'verbs', 'resources', 'subresources'];
+
+function fieldKey(f: Operand): string | undefined {
+  if (f.kind !== 'field') return undefined;
+  return f.arg === undefined ? f.name : `${f.name}[${f.arg}]`;
+}
+
+/** Values a single check pins its field to, when it is `=`, `==` or `in` on a plain field. */
+function checkConstraint(c: CheckExpr): Constraint {
+  const key = fieldKey(c.lhs);
+  const dim = key === undefined ? undefined : DIM_OF_FIELD[key];
+  if (dim === undefined || c.rhs === undefined) return {};
+  if ((c.op === '=' || c.op === '==') && c.rhs.kind === 'value') {
+    return { [dim]: new Set([c.rhs.value]) };
+  }
+  if ((c.op === 'in' || c.op === 'intersects') && c.rhs.kind === 'list') {
+    return { [dim]: new Set(c.rhs.items.map((i) => i.value)) };
+  }
+  return {};
+}
+
+function intersect(a: Constraint, b: Constraint): Constraint {
+  const out: Constraint = { ...a };
+  for (const d of DIMS) {
+    const bs = b[d];
+    if (bs === undefined) continue;
+    const as = out[d];
+    out[d] = as === undefined ? new Set(bs) : new Set([...as].filter((v) => bs.has(v)));
+  }
+  return out;
+}
+
+function union(a: Constraint, b: Constraint): Constraint {
+  const out: Constraint = {};
+  for (const d of DIMS) {
+    const as = a[d];
+    const bs = b[d];
+    if (as !== undefined && bs !== undefined) out[d] = new Set([...as, ...bs]);
+  }
+  return out;
+}
+
+function constraintOf(e: Expr): Constraint {
+  switch (e.kind) {
+    case 'check':
+      return checkConstraint(e);
+    case 'and':
+      return e.children.reduce<Constraint>((acc, c) => intersect(acc, constraintOf(c)), {});
+    case 'or': {
+      const [first, ...rest] = e.children;
+      if (first === undefined) return {};
+      return rest.reduce<Constraint>((acc, c) => union(acc, constraintOf(c)), constraintOf(first));
+    }
+    // A negation can only widen what matches; we stay conservative and claim nothing.
+    case 'not':
+    case 'macro':
+      return {};
+  }
+}
+
+/** Which audit detail reading `key` needs (by name: the registry is not required). */
+export function fieldDataNeed(key: string): DataNeed {
+  if (key.startsWith('ka.req.') || key.startsWith('kar.req.')) return 'request';
+  if (key.startsWith('ka.resp.') || key === 'ka.target.pod.name') return 'response';
+  const m = /^(?:jevt|json)\.value\[\/?(requestObject|responseObject)\b/.exec(key);
+  if (m) return m[1] === 'requestObject' ? 'request' : 'response';
+  if (key === 'jevt.obj' || key === 'json.obj') return 'response';
+  return 'metadata';
+}
+
+const NEED_RANK: Readonly<Record<DataNeed, number>> = { metadata: 0, request: 1, response: 2 };
+
+function collectFields(e: Expr, out: string[]): void {
+  const addOperand = (o: Operand): void => {
+    if (o.kind === 'transform') return addOperand(o.arg);
+    const k = fieldKey(o);
+    if (k !== undefined && !out.includes(k)) out.push(k);
+  };
+  switch (e.kind) {
+    case 'check':
+      addOperand(e.lhs);
+      if (e.rhs?.kind === 'val') addOperand(e.rhs.field);
+      else if (e.rhs?.kind === 'transform') addOperand(e.rhs);
+      return;
+    case 'and':
+    case 'or':
+      for (const c of e.children) collectFields(c, out);
+      return;
+    case 'not':
+      collectFields(e.child, out);
+      return;
+    case 'macro':
+      return;
+  }
+}
+
+/**
+ * Derives what an (expanded) condition requires: the stages, verbs, resources and
+ * subresources a matching event must have, and the audit detail its fields need.
+ * Sound but not complete: an unconstrained dimension may still be constrained in ways
+ * this analysis does not see (e.g. under `not`).
+ *
+ * @example analyzeRequirements(parseCondition('ka.verb in (create, update) and ka.req.pod.host_network = true'))
+ *   // → { verbs: Set{create, update}, needs: 'request', fields: [...] }
+ */
+export function analyzeRequirements(expr: Expr): RuleRequirements {
+  const c = constraintOf(expr);
+  const fields: string[] = [];
+  collectFields(expr, fields);
+  let needs: DataNeed = 'metadata';
+  for (const f of fields) {
+    const n = fieldDataNeed(f);
+    if (NEED_RANK[n] > NEED_RANK[needs]) needs = n;
+  }
+  return { ...c, needs, fields };
+}
