@@ -35,9 +35,16 @@ export interface CheckExpr extends Span {
   readonly kind: 'check';
   readonly lhs: Operand;
   readonly op: Operator;
+  /**
+   * `ka.user.name startswith anyof (system:, eks:)`: apply a string operator to each list
+   * item; `anyof`/`oneof` need one item to match, `allof` every item. The rhs is a list.
+   */
+  readonly modifier?: Modifier;
   /** Absent only for the unary `exists`. */
   readonly rhs?: Rhs;
 }
+
+export type Modifier = 'oneof' | 'anyof' | 'allof';
 
 /** `ka.uri.param[command]`: `arg` is the text between the brackets, unquoted. */
 export interface FieldRef extends Span {

@@ -54,6 +54,11 @@ export interface LoadMessage {
   readonly snippet?: string;
   /** snake_case reason from the condition language, when the message came from it. */
   readonly reason?: string;
+  /**
+   * For condition/output problems: the offset in the YAML scalar's value (the text as
+   * written in the file, before list substitution) where the problem starts.
+   */
+  readonly conditionOffset?: number;
 }
 
 /** A compiled, ready-to-run rule. */
@@ -71,6 +76,11 @@ export interface LoadedRule {
   /** Sorted, unique. */
   readonly tags: readonly string[];
   enabled: boolean;
+  /**
+   * True when the rule is less severe than the load's minimum priority: it stays
+   * disabled whatever `enabled` or a rule selection says (Falco never enables it).
+   */
+  readonly belowMinPriority?: boolean;
   /** Fields named by the rule's exceptions, in order of first appearance. */
   readonly exceptionFields: readonly string[];
   /** Where the rule was first defined. */

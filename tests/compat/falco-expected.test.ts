@@ -60,8 +60,14 @@ function readCases(): Case[] {
  * Cases where we knowingly differ, each with the reason (also in docs/compatibility.md).
  * The test asserts our actual behaviour for these, so a change is noticed either way.
  */
-const DEVIATIONS: ReadonlyMap<string, { readonly reason: string; readonly ours: ReadonlyMap<string, number> | 'load-error' }> =
-  new Map([]);
+const TRUST_REASON =
+  'UNCHECKED upstream; the Python original expected no alert, but the Go trust file appends nginx to the ' +
+  'k8s_audit_*_images lists while the engine_v4 rules loaded before it reference falco_*_images, so the ' +
+  'trust cannot apply: Falco semantics give the alert (the notes say real Falco likely alerts too)';
+const DEVIATIONS: ReadonlyMap<string, { readonly reason: string; readonly ours: ReadonlyMap<string, number> }> = new Map([
+  ['go2025/TestK8SAudit_Legacy_CompatEngineV4CreatePrivilegedTrustedPod', { reason: TRUST_REASON, ours: new Map([['Create Privileged Pod', 1]]) }],
+  ['go2025/TestK8SAudit_Legacy_CompatEngineV4CreateHostnetworkTrustedPod', { reason: TRUST_REASON, ours: new Map([['Create HostNetwork Pod', 1]]) }],
+]);
 
 /** Python-era engine_v4 files use `contains` on a list field, which current Falco rejects. */
 function expectsListContainsRejection(c: Case): boolean {
@@ -114,7 +120,9 @@ for (const c of cases) {
       const rejected = runCase(c.rulesFiles, c.trace);
       assert.equal(rejected.ok, false);
       assert.ok(rejected.errorCodes.includes('LOAD_ERR_COMPILE_CONDITION'));
-      const fixed = c.rulesFiles.map((f) => f.replace('rules/py/', 'rules/go/'));
+      const fixed = c.rulesFiles.map((f) =>
+        f === 'rules/py/engine_v4_k8s_audit_rules.yaml' ? 'rules/go/engine_v4_k8s_audit_rules.yaml' : f,
+      );
       const run = runCase(fixed, c.trace);
       assert.ok(run.ok, 'the Go copy of the engine_v4 rules loads');
       assert.deepEqual(Object.fromEntries(run.counts), Object.fromEntries(c.expected));
@@ -123,8 +131,7 @@ for (const c of cases) {
     const run = runCase(c.rulesFiles, c.trace);
     assert.ok(run.ok, `rules load: ${run.errorCodes.join(', ')}`);
     if (dev !== undefined) {
-      assert.notEqual(dev.ours, 'load-error');
-      assert.deepEqual(Object.fromEntries(run.counts), Object.fromEntries(dev.ours as ReadonlyMap<string, number>), dev.reason);
+      assert.deepEqual(Object.fromEntries(run.counts), Object.fromEntries(dev.ours), dev.reason);
       return;
     }
     assert.deepEqual(Object.fromEntries(run.counts), Object.fromEntries(c.expected));

@@ -10,7 +10,7 @@ import { runPipeline } from '../pipeline.ts';
 import { compileQueryCondition } from '../query-condition.ts';
 import { DEFAULT_RULES_PATH } from '../ruleset.ts';
 import { formatCsvRow, formatTable } from '../table.ts';
-import type { CommandIo } from './scan.ts';
+import { type CommandIo, requireInput } from './scan.ts';
 
 interface QueryOptions {
   rules?: string[];
@@ -76,6 +76,7 @@ async function runQuery(
   if (o.output && (o.format || o.countBy || o.count)) {
     usageError('-o cannot be combined with --format, --count-by or --count');
   }
+  requireInput(paths, io);
   const q = await compileQueryCondition(condition, o.rules ?? [DEFAULT_RULES_PATH]);
   const env = { registry: defaultFieldRegistry, source: q.source };
   const match = compileCondition(q.expr, env).fn;

@@ -1,23 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import {
-  type Alert,
-  createEngine,
-  formatAlertJson,
-  formatAlertText,
-  formatSummary,
-  type Priority,
-  priorityRank,
-} from '../../engine/index.ts';
-import { createPrefilter, scanHeader } from '../../fastpath/index.ts';
+import { formatSummary, type Priority, priorityRank } from '../../engine/index.ts';
 import { createDecodeStats } from '../../events/index.ts';
-import { defaultFieldRegistry } from '../../fields/index.ts';
-import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
+import { EXIT_FAIL, EXIT_OK, usageError } from '../errors.ts';
 import { createLineWriter } from '../io.ts';
-import { collect, parseByteSize, parsePriorityOption } from '../options.ts';
+import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
+import { planChunks } from '../parallel/plan-chunks.ts';
+import { runParallelScan } from '../parallel/run-parallel.ts';
 import { runPipeline } from '../pipeline.ts';
-import { loadRuleset, type SelectionArg } from '../ruleset.ts';
-import { formatRunStats } from '../run-stats.ts';
 import { startProgress } from '../progress.ts';
+import { formatRunStats } from '../run-stats.ts';
+import { createScanCore, type ScanConfig } from '../scan-core.ts';
+import { loadRuleset, type SelectionArg } from '../ruleset.ts';
 
 interface ScanOptions {
   rules?: string[];
@@ -34,6 +28,7 @@ interface ScanOptions {
   isoTime?: boolean;
   fastpath: boolean;
   progress: boolean;
+  workers?: number;
 }
 
 const EXAMPLES = `
@@ -44,6 +39,15 @@ Examples:
   $ kaudit scan --follow /var/log/kubernetes/audit.log --min-priority warning
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log`;
+
+/** Streams the process uses; tests pass their own. */
+export interface CommandIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly argv: readonly string[];
+  setExitCode(code: number): void;
+}
 
 function selections(o: ScanOptions, argv: readonly string[]): SelectionArg[] {
   // Keep the command-line order of --enable/--disable: later ones win, as Falco's `rules:`.
@@ -86,6 +90,7 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .option('--cluster <name>', 'cluster name on every alert (ka.cluster.name)')
     .option('-f, --follow', 'keep reading appended lines, across rotation (like tail -F)')
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
+    .option('--workers <n>', 'worker threads for files (default: number of cores; 1 = none)', parsePositiveInt)
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .option('--no-progress', 'no progress line on a terminal')
     .addHelpText('after', EXAMPLES)
@@ -94,51 +99,39 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     });
 }
 
-/** Streams the process uses; tests pass their own. */
-export interface CommandIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
-  readonly argv: readonly string[];
-  setExitCode(code: number): void;
-}
-
 async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
-  const loaded = await loadRuleset({
+  const cfg: ScanConfig = {
     ...(o.rules ? { rules: o.rules } : {}),
     selections: selections(o, io.argv),
-    ...(o.minPriority ? { minPriority: o.minPriority } : {}),
-    stderr: io.stderr,
-  });
-  const extraFields = o.cluster ? { 'ka.cluster.name': o.cluster } : undefined;
-  const engine = createEngine({
-    rules: loaded.rules,
+    format: o.format,
     ruleMatching: o.ruleMatching,
     ...(o.minPriority ? { minPriority: o.minPriority } : {}),
-    ...(extraFields ? { extraFields } : {}),
-  });
-  const prefilter =
-    o.fastpath
-      ? createPrefilter(
-          engine.activeRules.filter((r) => r.source === 'k8s_audit').map((r) => r.condition),
-          { registry: defaultFieldRegistry, source: 'k8s_audit' },
-        )
-      : undefined;
-  // Admission logs and rules need the full parse: only pure k8s_audit rule sets prefilter.
-  const onlyAudit = engine.activeRules.every((r) => r.source === 'k8s_audit');
-  const skipLine =
-    prefilter && onlyAudit
-      ? (line: string): boolean => {
-          const h = scanHeader(line);
-          return h !== undefined && !prefilter(h);
-        }
-      : undefined;
-  const out = createLineWriter(io.stdout);
+    ...(o.cluster ? { cluster: o.cluster } : {}),
+    isoTime: o.isoTime === true,
+    fastpath: o.fastpath,
+    ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+  };
+  requireInput(paths, io);
+  const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
   const failRank = o.failOn ? priorityRank(o.failOn) : -1;
+  const workers = o.workers ?? availableParallelism();
+  const chunks = workers > 1 && !o.follow ? await planChunks(paths) : undefined;
+  if (chunks !== undefined && chunks.length > 1) {
+    const r = await runParallelScan(chunks, cfg, {
+      workers,
+      io,
+      summary: o.summary === true,
+      failRank,
+      ruleNames: loaded.rules.map((r) => r.name),
+    });
+    return r.failed ? EXIT_FAIL : EXIT_OK;
+  }
+
+  const core = createScanCore(loaded.rules, cfg);
+  const out = createLineWriter(io.stdout);
   let failed = false;
-  const fmt = { isoTime: o.isoTime === true };
-  const emit = (a: Alert): void => {
-    out.line(o.format === 'json' ? formatAlertJson(a, fmt) : formatAlertText(a, fmt));
+  const emit = (line: string, a: { priority: Priority }): void => {
+    out.line(line);
     if (priorityRank(a.priority) <= failRank) failed = true;
   };
   const stats = createDecodeStats();
@@ -150,31 +143,23 @@ async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<
     stats,
     ...(o.follow ? { follow: true } : {}),
     ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
-    ...(skipLine ? { skipLine } : {}),
-    onRecord: (rec) => {
-      if (o.cluster) setClusterName(rec.obj, o.cluster);
-      for (const a of engine.process(rec)) emit(a);
-    },
-    onBatch: async () => {
-      await out.flush();
-    },
+    ...(core.skipLine ? { skipLine: core.skipLine } : {}),
+    onRecord: (rec) => core.processRecord(rec, emit),
+    onBatch: () => out.flush(),
     shouldStop: () => out.closed,
   }).finally(() => progress?.stop());
   await out.flush();
   if (o.summary) {
-    io.stderr.write(formatSummary(engine.stats));
+    io.stderr.write(formatSummary(core.engine.stats));
     io.stderr.write(formatRunStats(result));
   }
   return failed ? EXIT_FAIL : EXIT_OK;
 }
 
-/** `--cluster`: events without a `cluster_name` annotation get ours, for ka.cluster.name. */
-function setClusterName(obj: Record<string, unknown>, name: string): void {
-  const ann = obj.annotations;
-  if (ann !== null && typeof ann === 'object' && !Array.isArray(ann)) {
-    const a = ann as Record<string, unknown>;
-    if (typeof a.cluster_name !== 'string') a.cluster_name = name;
-  } else {
-    obj.annotations = { cluster_name: name };
+/** Reading a terminal would wait forever: with no paths, stdin must be a pipe or file. */
+export function requireInput(paths: readonly string[], io: CommandIo): void {
+  const onlyStdin = paths.length === 1 && paths[0] === '-';
+  if (onlyStdin && (io.stdin as NodeJS.ReadStream).isTTY === true) {
+    usageError('no input: give audit log paths, or pipe a log to stdin (use - explicitly)');
   }
 }

@@ -1,0 +1,81 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A byte range of one input file; lines whose first byte lies in [start, end). */
+export interface Chunk {
+  readonly index: number;
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  /** A gzip file cannot be split: one chunk covers it, decompressed by the worker. */
+  readonly gzip: boolean;
+}
+
+/** Chunks are this large so that a few in flight bound the buffered output. */
+export const CHUNK_BYTES = 16 * 1024 * 1024;
+
+async function isGzip(path: string): Promise<boolean> {
+  if (path.endsWith('.gz')) return true;
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function expand(path: string): Promise<string[]> {
+  const st = await stat(path);
+  if (!st.isDirectory()) return [path];
+  // Same order as the single-threaded reader (and Falco): oldest modification first.
+  const entries = await readdir(path, { withFileTypes: true });
+  const files = await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const p = join(path, e.name);
+        return { p, m: (await stat(p)).mtimeMs };
+      }),
+  );
+  return files.sort((a, b) => a.m - b.m || (a.p < b.p ? -1 : 1)).map((f) => f.p);
+}
+
+/**
+ * Splits the input files into ordered byte-range chunks for the worker pool. Returns
+ * undefined when the inputs cannot be split (stdin); errors such as a missing file are
+ * left to the single-threaded reader so they are worded the same way.
+ */
+export async function planChunks(
+  paths: readonly string[],
+  // KAUDIT_CHUNK_BYTES tunes the split (tests use small chunks to exercise the pool).
+  chunkBytes = Number(process.env.KAUDIT_CHUNK_BYTES) || CHUNK_BYTES,
+): Promise<Chunk[] | undefined> {
+  if (paths.some((p) => p === '-')) return undefined;
+  const chunks: Chunk[] = [];
+  try {
+    for (const p of paths) {
+      for (const file of await expand(p)) {
+        const size = (await stat(file)).size;
+        if (await isGzip(file)) {
+          chunks.push({ index: chunks.length, path: file, start: 0, end: size, gzip: true });
+          continue;
+        }
+        for (let s = 0; s < size || (s === 0 && size === 0); s += chunkBytes) {
+          chunks.push({
+            index: chunks.length,
+            path: file,
+            start: s,
+            end: Math.min(size, s + chunkBytes),
+            gzip: false,
+          });
+          if (size === 0) break;
+        }
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return chunks;
+}

@@ -1,0 +1,149 @@
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+
+const BLOCK = 4 * 1024 * 1024;
+const NL = 0x0a;
+
+/** A line-level problem found while reading a range (before JSON decoding). */
+export interface RangeReject {
+  readonly reason: 'line_too_long' | 'invalid_utf8';
+  /** 1-based line number relative to the range's first line. */
+  readonly line: number;
+}
+
+/**
+ * Reads the lines whose first byte lies in [start, end) of a file, in blocks, calling
+ * `onLines` with each block's complete lines. The line that crosses `end` belongs to
+ * this range; the one that crosses `start` belongs to the previous range. Returns the
+ * number of lines read (what the next range's line numbers start after).
+ */
+export async function readRangeLines(
+  path: string,
+  start: number,
+  end: number,
+  maxLineBytes: number,
+  onLines: (lines: string[], firstLine: number, bytes: number) => void,
+  onReject: (r: RangeReject) => void,
+): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    let pos = start;
+    if (start > 0) {
+      // Skip the tail of the previous range's last line.
+      const one = Buffer.alloc(1);
+      await fh.read(one, 0, 1, start - 1);
+      if (one[0] !== NL) pos = await findNextLine(fh, start);
+    }
+    let carry: Buffer = Buffer.alloc(0);
+    let skipping = false;
+    let lineNo = 0;
+    const buf = Buffer.allocUnsafe(BLOCK);
+    while (true) {
+      // Past `end`, read only to finish the line that crosses it.
+      if (pos >= end && carry.length === 0 && !skipping) break;
+      const readStart = pos;
+      const want = pos < end ? Math.min(BLOCK, end - pos) : BLOCK;
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      let block = buf.subarray(0, bytesRead);
+      if (readStart >= end) {
+        // Reading beyond the range: keep only up to the first newline.
+        const nl = block.indexOf(NL);
+        if (nl !== -1) block = block.subarray(0, nl + 1);
+      }
+      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, block]) : block;
+      const lastNl = data.lastIndexOf(NL);
+      if (lastNl === -1) {
+        if (data.length > maxLineBytes) {
+          skipping = true;
+          carry = Buffer.alloc(0);
+        } else carry = Buffer.from(data);
+        continue;
+      }
+      let from = 0;
+      if (skipping) {
+        // The over-long line ends at the first newline of this block.
+        const nl = data.indexOf(NL);
+        lineNo++;
+        onReject({ reason: 'line_too_long', line: lineNo });
+        skipping = false;
+        from = nl + 1;
+      }
+      if (from <= lastNl) {
+        lineNo += emitLines(data, from, lastNl, lineNo, maxLineBytes, onLines, onReject);
+      }
+      carry = Buffer.from(data.subarray(lastNl + 1));
+      if (pos >= end && carry.length === 0) break;
+    }
+    if (skipping) {
+      lineNo++;
+      onReject({ reason: 'line_too_long', line: lineNo });
+    } else if (carry.length > 0) {
+      lineNo += emitLines(Buffer.concat([carry, Buffer.from('\n')]), 0, carry.length, lineNo, maxLineBytes, onLines, onReject);
+    }
+    return lineNo;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function findNextLine(fh: import('node:fs/promises').FileHandle, from: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  let pos = from;
+  while (true) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) return pos;
+    const nl = buf.subarray(0, bytesRead).indexOf(NL);
+    if (nl !== -1) return pos + nl + 1;
+    pos += bytesRead;
+  }
+}
+
+/** Emits the lines of data[from, lastNl) (lastNl is a newline); returns how many. */
+function emitLines(
+  data: Buffer,
+  from: number,
+  lastNl: number,
+  before: number,
+  maxLineBytes: number,
+  onLines: (lines: string[], firstLine: number, bytes: number) => void,
+  onReject: (r: RangeReject) => void,
+): number {
+  const slice = data.subarray(from, lastNl);
+  if (isUtf8(slice) && slice.length <= maxLineBytes) {
+    const lines = slice.toString('utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] as string;
+      if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
+      if (Buffer.byteLength(l) > maxLineBytes) {
+        onReject({ reason: 'line_too_long', line: before + i + 1 });
+        lines[i] = '';
+      }
+    }
+    onLines(lines, before + 1, slice.length + 1);
+    return lines.length;
+  }
+  // Rare: check line by line so one bad line does not take its neighbours with it.
+  const lines: string[] = [];
+  let s = 0;
+  while (s <= slice.length) {
+    let e = slice.indexOf(NL, s);
+    if (e === -1) e = slice.length;
+    const part = slice.subarray(s, e);
+    const n = before + lines.length + 1;
+    if (part.length > maxLineBytes) {
+      onReject({ reason: 'line_too_long', line: n });
+      lines.push('');
+    } else if (!isUtf8(part)) {
+      onReject({ reason: 'invalid_utf8', line: n });
+      lines.push('');
+    } else {
+      const t = part.toString('utf8');
+      lines.push(t.endsWith('\r') ? t.slice(0, -1) : t);
+    }
+    s = e + 1;
+  }
+  onLines(lines, before + 1, slice.length + 1);
+  return lines.length;
+}

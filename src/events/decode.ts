@@ -1,0 +1,264 @@
+import { Buffer } from 'node:buffer';
+import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
+import { escapeForMessage, parseJsonText } from './parse-json.ts';
+import type { AuditRecord, EventSource } from './record.ts';
+import {
+  createDecodeStats,
+  createRejectFn,
+  type DecodeStats,
+  type RejectFn,
+  type RejectInfo,
+} from './reject.ts';
+import { parseTimestampNs } from './timestamp.ts';
+import { checkAdmissionReview, checkAuditEvent, isObject } from './validate.ts';
+
+export { createDecodeStats, REJECT_REASONS } from './reject.ts';
+export type { DecodeStats, RejectInfo, RejectReason } from './reject.ts';
+export { parseTimestampNs } from './timestamp.ts';
+
+/** Limits and reporting for a decoder. */
+export interface DecoderOptions {
+  /** Largest accepted event in bytes (compact JSON), default 262144 as Falco's k8saudit. */
+  readonly maxEventSize?: number;
+  /** Deepest accepted JSON nesting, default 64. */
+  readonly maxDepth?: number;
+  /** Counters to fill; a fresh set by default. */
+  readonly stats?: DecodeStats;
+  /** Called for the FIRST reject of each reason per origin (log once); all are counted. */
+  readonly onReject?: (info: RejectInfo) => void;
+}
+
+/** Turns audit log lines or webhook payloads into records; never throws. */
+export interface Decoder {
+  /** Decodes one line of a log (blank lines give no record and no reject). */
+  decodeLine(text: string, origin: string, line: number): AuditRecord[];
+  /** Decodes an already-parsed JSON value (webhook bodies); `byteLength` is its size. */
+  decodeValue(value: unknown, origin: string, line: number, byteLength: number): AuditRecord[];
+  readonly stats: DecodeStats;
+}
+
+export const DEFAULT_MAX_EVENT_SIZE = 262144;
+export const DEFAULT_MAX_DEPTH = 64;
+// Envelopes may wrap envelopes (e.g. an OVH GELF message inside a `message` string);
+// past this many levels the payload is not recognised.
+const MAX_ENVELOPE_NESTING = 4;
+const TRUNCATED_SUFFIX = '[Truncated...]';
+
+interface Candidate {
+  readonly obj: unknown;
+  readonly source: EventSource;
+}
+
+/** Falco's payload shapes: Event, EventList items, AdmissionReview, arrays of those. */
+function collectEvents(v: unknown, out: Candidate[]): boolean {
+  if (Array.isArray(v)) {
+    for (const x of v) if (!collectEvents(x, out)) return false;
+    return true;
+  }
+  if (!isObject(v)) return false;
+  const kind = v.kind;
+  if (kind === 'Event') {
+    out.push({ obj: v, source: 'k8s_audit' });
+    return true;
+  }
+  if (kind === 'EventList') {
+    if (!Array.isArray(v.items)) return false;
+    for (const item of v.items) out.push({ obj: item, source: 'k8s_audit' });
+    return true;
+  }
+  if (kind === 'AdmissionReview' && isObject(v.request)) {
+    out.push({ obj: v, source: 'k8s_admission' });
+    return true;
+  }
+  return false;
+}
+
+/** Creates a decoder; its `num` counter (evt.num) runs over its whole lifetime. */
+export function createDecoder(opts: DecoderOptions = {}): Decoder {
+  const stats = opts.stats ?? createDecodeStats();
+  const maxSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const reject: RejectFn = createRejectFn(stats, opts.onReject);
+  let num = 0;
+
+  /** Byte size of a text, exact only when it might exceed the limit. */
+  const textSize = (text: string): number =>
+    text.length * 3 <= maxSize ? text.length : Buffer.byteLength(text);
+
+  function emit(
+    cands: readonly Candidate[],
+    whole: unknown,
+    size: number,
+    origin: string,
+    line: number,
+    out: AuditRecord[],
+  ): void {
+    for (const c of cands) {
+      const obj = c.obj;
+      if (!isObject(obj)) {
+        reject('wrong_type', origin, line, 'event must be a JSON object');
+        continue;
+      }
+      const audit = c.source === 'k8s_audit';
+      const problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      if (problem !== undefined) {
+        reject(problem.reason, origin, line, problem.message);
+        continue;
+      }
+      const ts = (audit ? obj.stageTimestamp : obj.requestReceivedTimestamp) as string;
+      const timeNs = parseTimestampNs(ts);
+      if (timeNs === undefined) {
+        const key = audit ? 'stageTimestamp' : 'requestReceivedTimestamp';
+        reject('bad_timestamp', origin, line, `${key} is not an RFC 3339 timestamp`);
+        continue;
+      }
+      if (size > maxSize) {
+        // The payload is too big as a whole; an event inside it may still fit.
+        const own = obj === whole ? size : Buffer.byteLength(JSON.stringify(obj));
+        if (own > maxSize) {
+          reject('event_too_large', origin, line, `event of ${own} bytes exceeds ${maxSize}`);
+          continue;
+        }
+      }
+      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line });
+    }
+  }
+
+  function decodeEnvelope(
+    v: Record<string, unknown>,
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    const records = v.records;
+    if (Array.isArray(records)) {
+      // AKS diagnostic settings: each record's properties.log holds one event as text.
+      for (const r of records) {
+        const log = isObject(r) && isObject(r.properties) ? r.properties.log : undefined;
+        if (typeof log === 'string') decodeText(log, origin, line, nest + 1, out);
+        else reject('not_audit_event', origin, line, 'AKS record without properties.log text');
+      }
+      return;
+    }
+    const logEvents = v.logEvents;
+    if (Array.isArray(logEvents)) {
+      // CloudWatch Logs subscription payload (EKS).
+      for (const e of logEvents) {
+        const msg = isObject(e) ? e.message : undefined;
+        if (typeof msg === 'string') decodeMessage(msg, origin, line, nest, out);
+        else reject('not_audit_event', origin, line, 'CloudWatch log event without message');
+      }
+      return;
+    }
+    if (typeof v.message === 'string') {
+      decodeMessage(v.message, origin, line, nest, out);
+      return;
+    }
+    if (typeof v.short_message === 'string') {
+      // OVH Logs Data Platform GELF: "<appID>> <event JSON>".
+      const text = v.short_message;
+      const at = text.indexOf('> ');
+      decodeText(at === -1 ? text : text.slice(at + 2), origin, line, nest + 1, out);
+      return;
+    }
+    if (isGkeLogEntry(v)) {
+      const conv = convertGkeLogEntry(v);
+      if ('problem' in conv) {
+        reject(conv.problem.reason, origin, line, conv.problem.message);
+        return;
+      }
+      const event = conv.event;
+      const size = Buffer.byteLength(JSON.stringify(event));
+      emit([{ obj: event, source: 'k8s_audit' }], event, size, origin, line, out);
+      return;
+    }
+    reject('not_audit_event', origin, line, describeUnknown(v));
+  }
+
+  function decodeMessage(
+    msg: string,
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    if (msg.endsWith(TRUNCATED_SUFFIX)) {
+      reject('event_too_large', origin, line, 'CloudWatch truncated the event');
+      return;
+    }
+    decodeText(msg, origin, line, nest + 1, out);
+  }
+
+  function decodePayload(
+    value: unknown,
+    size: number,
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    const cands: Candidate[] = [];
+    if (collectEvents(value, cands)) {
+      emit(cands, value, size, origin, line, out);
+    } else if (isObject(value) && typeof value.kind !== 'string' && nest < MAX_ENVELOPE_NESTING) {
+      decodeEnvelope(value, origin, line, nest, out);
+    } else {
+      // A partly bad top-level array is dropped whole, as Falco does.
+      reject('not_audit_event', origin, line, describeUnknown(value));
+    }
+  }
+
+  function decodeText(
+    text: string,
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    const parsed = parseJsonText(text, maxDepth);
+    if (!parsed.ok) {
+      // A column inside an embedded string would not point into the line.
+      const column = nest === 0 ? parsed.column : undefined;
+      const where = nest === 0 ? '' : 'embedded event: ';
+      reject(parsed.reason, origin, line, where + parsed.message, column);
+      return;
+    }
+    decodePayload(parsed.value, textSize(text), origin, line, nest, out);
+  }
+
+  function guard(origin: string, line: number, run: (out: AuditRecord[]) => void): AuditRecord[] {
+    const out: AuditRecord[] = [];
+    try {
+      run(out);
+    } catch (err) {
+      // Last line of defence (e.g. a stack overflow on a pathological value): the hot
+      // path must not throw. Records already built are kept.
+      const reason = err instanceof RangeError ? 'too_deep' : 'not_audit_event';
+      reject(reason, origin, line, escapeForMessage(String((err as Error).message)));
+    }
+    stats.events += out.length;
+    return out;
+  }
+
+  return {
+    stats,
+    decodeLine(text, origin, line) {
+      stats.lines++;
+      stats.bytes += text.length + 1;
+      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return [];
+      return guard(origin, line, (out) => decodeText(text, origin, line, 0, out));
+    },
+    decodeValue(value, origin, line, byteLength) {
+      stats.bytes += byteLength;
+      return guard(origin, line, (out) => decodePayload(value, byteLength, origin, line, 0, out));
+    },
+  };
+}
+
+function describeUnknown(v: unknown): string {
+  if (Array.isArray(v)) return 'array holds something other than audit events';
+  if (!isObject(v)) return `JSON ${v === null ? 'null' : typeof v} is not an audit event`;
+  if (typeof v.kind === 'string') return 'data not recognized as a k8s audit event (kind)';
+  return 'data not recognized as a k8s audit event';
+}

@@ -1,0 +1,12 @@
+export type {
+  FieldArgSpec,
+  FieldDataNeed,
+  FieldDef,
+  FieldGetter,
+  FieldRegistry,
+  FieldValue,
+} from './field.ts';
+export { FieldArgError } from './field.ts';
+export { parseJsonPointer } from './json-fields.ts';
+export { createFieldRegistry, createRegistryOf, defaultFieldRegistry } from './registry.ts';
+export { renderValue } from './render.ts';

@@ -1,0 +1,149 @@
+import type { AuditRecord } from '../events/record.ts';
+import type { FieldValue } from '../fields/field.ts';
+import type { Expr, FieldRef, Operand, TransformerName } from './ast.ts';
+import { validateCheck } from './check.ts';
+import { type Code, codeName, joinCode, js } from './code.ts';
+import { emitCheck, type EmitContext } from './emit-check.ts';
+import { ConditionError } from './errors.ts';
+import { printOperand } from './print.ts';
+import { bindField, type CheckEnv, resolveOperand } from './resolve.ts';
+import { applyTransformer } from './transformers.ts';
+
+/** Fields and source the compiler resolves against. */
+export type CompileEnv = CheckEnv;
+
+/** Builds one generated function out of many expressions sharing one field cache. */
+export interface CodegenScope {
+  /** A JS boolean expression evaluating `expr` against the record variable `r`. Field reads go through a per-event cache shared by every expression emitted in this scope. Throws ConditionError for an invalid expression. */
+  emit(expr: Expr): Code;
+  /** A runtime value (Set, RegExp, function, array) passed to the generated function as a parameter; returns the parameter's name as Code. */
+  helper(value: unknown, hint?: string): Code;
+  /** Builds `function (r, ...params) { <field-cache prologue>; <body> }` with new Function, helpers bound as parameters. Returns the function and its full source (for `rules explain` / `--dump-js`). */
+  build<F extends (...args: never[]) => unknown>(
+    body: Code,
+    params?: readonly string[],
+  ): { readonly fn: F; readonly source: string };
+}
+
+/** A compiled condition and its generated source. */
+export interface CompiledCondition {
+  readonly fn: (r: AuditRecord) => boolean;
+  readonly source: string;
+}
+
+const TRANSFORM_FNS: Readonly<Record<TransformerName, (v: FieldValue) => FieldValue>> = {
+  tolower: (v) => applyTransformer('tolower', v),
+  toupper: (v) => applyTransformer('toupper', v),
+  b64: (v) => applyTransformer('b64', v),
+  basename: (v) => applyTransformer('basename', v),
+  len: (v) => applyTransformer('len', v),
+};
+
+// "Not read yet" marker of the field cache; undefined already means "absent".
+const UNSET: unique symbol = Symbol('unset');
+
+/**
+ * Creates a code generation scope. Each distinct field (with its argument) becomes a
+ * getter parameter `gN` and a cache local `cN`, read as `(cN !== U ? cN : (cN = gN(r)))`.
+ *
+ * @example const s = createCodegenScope(env); const { fn } = s.build(js`return ${s.emit(e)};`);
+ */
+export function createCodegenScope(env: CompileEnv): CodegenScope {
+  const helperNames: string[] = [];
+  const helperValues: unknown[] = [];
+  const helperByValue = new Map<unknown, Code>();
+  const fields = new Map<string, { readonly cache: Code; readonly getter: Code }>();
+  const cacheNames: string[] = [];
+  // One scratch local serves every check: a check assigns and reads it before any other
+  // check runs (operands contain no checks).
+  let usesTemp = false;
+
+  const helper = (value: unknown, hint = 'h'): Code => {
+    const known = helperByValue.get(value);
+    if (known !== undefined) return known;
+    const base = hint.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
+    const name = codeName(`${base}_${helperNames.length}`);
+    helperNames.push(name.toString());
+    helperValues.push(value);
+    helperByValue.set(value, name);
+    return name;
+  };
+
+  const readField = (ref: FieldRef): Code => {
+    const key = printOperand(ref);
+    let f = fields.get(key);
+    if (f === undefined) {
+      const { get } = bindField(ref, env);
+      f = { cache: codeName(`c${cacheNames.length}`), getter: helper(get, 'g') };
+      cacheNames.push(f.cache.toString());
+      fields.set(key, f);
+    }
+    return js`(${f.cache} !== U ? ${f.cache} : (${f.cache} = ${f.getter}(r)))`;
+  };
+
+  const readOperand = (op: Operand): Code => {
+    if (op.kind === 'field') return readField(op);
+    return js`${helper(TRANSFORM_FNS[op.name], op.name)}(${readOperand(op.arg)})`;
+  };
+
+  const ctx: EmitContext = {
+    helper,
+    readOperand,
+    temp: () => {
+      usesTemp = true;
+      return codeName('$t');
+    },
+  };
+
+  const emit = (expr: Expr): Code => {
+    switch (expr.kind) {
+      case 'and':
+      case 'or': {
+        const parts = expr.children.map(emit);
+        return js`(${joinCode(parts, expr.kind === 'and' ? ' && ' : ' || ')})`;
+      }
+      case 'not':
+        return js`!${emit(expr.child)}`;
+      case 'macro':
+        throw new ConditionError(
+          'unknown_macro',
+          `Undefined macro '${expr.name}' used in filter.`,
+          expr.start,
+          expr.end,
+        );
+      case 'check': {
+        const spec = validateCheck(expr, env);
+        return emitCheck(expr, spec, resolveOperand(expr.lhs, env), ctx);
+      }
+    }
+  };
+
+  const build = <F extends (...args: never[]) => unknown>(
+    body: Code,
+    params: readonly string[] = [],
+  ): { readonly fn: F; readonly source: string } => {
+    const extra = params.map((p) => js`, ${codeName(p)}`);
+    const locals = cacheNames.map((c) => `${c} = U`);
+    if (usesTemp) locals.push('$t');
+    const decl = locals.length > 0 ? `let ${locals.join(', ')};\n` : '';
+    const fnSource = `function (r${joinCode(extra, '')}) {\n${decl}${body.toString()}\n}`;
+    const factory = new Function('U', ...helperNames, `'use strict';\nreturn ${fnSource};`);
+    const fn = factory(UNSET, ...helperValues) as F;
+    return { fn, source: fnSource };
+  };
+
+  return { emit, helper, build };
+}
+
+/**
+ * Compiles a condition into a JS function through a fresh codegen scope. Throws
+ * ConditionError for the first problem checkExpr would report.
+ *
+ * @example compileCondition(parseCondition('ka.verb = create'), env).fn(record)
+ */
+export function compileCondition(expr: Expr, env: CompileEnv): CompiledCondition {
+  const scope = createCodegenScope(env);
+  const body = scope.emit(expr);
+  const built = scope.build<(r: AuditRecord) => boolean>(js`return ${body};`);
+  return { fn: built.fn, source: built.source };
+}

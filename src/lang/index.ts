@@ -1,0 +1,22 @@
+export type * from './ast.ts';
+export { type CheckEnv, checkExpr } from './check.ts';
+export { Code, codeName, js, joinCode, safeStringify } from './code.ts';
+export {
+  type CodegenScope,
+  type CompiledCondition,
+  type CompileEnv,
+  compileCondition,
+  createCodegenScope,
+} from './compile.ts';
+export { type ConditionErrorReason, ConditionError, formatCaret } from './errors.ts';
+export { compileGlob } from './glob.ts';
+export { interpretCondition } from './interpret.ts';
+export {
+  type CompiledOutput,
+  compileOutputFormat,
+  type OutputSegment,
+  parseOutputFormat,
+} from './output-format.ts';
+export { type ParseOptions, parseCondition } from './parser.ts';
+export { printExpr, printOperand } from './print.ts';
+export { applyTransformer, TRANSFORMER_NAMES } from './transformers.ts';

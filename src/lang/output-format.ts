@@ -1,0 +1,188 @@
+import type { AuditRecord } from '../events/record.ts';
+import type { FieldGetter, FieldValue } from '../fields/field.ts';
+import type { FieldRef, Operand } from './ast.ts';
+import type { CheckEnv } from './check.ts';
+import type { CompileEnv } from './compile.ts';
+import { ConditionError } from './errors.ts';
+import { Cursor } from './lexer.ts';
+import { printOperand } from './print.ts';
+import { bindField, resolveOperand } from './resolve.ts';
+import { applyTransformer, isTransformerName } from './transformers.ts';
+
+/** One piece of an output template: literal text, or a field to render. */
+export interface OutputSegment {
+  readonly text?: string;
+  readonly operand?: Operand;
+  /** The field as written, e.g. "ka.uri.param[command]": the key in output_fields. */
+  readonly key?: string;
+  /** `%20ka.user.name`: pad or cut the rendered value to this many characters. */
+  readonly width?: number;
+}
+
+/** A template compiled against a registry. */
+export interface CompiledOutput {
+  /** Rendered message: absent → `<NA>`, list → `(a,b)`. */
+  text(r: AuditRecord): string;
+  /** output_fields for Falco's JSON alert: key → string | string[] | null (absent), in template order, unique keys. */
+  fields(r: AuditRecord): Record<string, string | readonly string[] | null>;
+}
+
+const NAME_CHARS = /[a-zA-Z0-9_.]*/y;
+
+/**
+ * Parses a Falco output template: `%field`, `%field[arg]`, `%tolower(field)`, `%<N>field`.
+ * The longest run after `%` that names a known field wins, so `%ka.target.name/%ka.verb`
+ * and `%ka.user.name.` work. Throws ConditionError (unknown_field, unexpected_end, ...).
+ *
+ * @example parseOutputFormat('user=%ka.user.name uri=%ka.uri', env)
+ */
+export function parseOutputFormat(text: string, env: CheckEnv): OutputSegment[] {
+  const out: OutputSegment[] = [];
+  let lit = '';
+  let i = 0;
+  while (i < text.length) {
+    const pct = text.indexOf('%', i);
+    if (pct < 0) {
+      lit += text.slice(i);
+      break;
+    }
+    lit += text.slice(i, pct);
+    if (pct === text.length - 1) {
+      throw new ConditionError('unexpected_end', 'formatting cannot end with a %', pct, pct + 1);
+    }
+    const seg = parseReference(text, pct + 1, env);
+    if (lit !== '') out.push({ text: lit });
+    lit = '';
+    out.push(seg.segment);
+    i = seg.end;
+  }
+  if (lit !== '') out.push({ text: lit });
+  return out;
+}
+
+function parseReference(
+  text: string,
+  start: number,
+  env: CheckEnv,
+): { segment: OutputSegment; end: number } {
+  let pos = start;
+  const digits = /^\d+/.exec(text.slice(pos));
+  const width = digits === null ? undefined : Number(digits[0]);
+  pos += digits?.[0].length ?? 0;
+  const operand = parseOutputOperand(text, pos, env);
+  resolveOperand(operand, env);
+  const key = printOperand(operand);
+  return {
+    segment: width === undefined ? { operand, key } : { operand, key, width },
+    end: operand.end,
+  };
+}
+
+function parseOutputOperand(text: string, pos: number, env: CheckEnv): Operand {
+  const c = new Cursor(text);
+  c.pos = pos;
+  const ident = c.peekIdentifier();
+  if (ident !== undefined && text[pos + ident.length] === '(' && isTransformerName(ident)) {
+    c.pos += ident.length + 1;
+    const arg = parseOutputOperand(text, c.pos, env);
+    if (text[arg.end] !== ')') {
+      throw new ConditionError(
+        'unclosed_paren',
+        "expected a ')' token",
+        pos + ident.length,
+        arg.end,
+      );
+    }
+    return { kind: 'transform', name: ident, arg, start: pos, end: arg.end + 1 };
+  }
+  NAME_CHARS.lastIndex = pos;
+  const run = NAME_CHARS.exec(text)?.[0] ?? '';
+  // Longest prefix that is a known field: `%ka.target.name/...`, `%ka.user.name.` both work.
+  for (let len = run.length; len > 0; len--) {
+    const name = run.slice(0, len);
+    if (env.registry.get(name) === undefined) continue;
+    return withArg(text, { kind: 'field', name, start: pos, end: pos + len });
+  }
+  const shown = run === '' ? text.slice(pos, pos + 1) : run;
+  throw new ConditionError(
+    'unknown_field',
+    `invalid formatting token: unknown field '${shown}'`,
+    pos,
+    pos + Math.max(1, run.length),
+  );
+}
+
+function withArg(text: string, ref: FieldRef): FieldRef {
+  if (text[ref.end] !== '[') return ref;
+  const c = new Cursor(text);
+  c.pos = ref.end + 1;
+  const arg = c.quoted() ?? c.bareArg();
+  if (arg === undefined || !c.eat(']')) {
+    throw new ConditionError(
+      'bad_field_arg',
+      `bad argument for field '${ref.name}'`,
+      ref.end,
+      c.pos,
+    );
+  }
+  return { ...ref, arg, end: c.pos };
+}
+
+function makeGetter(op: Operand, env: CompileEnv): FieldGetter {
+  if (op.kind === 'field') return bindField(op, env).get;
+  const inner = makeGetter(op.arg, env);
+  const name = op.name;
+  return (r) => applyTransformer(name, inner(r));
+}
+
+interface Part {
+  readonly text: string;
+  readonly get: FieldGetter | undefined;
+  readonly key: string;
+  readonly width: number | undefined;
+}
+
+function renderText(v: FieldValue, width: number | undefined): string {
+  const s = v === undefined ? '<NA>' : typeof v === 'string' ? v : `(${v.join(',')})`;
+  if (width === undefined) return s;
+  return s.length >= width ? s.slice(0, width) : s.padEnd(width, ' ');
+}
+
+/**
+ * Compiles parsed segments into renderers; field getters are bound once here.
+ *
+ * @example compileOutputFormat(parseOutputFormat(rule.output, env), env).text(record)
+ */
+export function compileOutputFormat(
+  segments: readonly OutputSegment[],
+  env: CompileEnv,
+): CompiledOutput {
+  const parts: Part[] = segments.map((s) =>
+    s.operand === undefined
+      ? { text: s.text ?? '', get: undefined, key: '', width: undefined }
+      : {
+          text: '',
+          get: makeGetter(s.operand, env),
+          key: s.key ?? printOperand(s.operand),
+          width: s.width,
+        },
+  );
+  const keyed = new Map<string, FieldGetter>();
+  for (const p of parts) if (p.get !== undefined && !keyed.has(p.key)) keyed.set(p.key, p.get);
+  const fieldList = [...keyed];
+  return {
+    text(r) {
+      let out = '';
+      for (const p of parts) out += p.get === undefined ? p.text : renderText(p.get(r), p.width);
+      return out;
+    },
+    fields(r) {
+      const out: Record<string, string | readonly string[] | null> = {};
+      for (const [key, get] of fieldList) {
+        const v = get(r);
+        out[key] = v === undefined ? null : v;
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import {
+  decodeBool,
+  decodeOverrides,
+  decodeScalar,
+  decodeString,
+  decodeUint,
+  warnUnknownKeys,
+} from './decode.ts';
+import { textOfScalar, trimText } from './mapped-text.ts';
+import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
+import type { Collection, LoaderConfig, RuleInfo } from './model.ts';
+import type { Location } from './types.ts';
+import {
+  appendToRule,
+  decodePriority,
+  decodeTags,
+  isValidEntry,
+  readUpdate,
+  replaceInRule,
+} from './update-rule.ts';
+import { readExceptions, validateException } from './read-exceptions.ts';
+import { getValue, hasKey, type MapNode, type ScalarNode } from './yaml-node.ts';
+
+const RULE_KEYS = new Set([
+  'rule',
+  'condition',
+  'output',
+  'desc',
+  'priority',
+  'source',
+  'enabled',
+  'capture',
+  'capture_duration',
+  'warn_evttypes',
+  'skip-if-unknown-filter',
+  'tags',
+  'exceptions',
+  'override',
+  'append',
+]);
+const APPENDABLE = new Set(['condition', 'output', 'desc', 'tags', 'exceptions']);
+const REPLACEABLE = new Set([
+  'condition',
+  'output',
+  'desc',
+  'priority',
+  'tags',
+  'exceptions',
+  'enabled',
+  'warn_evttypes',
+  'skip-if-unknown-filter',
+  'capture',
+  'capture_duration',
+]);
+
+function validationError(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
+}
+
+function collectOverrides(
+  cfg: LoaderConfig,
+  col: Collection,
+  name: string,
+  item: MapNode,
+  ov: { append: ReadonlySet<string>; replace: ReadonlySet<string> },
+  ctx: Context,
+): void {
+  const expected = new Set([...REPLACEABLE, ...APPENDABLE].filter((k) => hasKey(item, k)));
+  const take = (keys: ReadonlySet<string>, kind: string): Set<string> => {
+    const out = new Set<string>();
+    for (const key of keys) {
+      if (!expected.has(key)) {
+        throw new RuleLoadError(
+          'LOAD_ERR_YAML_VALIDATE',
+          `An ${kind} override for '${key}' was specified but '${key}' is not defined`,
+          ctx,
+        );
+      }
+      expected.delete(key);
+      out.add(key);
+    }
+    return out;
+  };
+  if (ov.append.size > 0) {
+    appendToRule(cfg, col, name, readUpdate(cfg, item, take(ov.append, 'append'), ctx), item, ctx);
+  }
+  if (ov.replace.size > 0) {
+    replaceInRule(
+      cfg,
+      col,
+      name,
+      readUpdate(cfg, item, take(ov.replace, 'replace'), ctx),
+      item,
+      ctx,
+    );
+  }
+  for (const key of expected) {
+    const entry = item.entries.find((e) => e.key === key);
+    throw new RuleLoadError(
+      'LOAD_ERR_YAML_VALIDATE',
+      `Unexpected key '${key}': no corresponding entry under 'override' is defined.`,
+      entry === undefined ? ctx : at(ctx, entry.keyNode, ITEM.overrides, key),
+    );
+  }
+}
+
+function defineRule(
+  cfg: LoaderConfig,
+  col: Collection,
+  name: string,
+  item: MapNode,
+  ctx: Context,
+): void {
+  const condNode = decodeScalar(item, 'condition', ctx, false) as ScalarNode;
+  const condCtx = at(ctx, condNode, ITEM.ruleCondition, '');
+  const outputNode = decodeScalar(item, 'output', ctx, false) as ScalarNode;
+  const outputCtx = at(ctx, outputNode, ITEM.ruleOutput, '');
+  const desc = decodeString(item, 'desc', ctx);
+  const priority = decodePriority(item, ctx);
+  const source = decodeScalar(item, 'source', ctx, true)?.value ?? 'syscall';
+  const info: RuleInfo = {
+    name,
+    cond: textOfScalar(condNode),
+    condCtx,
+    output: trimText(textOfScalar(outputNode)),
+    outputCtx,
+    desc,
+    priority,
+    source,
+    enabled: decodeBool(item, 'enabled', ctx, true) ?? true,
+    warnEvttypes: decodeBool(item, 'warn_evttypes', ctx, true) ?? true,
+    skipIfUnknownFilter: decodeBool(item, 'skip-if-unknown-filter', ctx, true) ?? false,
+    capture: decodeBool(item, 'capture', ctx, true) ?? false,
+    captureDuration: decodeUint(item, 'capture_duration', ctx, true) ?? 0,
+    tags: decodeTags(item, ctx) ?? new Set(),
+    exceptions: readExceptions(item, ctx, false, cfg.reporter) ?? [],
+    index: 0,
+    visibility: 0,
+    ctx,
+    firstPosition: col.rules.get(name)?.firstPosition ?? (ctx[ctx.length - 1] as Location).position,
+    unknownSource: false,
+  };
+  const prev = col.rules.get(name);
+  if (prev !== undefined && prev.source !== source) {
+    throw validationError('Rule has been re-defined with a different source', ctx);
+  }
+  const registry = cfg.sources.get(source);
+  if (registry === undefined) {
+    info.unknownSource = true;
+    cfg.reporter.warn('LOAD_UNKNOWN_SOURCE', `Unknown source ${source}, skipping`, ctx);
+  }
+  for (const ex of info.exceptions) {
+    if (!isValidEntry(ex)) {
+      throw validationError(
+        'Rule exception item must have fields property with a list of fields',
+        ex.ctx,
+      );
+    }
+    validateException(ex, registry, source);
+  }
+  const index = col.nextIndex++;
+  // Redefinition replaces every key but keeps the first definition's place in the order.
+  col.rules.set(name, { ...info, index: prev?.index ?? index, visibility: index });
+}
+
+/** Reads a `rule:` item: a definition, an append/override, or a standalone `enabled`. */
+export function collectRule(
+  cfg: LoaderConfig,
+  col: Collection,
+  item: MapNode,
+  parent: Context,
+): void {
+  const name = decodeString(item, 'rule', at(parent, item, ITEM.rule, ''));
+  const ctx = at(parent, item, ITEM.rule, name);
+  warnUnknownKeys(cfg.reporter, item, RULE_KEYS, ctx);
+  const appendFlag = decodeBool(item, 'append', ctx, true) === true;
+  if (appendFlag) cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.appendDeprecated, ctx);
+  const ov = decodeOverrides(item, APPENDABLE, REPLACEABLE, ctx);
+  const hasOverrides = ov.append.size > 0 || ov.replace.size > 0;
+  if (appendFlag && hasOverrides) throw validationError(MSG.overrideAppend, ctx);
+  if (hasOverrides) {
+    collectOverrides(cfg, col, name, item, ov, ctx);
+    return;
+  }
+  if (appendFlag) {
+    const keys = new Set(['condition', 'exceptions'].filter((k) => hasKey(item, k)));
+    const u = readUpdate(cfg, item, keys, ctx);
+    if (u.exceptions !== undefined && getValue(item, 'exceptions')?.kind === 'null') {
+      delete u.exceptions;
+    }
+    appendToRule(cfg, col, name, u, item, ctx);
+    return;
+  }
+  if (!['condition', 'output', 'desc', 'priority'].some((k) => hasKey(item, k))) {
+    const enabled = decodeBool(item, 'enabled', ctx, false) ?? true;
+    cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.enabledDeprecated, ctx);
+    const prev = col.rules.get(name);
+    if (prev === undefined) {
+      throw validationError("Rule has 'enabled' key but no rule by that name already exists", ctx);
+    }
+    prev.enabled = enabled;
+    return;
+  }
+  defineRule(cfg, col, name, item, ctx);
+}

@@ -1,0 +1,103 @@
+import { concatText, type MappedText, plainText, textOfScalar } from './mapped-text.ts';
+import { RuleLoadError } from './messages.ts';
+import type { ExceptionEntry, ExceptionInfo } from './model.ts';
+import { LIST_OPERATORS } from './read-exceptions.ts';
+
+// compiler.cpp quote_item / paren_item.
+function quoteItem(v: string): string {
+  return v.includes(' ') && v[0] !== '"' && v[0] !== "'" ? `"${v}"` : v;
+}
+function parenItem(v: string): string {
+  return v[0] === '(' ? v : `(${v})`;
+}
+
+// The entry's text, mapped to its YAML scalar (exactly when emitted unchanged).
+function mapped(entry: ExceptionEntry, text: string): MappedText {
+  const node = entry.node;
+  if (node.kind !== 'scalar') return plainText(text);
+  if (text === node.value) return textOfScalar(node);
+  const inner = text.indexOf(node.value);
+  if (inner !== -1) {
+    return concatText(
+      text.slice(0, inner),
+      textOfScalar(node),
+      text.slice(inner + node.value.length),
+    );
+  }
+  return {
+    text,
+    pieces: [{ at: 0, length: text.length, node, nodeOffset: 0, exact: false }],
+  };
+}
+
+function validationError(message: string, ex: ExceptionInfo): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ex.ctx);
+}
+
+// `(f comp (v1, v2, ...))` for the single-field form.
+function buildSingleField(ex: ExceptionInfo, fields: Set<string>): MappedText | undefined {
+  const field = ex.fields as ExceptionEntry;
+  const comp = ex.comps?.item ?? 'in';
+  const parts: (MappedText | string)[] = [];
+  for (const val of ex.values) {
+    if (val.isList) throw validationError('Expected values array to contain a list of strings', ex);
+    parts.push(parts.length === 0 ? '' : ', ', mapped(val, quoteItem(val.item)));
+    fields.add(field.item);
+  }
+  if (parts.length === 0) return undefined;
+  return concatText('(', mapped(field, field.item), ` ${comp} (`, ...parts, '))');
+}
+
+// `((f1 c1 v1 and f2 c2 v2) or (...))` for the list form.
+function buildFieldList(ex: ExceptionInfo, fields: Set<string>): MappedText | undefined {
+  const fieldItems = (ex.fields as ExceptionEntry).items;
+  const comps = ex.comps?.items ?? [];
+  const alternatives: (MappedText | string)[] = [];
+  for (const values of ex.values) {
+    if (fieldItems.length !== values.items.length) {
+      throw validationError('Fields and values lists must have equal length', ex);
+    }
+    const checks: (MappedText | string)[] = [];
+    fieldItems.forEach((field, k) => {
+      const value = values.items[k] as ExceptionEntry;
+      const comp = comps[k]?.item ?? '=';
+      let rhs: MappedText;
+      if (value.isList) {
+        const items: (MappedText | string)[] = [];
+        for (const v of value.items)
+          items.push(items.length === 0 ? '' : ', ', mapped(v, quoteItem(v.item)));
+        rhs = concatText('(', ...items, ')');
+      } else {
+        rhs = mapped(
+          value,
+          LIST_OPERATORS.has(comp) ? parenItem(value.item) : quoteItem(value.item),
+        );
+      }
+      checks.push(k === 0 ? ' ' : ' and ', mapped(field, field.item), ` ${comp} `, rhs);
+      fields.add(field.item);
+    });
+    alternatives.push(alternatives.length === 0 ? '(' : ' or (', ...checks, ')');
+  }
+  if (alternatives.length === 0) return undefined;
+  return concatText('(', ...alternatives, ')');
+}
+
+/**
+ * Appends the exceptions to a rule condition as Falco does (compiler.cpp
+ * build_rule_exception_infos): `(<cond>) and not (<clause>) and not ...`. Also returns
+ * the exception fields in order of first appearance. Throws RuleLoadError.
+ */
+export function applyExceptions(
+  cond: MappedText,
+  exceptions: readonly ExceptionInfo[],
+): { readonly condition: MappedText; readonly fields: readonly string[] } {
+  const fields = new Set<string>();
+  if (exceptions.length === 0) return { condition: cond, fields: [] };
+  let out = concatText('(', cond, ')');
+  for (const ex of exceptions) {
+    if (ex.fields === undefined) continue;
+    const clause = ex.fields.isList ? buildFieldList(ex, fields) : buildSingleField(ex, fields);
+    if (clause !== undefined) out = concatText(out, ' and not ', clause);
+  }
+  return { condition: out, fields: [...fields] };
+}

@@ -1,0 +1,172 @@
+import type { FieldRegistry } from '../fields/field.ts';
+import { decodeScalar } from './decode.ts';
+import { at, type Context, ITEM, type Reporter, RuleLoadError } from './messages.ts';
+import type { ExceptionEntry, ExceptionInfo } from './model.ts';
+import { getValue, type MapNode, type YamlNode } from './yaml-node.ts';
+
+/** libsinsp's supported_operators(), and the ones that take a list on the right. */
+export const CHECK_OPERATORS: ReadonlySet<string> = new Set([
+  '==',
+  '=',
+  '!=',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  'contains',
+  'icontains',
+  'bcontains',
+  'glob',
+  'iglob',
+  'bstartswith',
+  'startswith',
+  'endswith',
+  'in',
+  'intersects',
+  'pmatch',
+  'exists',
+  'regex',
+]);
+export const LIST_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects', 'pmatch']);
+
+const TRANSFORMER = /^\s*(tolower|toupper|b64|basename|len)\s*\((.*)\)\s*$/;
+
+/** Whether `field` (possibly `f[arg]` or wrapped in transformers) exists for `source`. */
+export function isFieldDefined(registry: FieldRegistry, source: string, field: string): boolean {
+  let name = field.trim();
+  for (let m = TRANSFORMER.exec(name); m !== null; m = TRANSFORMER.exec(name)) {
+    name = (m[2] ?? '').trim();
+  }
+  const bracket = name.indexOf('[');
+  if (bracket !== -1) name = name.slice(0, bracket);
+  const def = registry.get(name);
+  if (def === undefined) return false;
+  return def.sources.some((s) => s === '*' || s === source);
+}
+
+function invalid(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_YAML_VALIDATE', message, ctx);
+}
+
+// reader.cpp decode_exception_info_entry
+function decodeEntry(val: YamlNode, key: string, ctx: Context): ExceptionEntry {
+  const valCtx = at(ctx, val, ITEM.valueFor, key);
+  if (val.kind === 'scalar') {
+    if (val.value === '') throw invalid('Value must be non-empty', valCtx);
+    return { isList: false, item: val.value, items: [], node: val };
+  }
+  if (val.kind === 'seq') {
+    const items = val.items.map((v) => decodeEntry(v, '', at(valCtx, v, ITEM.exception, '')));
+    return { isList: true, item: '', items, node: val };
+  }
+  // yaml-cpp leaves a null/map entry undecoded: neither a string nor a list.
+  return { isList: false, item: '', items: [], node: val };
+}
+
+/**
+ * Reads a rule's `exceptions:` (reader.cpp read_rule_exceptions). `append` relaxes the
+ * required `fields` and warns about entries without values.
+ */
+export function readExceptions(
+  item: MapNode,
+  parent: Context,
+  append: boolean,
+  reporter: Reporter,
+): ExceptionInfo[] | undefined {
+  const exs = getValue(item, 'exceptions');
+  if (exs === undefined || exs.kind === 'null') return undefined;
+  const exsCtx = at(parent, exs, ITEM.exceptions, '');
+  if (exs.kind !== 'seq') throw invalid('Rule exceptions must be a sequence', exsCtx);
+  const out: ExceptionInfo[] = [];
+  for (const ex of exs.items) {
+    const tmp = at(exsCtx, ex, ITEM.exception, '');
+    if (ex.kind !== 'map') throw invalid('Rule exception must be a mapping', tmp);
+    const name = decodeScalar(ex, 'name', tmp, false)?.value ?? '';
+    const ctx = at(parent, ex, ITEM.exception, name);
+    if (out.some((e) => e.name === name)) {
+      reporter.warn(
+        'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
+        `Multiple definitions of exception '${name}' in the same rule`,
+        ctx,
+      );
+    }
+    const fieldsNode = getValue(ex, 'fields');
+    if (fieldsNode === undefined && !append) {
+      throw invalid("Item has no mapping for key 'fields'", ctx);
+    }
+    const compsNode = getValue(ex, 'comps');
+    const valuesNode = getValue(ex, 'values');
+    const values: ExceptionEntry[] = [];
+    if (valuesNode !== undefined) {
+      const valsCtx = at(ctx, valuesNode, ITEM.exceptionValues, '');
+      if (valuesNode.kind !== 'seq')
+        throw invalid('Rule exception values must be a sequence', valsCtx);
+      for (const v of valuesNode.items) {
+        values.push(decodeEntry(v, '', at(valsCtx, v, ITEM.exceptionValue, '')));
+      }
+    } else if (append) {
+      reporter.warn('LOAD_APPEND_NO_VALUES', 'Overriding/appending exception with no values', ctx);
+    }
+    out.push({
+      name,
+      ...(fieldsNode === undefined ? {} : { fields: decodeEntry(fieldsNode, 'fields', ctx) }),
+      ...(compsNode === undefined ? {} : { comps: decodeEntry(compsNode, 'comps', ctx) }),
+      values,
+      ctx,
+    });
+  }
+  return out;
+}
+
+function validationError(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
+}
+
+/**
+ * collector.cpp validate_exception_info: fills default comps and checks operators and
+ * fields. `registry` is undefined for rules of a source we do not run.
+ */
+export function validateException(
+  ex: ExceptionInfo,
+  registry: FieldRegistry | undefined,
+  source: string,
+): void {
+  const fields = ex.fields;
+  if (fields === undefined) return;
+  if (fields.isList) {
+    if (ex.comps === undefined) {
+      const items = fields.items.map(
+        (f): ExceptionEntry => ({ isList: false, item: '=', items: [], node: f.node }),
+      );
+      ex.comps = { isList: true, item: '', items, node: fields.node };
+    }
+    if (fields.items.length !== ex.comps.items.length) {
+      throw validationError('Fields and comps lists must have equal length', ex.ctx);
+    }
+    for (const c of ex.comps.items) {
+      if (!CHECK_OPERATORS.has(c.item)) {
+        throw validationError(`'${c.item}' is not a supported comparison operator`, ex.ctx);
+      }
+    }
+    if (registry !== undefined) {
+      for (const f of fields.items) {
+        if (!isFieldDefined(registry, source, f.item)) {
+          throw validationError(`'${f.item}' is not a supported filter field`, ex.ctx);
+        }
+      }
+    }
+    return;
+  }
+  if (ex.comps === undefined)
+    ex.comps = { isList: false, item: 'in', items: [], node: fields.node };
+  if (ex.comps.isList) throw validationError('Fields and comps must both be strings', ex.ctx);
+  if (!LIST_OPERATORS.has(ex.comps.item)) {
+    throw validationError(
+      'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
+      ex.ctx,
+    );
+  }
+  if (registry !== undefined && !isFieldDefined(registry, source, fields.item)) {
+    throw validationError(`'${fields.item}' is not a supported filter field`, ex.ctx);
+  }
+}

@@ -1,0 +1,186 @@
+import { parsePriority, type Priority } from '../engine/priority.ts';
+import { decodeBool, decodeScalar, decodeScalarSeq, decodeString, decodeUint } from './decode.ts';
+import { concatText, textOfScalar, trimText } from './mapped-text.ts';
+import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
+import type { Collection, ExceptionInfo, LoaderConfig, RuleInfo } from './model.ts';
+import { readExceptions, validateException } from './read-exceptions.ts';
+import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
+
+function validationError(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
+}
+
+export function decodePriority(item: MapNode, ctx: Context): Priority {
+  const node = decodeScalar(item, 'priority', ctx, false) as ScalarNode;
+  const p = parsePriority(node.value);
+  if (p === undefined || node.value.trim() !== node.value) {
+    throw new RuleLoadError(
+      'LOAD_ERR_YAML_VALIDATE',
+      'Invalid priority',
+      at(ctx, node, ITEM.rulePriority, ''),
+    );
+  }
+  return p;
+}
+
+export function decodeTags(item: MapNode, ctx: Context): Set<string> | undefined {
+  const tags = decodeScalarSeq(item, 'tags', ctx, true);
+  return tags === undefined ? undefined : new Set(tags.map((t) => t.value));
+}
+
+export function isValidEntry(ex: ExceptionInfo): boolean {
+  return ex.fields !== undefined && (ex.fields.isList || ex.fields.item !== '');
+}
+
+function checkSameSource(item: MapNode, prev: RuleInfo, ctx: Context): void {
+  const node = getValue(item, 'source');
+  if (node?.kind !== 'scalar' || node.value === '') return;
+  if (node.value !== prev.source) {
+    throw validationError('Rule has been re-defined with a different source', ctx);
+  }
+}
+
+// An update (append or replace) of an existing rule: the keys named under `override`, or
+// condition/exceptions for legacy `append: true`.
+export interface RuleUpdate {
+  cond?: ScalarNode;
+  output?: ScalarNode;
+  desc?: string;
+  tags?: Set<string>;
+  exceptions?: ExceptionInfo[];
+  priority?: Priority;
+  enabled?: boolean;
+  warnEvttypes?: boolean;
+  skipIfUnknownFilter?: boolean;
+  capture?: boolean;
+  captureDuration?: number;
+}
+
+function hasAnyValue(u: RuleUpdate): boolean {
+  return Object.values(u).some((v) => v !== undefined);
+}
+
+export function readUpdate(
+  cfg: LoaderConfig,
+  item: MapNode,
+  keys: ReadonlySet<string>,
+  ctx: Context,
+): RuleUpdate {
+  const u: RuleUpdate = {};
+  if (keys.has('condition')) u.cond = decodeScalar(item, 'condition', ctx, false);
+  if (keys.has('exceptions')) u.exceptions = readExceptions(item, ctx, true, cfg.reporter) ?? [];
+  if (keys.has('output')) u.output = decodeScalar(item, 'output', ctx, false);
+  if (keys.has('desc')) u.desc = decodeString(item, 'desc', ctx);
+  if (keys.has('tags')) u.tags = decodeTags(item, ctx) ?? new Set();
+  if (keys.has('priority')) u.priority = decodePriority(item, ctx);
+  if (keys.has('enabled')) u.enabled = decodeBool(item, 'enabled', ctx, false);
+  if (keys.has('warn_evttypes')) u.warnEvttypes = decodeBool(item, 'warn_evttypes', ctx, false);
+  if (keys.has('skip-if-unknown-filter')) {
+    u.skipIfUnknownFilter = decodeBool(item, 'skip-if-unknown-filter', ctx, false);
+  }
+  if (keys.has('capture')) u.capture = decodeBool(item, 'capture', ctx, false);
+  if (keys.has('capture_duration')) {
+    u.captureDuration = decodeUint(item, 'capture_duration', ctx, false);
+  }
+  return u;
+}
+
+export function appendToRule(
+  cfg: LoaderConfig,
+  col: Collection,
+  name: string,
+  u: RuleUpdate,
+  item: MapNode,
+  ctx: Context,
+): void {
+  const prev = col.rules.get(name);
+  if (prev === undefined) throw validationError(MSG.noPreviousRuleAppend, ctx);
+  if (!hasAnyValue(u)) {
+    throw validationError('Appended rule must have exceptions or condition property', ctx);
+  }
+  checkSameSource(item, prev, ctx);
+  const registry = prev.unknownSource ? undefined : cfg.sources.get(prev.source);
+  if (u.cond !== undefined && u.cond.value !== '') {
+    prev.cond = concatText(prev.cond, ' ', textOfScalar(u.cond));
+  }
+  if (u.output !== undefined && u.output.value !== '') {
+    prev.output = concatText(prev.output, ' ', textOfScalar(u.output));
+  }
+  if (u.desc !== undefined && u.desc !== '') prev.desc = `${prev.desc} ${u.desc}`;
+  for (const t of u.tags ?? []) prev.tags.add(t);
+  for (const ex of u.exceptions ?? []) {
+    const old = prev.exceptions.find((e) => e.name === ex.name);
+    if (old === undefined) {
+      if (!isValidEntry(ex)) {
+        throw validationError(
+          'Rule exception must have fields property with a list of fields',
+          ex.ctx,
+        );
+      }
+      if (ex.values.length === 0) {
+        throw validationError(
+          'Rule exception must have values property with a list of values',
+          ex.ctx,
+        );
+      }
+      validateException(ex, registry, prev.source);
+      prev.exceptions.push(ex);
+    } else {
+      if (ex.fields !== undefined) {
+        throw validationError(
+          'Can not append exception fields to existing exception, only values',
+          ex.ctx,
+        );
+      }
+      if (ex.comps !== undefined) {
+        throw validationError(
+          'Can not append exception comps to existing exception, only values',
+          ex.ctx,
+        );
+      }
+      old.values.push(...ex.values);
+    }
+  }
+  prev.visibility = col.nextIndex++;
+}
+
+export function replaceInRule(
+  cfg: LoaderConfig,
+  col: Collection,
+  name: string,
+  u: RuleUpdate,
+  item: MapNode,
+  ctx: Context,
+): void {
+  const prev = col.rules.get(name);
+  if (prev === undefined) throw validationError(MSG.noPreviousRuleReplace, ctx);
+  if (!hasAnyValue(u)) {
+    throw validationError('The rule must have at least one field that can be replaced', ctx);
+  }
+  checkSameSource(item, prev, ctx);
+  const registry = prev.unknownSource ? undefined : cfg.sources.get(prev.source);
+  if (u.cond !== undefined) {
+    prev.cond = textOfScalar(u.cond);
+    prev.condCtx = at(ctx, u.cond, ITEM.ruleCondition, '');
+  }
+  if (u.output !== undefined) {
+    prev.output = trimText(textOfScalar(u.output));
+    prev.outputCtx = at(ctx, u.output, ITEM.ruleOutput, '');
+  }
+  if (u.desc !== undefined) prev.desc = u.desc;
+  if (u.tags !== undefined) prev.tags = u.tags;
+  if (u.exceptions !== undefined) {
+    for (const ex of u.exceptions) {
+      if (!isValidEntry(ex)) throw validationError("Item has no mapping for key 'fields'", ex.ctx);
+      validateException(ex, registry, prev.source);
+    }
+    prev.exceptions = u.exceptions;
+  }
+  if (u.priority !== undefined) prev.priority = u.priority;
+  if (u.enabled !== undefined) prev.enabled = u.enabled;
+  if (u.warnEvttypes !== undefined) prev.warnEvttypes = u.warnEvttypes;
+  if (u.skipIfUnknownFilter !== undefined) prev.skipIfUnknownFilter = u.skipIfUnknownFilter;
+  if (u.capture !== undefined) prev.capture = u.capture;
+  if (u.captureDuration !== undefined) prev.captureDuration = u.captureDuration;
+  prev.visibility = col.nextIndex++;
+}

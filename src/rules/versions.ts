@@ -1,0 +1,76 @@
+/** The rules engine version we implement (Falco HEAD's falco_engine_version.h). */
+export const ENGINE_VERSION = '0.63.0';
+
+/**
+ * Plugin versions we stand in for: `required_plugin_versions` entries are checked against
+ * these, since kaudit implements the plugins' fields itself.
+ */
+export const PLUGIN_VERSIONS: ReadonlyMap<string, string> = new Map([
+  ['k8saudit', '0.18.0'],
+  ['json', '0.7.4'],
+  ['k8saudit-eks', '0.12.0'],
+  ['k8saudit-gke', '0.9.0'],
+  ['k8saudit-aks', '0.6.0'],
+  ['k8saudit-ovh', '0.6.0'],
+  ['k8sadmission', '0.1.0'],
+]);
+
+/** A parsed `x.y.z` version. */
+export interface SemVer {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/** Parses `x.y.z` (trailing text ignored, as sinsp_version's sscanf does). */
+export function parseSemVer(text: string): SemVer | undefined {
+  const m = /^\s*(\d+)\.(\d+)\.(\d+)/.exec(text);
+  if (m === null) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+}
+
+/** -1, 0 or 1. */
+export function compareSemVer(a: SemVer, b: SemVer): number {
+  const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  return Math.sign(d);
+}
+
+/** sinsp_version::compatible_with: same major and at least the required version. */
+export function isCompatible(have: SemVer, required: SemVer): boolean {
+  return have.major === required.major && compareSemVer(have, required) >= 0;
+}
+
+/** Renders a SemVer as `x.y.z`. */
+export function formatSemVer(v: SemVer): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+/** One `{name, version}` of a `required_plugin_versions` entry or its alternatives. */
+export interface PluginRequirement {
+  readonly name: string;
+  readonly version: string;
+}
+
+/**
+ * Falco's check_plugin_requirements for one entry (the entry first, then its
+ * alternatives): the first alternative naming a loaded plugin decides. Returns the error
+ * message, or undefined when satisfied.
+ */
+export function checkPluginRequirement(
+  alternatives: readonly PluginRequirement[],
+  plugins: ReadonlyMap<string, string>,
+): string | undefined {
+  for (const req of alternatives) {
+    const have = plugins.get(req.name);
+    if (have === undefined) continue;
+    const haveVer = parseSemVer(have);
+    if (haveVer === undefined) return `Plugin '${req.name}' has invalid version string '${have}'`;
+    const reqVer = parseSemVer(req.version);
+    if (reqVer === undefined || !isCompatible(haveVer, reqVer)) {
+      return `Plugin '${req.name}' version '${have}' is not compatible with required plugin version '${req.version}'`;
+    }
+    return undefined;
+  }
+  const wanted = alternatives.map((r) => `${r.name} (>= ${r.version})`).join(', ');
+  return `Plugin requirement not satisfied, must load one of: ${wanted}`;
+}

@@ -1,0 +1,177 @@
+import { Buffer, isUtf8 } from 'node:buffer';
+import type { RejectFn } from '../events/reject.ts';
+
+const NL = 0x0a;
+const CR = 13;
+const BOM = 0xfeff;
+
+/** Lines of one input, in order; rejected lines are left as '' to keep numbering. */
+export interface LineBatch {
+  /** File path or `-` for stdin. */
+  readonly origin: string;
+  /** 1-based number of `lines[0]` within the origin. */
+  readonly firstLine: number;
+  readonly lines: readonly string[];
+  /** Raw bytes these lines took, newlines included. */
+  readonly bytes: number;
+}
+
+/**
+ * Splits a byte stream into lines. Complete lines of a chunk are decoded in one
+ * toString + split (V8 keeps them as slices of one string); only the partial line at a
+ * chunk's end is copied. Lines longer than `maxLineBytes` are skipped up to the next
+ * newline without being buffered.
+ */
+export class LineSplitter {
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private skipping = false;
+  private nextLine = 1;
+  private lines: string[] = [];
+  private batchFirst = 1;
+  private batchBytes = 0;
+  /** Bytes since the last newline (held or skipped), not yet part of a batch. */
+  private partialBytes = 0;
+
+  constructor(
+    readonly origin: string,
+    private readonly maxLineBytes: number,
+    private readonly reject: RejectFn,
+  ) {}
+
+  /** Whether a partial line (no newline yet) is held. */
+  get hasPartial(): boolean {
+    return this.carryBytes > 0 || this.skipping;
+  }
+
+  /** Feeds bytes (not kept: `chunk` may be reused); returns the lines completed so far. */
+  push(chunk: Buffer): LineBatch | undefined {
+    this.batchBytes += chunk.length;
+    const first = chunk.indexOf(NL);
+    if (first === -1) {
+      // Copy: the caller may reuse `chunk` (follow mode reads into one buffer).
+      if (!this.skipping) this.hold(Buffer.from(chunk));
+      else this.partialBytes += chunk.length;
+      return undefined;
+    }
+    this.hold(chunk.subarray(0, first));
+    this.finishCarried();
+    const last = chunk.lastIndexOf(NL);
+    if (last > first) this.addBlock(chunk.subarray(first + 1, last));
+    if (last + 1 < chunk.length) this.hold(Buffer.from(chunk.subarray(last + 1)));
+    return this.take();
+  }
+
+  /** Ends the input: a last line without newline becomes a line. */
+  end(): LineBatch | undefined {
+    if (this.hasPartial) this.finishCarried();
+    this.partialBytes = 0;
+    return this.take();
+  }
+
+  /** Numbers the next line as if `n` lines had been read (following from a file's end). */
+  skipLines(n: number): void {
+    this.nextLine += n;
+    if (this.lines.length === 0) this.batchFirst = this.nextLine;
+  }
+
+  /** Starts over at line 1 (the file was truncated or replaced); drops a held partial. */
+  restart(): void {
+    this.carry = [];
+    this.carryBytes = 0;
+    this.skipping = false;
+    this.nextLine = 1;
+    this.lines = [];
+    this.batchFirst = 1;
+    this.batchBytes = 0;
+    this.partialBytes = 0;
+  }
+
+  private take(): LineBatch | undefined {
+    if (this.lines.length === 0) return undefined;
+    const batch: LineBatch = {
+      origin: this.origin,
+      firstLine: this.batchFirst,
+      lines: this.lines,
+      bytes: this.batchBytes - this.partialBytes,
+    };
+    this.lines = [];
+    this.batchFirst = this.nextLine;
+    this.batchBytes = this.partialBytes;
+    return batch;
+  }
+
+  private hold(part: Buffer): void {
+    this.partialBytes += part.length;
+    if (this.skipping || part.length === 0) return;
+    if (this.carryBytes + part.length > this.maxLineBytes) {
+      this.skipping = true;
+      this.carry = [];
+      this.carryBytes = 0;
+      this.tooLong();
+      return;
+    }
+    this.carry.push(part);
+    this.carryBytes += part.length;
+  }
+
+  private tooLong(): void {
+    this.reject(
+      'line_too_long',
+      this.origin,
+      this.nextLine,
+      `line longer than ${this.maxLineBytes} bytes skipped`,
+    );
+  }
+
+  /** The carried bytes form a complete line now. */
+  private finishCarried(): void {
+    this.partialBytes = 0;
+    if (this.skipping) {
+      this.skipping = false;
+      this.addLine('');
+      return;
+    }
+    const bytes = this.carry.length === 1 ? (this.carry[0] as Buffer) : Buffer.concat(this.carry);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.addLineBytes(bytes);
+  }
+
+  private addLineBytes(bytes: Buffer): void {
+    if (!isUtf8(bytes)) {
+      this.reject('invalid_utf8', this.origin, this.nextLine, 'line is not valid UTF-8');
+      this.addLine('');
+      return;
+    }
+    this.addLine(bytes.toString('utf8'));
+  }
+
+  private addLine(text: string): void {
+    if (this.nextLine === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
+    if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
+    if (text.length * 3 > this.maxLineBytes && Buffer.byteLength(text) > this.maxLineBytes) {
+      this.tooLong();
+      text = '';
+    }
+    this.lines.push(text);
+    this.nextLine++;
+  }
+
+  /** Whole lines separated by '\n' (no trailing newline). */
+  private addBlock(block: Buffer): void {
+    if (!isUtf8(block)) {
+      // Rare: find the bad lines one by one so the good ones survive.
+      let start = 0;
+      for (;;) {
+        const nl = block.indexOf(NL, start);
+        this.addLineBytes(block.subarray(start, nl === -1 ? block.length : nl));
+        if (nl === -1) break;
+        start = nl + 1;
+      }
+      return;
+    }
+    const parts = block.toString('utf8').split('\n');
+    for (const p of parts) this.addLine(p);
+  }
+}

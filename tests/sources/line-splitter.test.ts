@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { createDecodeStats } from '../../src/events/index.ts';
+import { createRejectFn } from '../../src/events/reject.ts';
+import { LineSplitter } from '../../src/sources/line-splitter.ts';
+
+/** Feeds `data` cut at `cuts` and returns the lines and total bytes. */
+function split(data: Buffer, cuts: number[], maxLineBytes = 1 << 20) {
+  const s = new LineSplitter('t', maxLineBytes, createRejectFn(createDecodeStats(), undefined));
+  const lines: string[] = [];
+  let bytes = 0;
+  let next = 1;
+  const take = (b: ReturnType<LineSplitter['push']>) => {
+    if (b === undefined) return;
+    assert.equal(b.firstLine, next);
+    next += b.lines.length;
+    lines.push(...b.lines);
+    bytes += b.bytes;
+  };
+  let at = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    take(s.push(data.subarray(at, c)));
+    at = c;
+  }
+  take(s.push(data.subarray(at)));
+  take(s.end());
+  return { lines, bytes };
+}
+
+test('LineSplitter gives the same lines however the bytes are chunked', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 12 }),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (parts, trailing, rawCuts) => {
+        const text = parts.join('\n') + (trailing ? '\n' : '');
+        const data = Buffer.from(text);
+        const cuts = rawCuts.map((c) => c % (data.length + 1));
+        const expected = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+        const { lines, bytes } = split(data, cuts);
+        assert.deepEqual(
+          lines,
+          expected.map((l) => l.replace(/\r$/, '')),
+        );
+        assert.equal(bytes, data.length);
+      },
+    ),
+  );
+});
+
+test('LineSplitter strips a UTF-8 byte order mark at the start', () => {
+  assert.deepEqual(split(Buffer.from('\ufeff{"a":1}\nb\n'), [1]).lines, ['{"a":1}', 'b']);
+});
+
+test('LineSplitter restart() numbers lines from 1 again', () => {
+  const s = new LineSplitter('t', 100, createRejectFn(createDecodeStats(), undefined));
+  assert.equal(s.push(Buffer.from('a\nb\npart'))?.firstLine, 1);
+  s.restart();
+  const b = s.push(Buffer.from('x\n'));
+  assert.deepEqual([b?.firstLine, b?.lines], [1, ['x']]);
+});
+
+test('LineSplitter does not keep the caller buffer (follow mode reuses it)', () => {
+  const s = new LineSplitter('t', 100, createRejectFn(createDecodeStats(), undefined));
+  const buf = Buffer.from('abc');
+  assert.equal(s.push(buf), undefined);
+  buf.fill(0x78);
+  const tail = Buffer.from('de\nfg');
+  assert.deepEqual(s.push(tail)?.lines, ['abcde']);
+  tail.fill(0x78);
+  assert.deepEqual(s.end()?.lines, ['fg']);
+});
