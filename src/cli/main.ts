@@ -10,7 +10,9 @@ const VERSION = '0.1.0';
 /** Builds the `kaudit` program; `io` lets tests run it in-process. */
 export function createProgram(io: CommandIo): Command {
   const program = new Command('kaudit')
-    .description('Kubernetes audit-log security: Falco-compatible detection, search and audit Policy tooling')
+    .description(
+      'Kubernetes audit-log security: Falco-compatible detection, search and audit Policy tooling',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -30,7 +32,7 @@ Examples:
   registerScanCommand(program, io);
   registerQueryCommand(program, io);
   registerRulesCommand(program, io);
-  registerPolicyCommand(program);
+  registerPolicyCommand(program, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

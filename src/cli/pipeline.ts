@@ -44,6 +44,16 @@ function describeReject(info: RejectInfo): string {
 }
 
 /**
+ * Counts a line the prefilter skipped as the decoder would have counted it: a line that
+ * scans as one audit event (the prefilter only skips those) is one line and one event.
+ */
+export function countSkippedLine(stats: DecodeStats, line: string): void {
+  stats.lines++;
+  stats.events++;
+  stats.bytes += line.length + 1;
+}
+
+/**
  * Reads the inputs line by line, decodes events (counting and reporting bad input once
  * per reason and input, never stopping), and hands each event to `onRecord`.
  */
@@ -74,9 +84,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         const line = lines[i] as string;
         if (skip !== undefined && line.length > 0 && skip(line)) {
           skipped++;
-          stats.lines++;
-          stats.events++;
-          stats.bytes += line.length + 1;
+          countSkippedLine(stats, line);
           continue;
         }
         const recs = decoder.decodeLine(line, origin, firstLine + i);

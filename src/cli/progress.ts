@@ -4,10 +4,7 @@ import type { DecodeStats } from '../events/index.ts';
  * A one-line progress report on stderr, refreshed twice a second, only when stderr is
  * a terminal (never in pipes, files or CI logs).
  */
-export function startProgress(
-  stderr: NodeJS.WritableStream,
-  stats: DecodeStats,
-): { stop(): void } {
+export function startProgress(stderr: NodeJS.WritableStream, stats: DecodeStats): { stop(): void } {
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   if (!tty) return { stop() {} };
   const started = Date.now();

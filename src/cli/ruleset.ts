@@ -64,4 +64,3 @@ export async function loadRuleset(opts: RulesetOptions): Promise<LoadResult> {
   }
   return result;
 }
-

@@ -4,13 +4,15 @@
  * spreadsheet would run as a formula (= + - @ tab CR) are prefixed with a quote.
  */
 export function escapeCell(v: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
     c === '\t' ? '\\t' : c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const cells = [header, ...rows].map((r) => r.map(escapeCell));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells

@@ -111,7 +111,10 @@ const NEED_RANK: Readonly<Record<DataNeed, number>> = { metadata: 0, request: 1,
 
 function collectFields(e: Expr, out: string[]): void {
   const addOperand = (o: Operand): void => {
-    if (o.kind === 'transform') return addOperand(o.arg);
+    if (o.kind === 'transform') {
+      addOperand(o.arg);
+      return;
+    }
     const k = fieldKey(o);
     if (k !== undefined && !out.includes(k)) out.push(k);
   };

@@ -3,7 +3,7 @@ import type { Expr, Operand, Rhs } from '../lang/ast.ts';
 /**
  * k8s_audit fields whose value depends only on members the header scan reads exactly
  * (auditID, stage, verb, requestURI, user.username, objectRef.*, responseStatus.code, the
- * decision annotation): on a Header standing in for the event they give the same value
+ * decision annotation, stageTimestamp): on a Header standing in for the event they give the same value
  * as on the full event, absence included.
  */
 const HEADER_FIELDS: ReadonlySet<string> = new Set([
@@ -19,6 +19,23 @@ const HEADER_FIELDS: ReadonlySet<string> = new Set([
   'ka.target.name',
   'ka.response.code',
   'ka.auth.decision',
+  // The record's time comes from stageTimestamp, which the header holds; source-wide
+  // constants need nothing at all. (evt.num does differ: it is not here.)
+  'jevt.rawtime',
+  'json.rawtime',
+  'evt.time',
+  'evt.time.s',
+  'evt.time.iso8601',
+  'evt.datetime',
+  'evt.datetime.s',
+  'evt.rawtime',
+  'evt.rawtime.s',
+  'evt.rawtime.ns',
+  'evt.source',
+  'evt.pluginname',
+  'evt.is_async',
+  'evt.asynctype',
+  'evt.hostname',
 ]);
 
 /** JSON pointers (jevt.value / json.value) onto a scalar member the header holds. */
@@ -37,6 +54,7 @@ const HEADER_POINTERS: ReadonlySet<string> = new Set([
   '/objectRef/apiGroup',
   '/responseStatus/code',
   '/annotations/authorization.k8s.io~1decision',
+  '/stageTimestamp',
 ]);
 
 const POINTER_FIELDS: ReadonlySet<string> = new Set(['jevt.value', 'json.value']);

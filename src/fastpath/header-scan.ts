@@ -22,7 +22,7 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // `[^"\\]*(\\.[^"\\]*)*`; captures with a backslash are decoded by JSON.parse.
 const HEAD_A = /\{"kind":"Event","apiVersion":"(audit\.k8s\.io\/v1(?:beta1)?)","level":"[A-Za-z]+","auditID":"([^"\\]*(?:\\.[^"\\]*)*)","stage":"([^"\\]*(?:\\.[^"\\]*)*)","requestURI":"([^"\\]*(?:\\.[^"\\]*)*)","verb":"([^"\\]*(?:\\.[^"\\]*)*)","user":\{"username":"([^"\\]*(?:\\.[^"\\]*)*)"(?:,"uid":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"groups":\[(?:"[^"\\]*(?:\\.[^"\\]*)*"(?:,"[^"\\]*(?:\\.[^"\\]*)*")*)?\])?(?:,"extra":\{(?:"[^"\\]*(?:\\.[^"\\]*)*":\[(?:"[^"\\]*(?:\\.[^"\\]*)*"(?:,"[^"\\]*(?:\\.[^"\\]*)*")*)?\](?:,"[^"\\]*(?:\\.[^"\\]*)*":\[(?:"[^"\\]*(?:\\.[^"\\]*)*"(?:,"[^"\\]*(?:\\.[^"\\]*)*")*)?\])*)?\})?\},/y;
 /** The usual last members; `$`: nothing may follow. */
-const TAIL = /"requestReceivedTimestamp":"[^"\\]*(?:\\.[^"\\]*)*","stageTimestamp":"[^"\\]*(?:\\.[^"\\]*)*"(?:,"annotations":\{"authorization\.k8s\.io\/decision":"([^"\\]*(?:\\.[^"\\]*)*)"(?:,"authorization\.k8s\.io\/reason":"[^"\\]*(?:\\.[^"\\]*)*")?\})?\}$/y;
+const TAIL = /"requestReceivedTimestamp":"[^"\\]*(?:\\.[^"\\]*)*","stageTimestamp":"([^"\\]*(?:\\.[^"\\]*)*)"(?:,"annotations":\{"authorization\.k8s\.io\/decision":"([^"\\]*(?:\\.[^"\\]*)*)"(?:,"authorization\.k8s\.io\/reason":"[^"\\]*(?:\\.[^"\\]*)*")?\})?\}$/y;
 const HEAD_B = /"sourceIPs":\[(?:"[^"\\]*(?:\\.[^"\\]*)*"(?:,"[^"\\]*(?:\\.[^"\\]*)*")*)?\],"userAgent":"[^"\\]*(?:\\.[^"\\]*)*",(?:"objectRef":\{"resource":"([^"\\]*(?:\\.[^"\\]*)*)"(?:,"namespace":"([^"\\]*(?:\\.[^"\\]*)*)")?(?:,"name":"([^"\\]*(?:\\.[^"\\]*)*)")?(?:,"uid":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"apiGroup":"([^"\\]*(?:\\.[^"\\]*)*)")?(?:,"apiVersion":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"resourceVersion":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"subresource":"([^"\\]*(?:\\.[^"\\]*)*)")?\},)?(?:"responseStatus":\{"metadata":\{\},"code":(-?(?:0|[1-9]\d*))(?:,"status":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"message":"[^"\\]*(?:\\.[^"\\]*)*")?(?:,"reason":"[^"\\]*(?:\\.[^"\\]*)*")?\},)?/y;
 
 const K_OTHER = 0;
@@ -44,6 +44,7 @@ const K_NAME = 15;
 const K_GROUP = 16;
 const K_CODE = 17;
 const K_DECISION = 18;
+const K_STAGETS = 19;
 
 const KEY_IDS: ReadonlyMap<string, number> = new Map([
   ['kind', K_KIND],
@@ -64,11 +65,12 @@ const KEY_IDS: ReadonlyMap<string, number> = new Map([
   ['apiGroup', K_GROUP],
   ['code', K_CODE],
   ['authorization.k8s.io/decision', K_DECISION],
+  ['stageTimestamp', K_STAGETS],
 ]);
 
 /** For each nested key id, the object (by key id) it is read in. */
 const PARENT: readonly number[] = (() => {
-  const p: number[] = new Array(19).fill(-1);
+  const p: number[] = new Array(20).fill(-1);
   p[K_USERNAME] = K_USER;
   for (const k of [K_RESOURCE, K_SUBRES, K_NS, K_NAME, K_GROUP]) p[k] = K_OBJREF;
   p[K_CODE] = K_STATUS;
@@ -168,7 +170,8 @@ function readKey(s: string, i: number): number {
       if (f === 97) return s.startsWith('annotations', a) ? K_ANN : K_OTHER;
       return f === 115 && s.startsWith('subresource', a) ? K_SUBRES : K_OTHER;
     case 14:
-      return f === 114 && s.startsWith('responseStatus', a) ? K_STATUS : K_OTHER;
+      if (f === 114) return s.startsWith('responseStatus', a) ? K_STATUS : K_OTHER;
+      return f === 115 && s.startsWith('stageTimestamp', a) ? K_STAGETS : K_OTHER;
     case 29:
       return f === 97 && s.startsWith('authorization.k8s.io/decision', a) ? K_DECISION : K_OTHER;
     default:
@@ -306,6 +309,7 @@ function scanLine(s: string): Header | undefined {
   let ref: object | undefined;
   let status: object | undefined;
   let ann: object | undefined;
+  let stageTs: string | undefined;
   let i: number;
   HEAD_A.lastIndex = 0;
   const a = HEAD_A.exec(s);
@@ -335,7 +339,8 @@ function scanLine(s: string): Header | undefined {
       TAIL.lastIndex = i;
       const t = TAIL.exec(s);
       if (t !== null) {
-        if (t[1] !== undefined) ann = { 'authorization.k8s.io/decision': decode(t[1]) };
+        stageTs = decode(t[1]);
+        if (t[2] !== undefined) ann = { 'authorization.k8s.io/decision': decode(t[2]) };
         i = s.length - 1;
         break;
       }
@@ -345,7 +350,10 @@ function scanLine(s: string): Header | undefined {
     i = skipWs(s, after);
     if (s.charCodeAt(i) !== COLON) return undefined;
     i = skipWs(s, i + 1);
-    if (id === K_OTHER || id > K_ANN) {
+    if (id === K_STAGETS) {
+      i = readStr(s, i);
+      stageTs = str;
+    } else if (id === K_OTHER || id > K_ANN) {
       i = skipValue(s, i);
     } else if (id >= K_USER) {
       i = readNested(s, i, id);
@@ -384,5 +392,6 @@ function scanLine(s: string): Header | undefined {
   if (ref !== undefined) h.objectRef = ref;
   if (status !== undefined) h.responseStatus = status;
   if (ann !== undefined) h.annotations = ann;
+  if (stageTs !== undefined) h.stageTimestamp = stageTs;
   return h as unknown as Header;
 }

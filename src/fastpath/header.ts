@@ -38,4 +38,6 @@ export interface Header {
   readonly objectRef?: HeaderObjectRef;
   readonly responseStatus?: HeaderStatus;
   readonly annotations?: HeaderAnnotations;
+  /** The event time the decoder reads (AuditRecord.timeNs). */
+  readonly stageTimestamp?: string;
 }

@@ -1,9 +1,7 @@
-import type { AuditRecord } from '../events/record.ts';
+import { type AuditRecord, parseTimestampNs } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import type { AndExpr, Expr, OrExpr } from '../lang/ast.ts';
-import { type Code, joinCode, js } from '../lang/code.ts';
-// Imported from the module itself: lang/index.ts does not re-export the scope (yet).
-import { type CodegenScope, createCodegenScope } from '../lang/compile.ts';
+import { type Code, type CodegenScope, createCodegenScope, joinCode, js } from '../lang/index.ts';
 import type { Header } from './header.ts';
 import { readsOnlyHeader } from './header-fields.ts';
 
@@ -118,8 +116,15 @@ export function createPrefilter(
     }
     const body = js`${joinCode(checks, '\n')}\nreturn false;`;
     const run = scope.build<(r: AuditRecord) => boolean>(body).fn;
-    // A fresh record per call: getters may cache per record.
-    return (h) => run({ obj: h as unknown as Record<string, unknown>, source: 'k8s_audit', timeNs: '0', num: 0 });
+    // A fresh record per call (getters may cache per record), timed as the decoder does.
+    // An event whose time the decoder cannot read is rejected: "maybe" leaves it to that.
+    return (h) => {
+      const ts = h.stageTimestamp;
+      const timeNs = ts === undefined ? undefined : parseTimestampNs(ts);
+      if (timeNs === undefined) return true;
+      const obj = h as unknown as Record<string, unknown>;
+      return run({ obj, source: 'k8s_audit', timeNs, num: 0 });
+    };
   } catch {
     // A condition the loader accepted always compiles; if not, run without a prefilter.
     return undefined;

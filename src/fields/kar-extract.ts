@@ -1,7 +1,7 @@
 import type { FieldGetter } from './field.ts';
 import { PATH_EXTRACTORS } from './generic-extract.ts';
 import { createObjectExtractors } from './object-extract.ts';
-import { member } from './path.ts';
+import { compilePath } from './path.ts';
 import type { Extract, ExtractorFactory } from './table.ts';
 
 /** Extractors of the k8sadmission (`kar.*`) table, keyed by the rows' `x`. */
@@ -10,10 +10,12 @@ export const KAR_EXTRACTORS: Readonly<Record<string, ExtractorFactory>> = {
   ...createObjectExtractors(['request', 'object']),
 };
 
+const readUid = compilePath(['request', 'uid']);
+
 /** The k8sadmission guard: kar.* fields need an AdmissionReview `request.uid`. */
 export function guardKar(x: Extract): FieldGetter {
   return (rec) => {
     const o = rec.obj;
-    return member(o.request, 'uid') === undefined ? undefined : x(o, rec);
+    return readUid(o) === undefined ? undefined : x(o, rec);
   };
 }

@@ -5,11 +5,11 @@
  * no value at all, even for a well-formed parameter.
  */
 export function readQueryParam(uri: string, key: string): string | undefined {
-  if (hasControlChar(uri)) return undefined;
+  const q = uri.indexOf('?');
+  if (q < 0 || CONTROL_CHAR.test(uri)) return undefined;
   const hash = uri.indexOf('#');
   const noFragment = hash < 0 ? uri : uri.slice(0, hash);
-  const q = noFragment.indexOf('?');
-  if (q < 0) return undefined;
+  if (hash >= 0 && hash < q) return undefined;
   if (unescapeQuery(noFragment.slice(0, q), false) === undefined) return undefined;
   let found: string | undefined;
   let bad = false;
@@ -31,13 +31,8 @@ export function readQueryParam(uri: string, key: string): string | undefined {
   return bad ? undefined : found;
 }
 
-function hasControlChar(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
+// Go's url.Parse rejects ASCII control characters anywhere in the URL.
+const CONTROL_CHAR = /[\x00-\x1f\x7f]/;
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

@@ -3,17 +3,21 @@ import type {
   Expr,
   FieldRef,
   FieldValueRef,
-  ListLit,
-  Modifier,
   Operand,
-  Operator,
   Rhs,
   TransformRef,
-  ValueLit,
 } from './ast.ts';
 import { ConditionError } from './errors.ts';
 import { Cursor, isBlank, isIdentChar } from './lexer.ts';
-import { getOperator, isWordOperator, OPERATOR_NAMES } from './operators.ts';
+import { getOperator } from './operators.ts';
+import {
+  closeParenError,
+  lit,
+  parseListValue,
+  parseModifier,
+  parseOperator,
+  syntaxError,
+} from './parse-values.ts';
 import { isTransformerName } from './transformers.ts';
 
 /** Options of {@link parseCondition}. */
@@ -65,7 +69,7 @@ class Parser {
   }
 
   private error(reason: ConditionError['reason'], msg: string, start: number, end?: number) {
-    return new ConditionError(reason, msg, start, end ?? Math.min(start + 1, this.c.text.length));
+    return syntaxError(this.c, reason, msg, start, end);
   }
 
   private enter(at: number): void {
@@ -165,9 +169,7 @@ class Parser {
   }
 
   private closeParenError(open: number): ConditionError {
-    return this.c.done
-      ? this.error('unclosed_paren', "expected a ')' token", open)
-      : this.error('unexpected_token', "expected a ')' token", this.c.pos);
+    return closeParenError(this.c, open);
   }
 
   /** A field (`a.b[arg]`) or a transformer over an operand (`tolower(a.b)`). */
@@ -218,79 +220,22 @@ class Parser {
   private parseCondition(lhs: Operand): CheckExpr {
     this.c.skipBlanks();
     const opAt = this.c.pos;
-    const op = this.parseOperator();
+    const op = parseOperator(this.c);
     const spec = getOperator(op);
     if (spec === undefined || spec.rhs === 'none') {
       this.lastStart = opAt;
       return { kind: 'check', lhs, op, start: lhs.start, end: this.c.pos };
     }
     this.c.skipBlanks();
-    const modifier = spec.rhs === 'string' ? this.parseModifier() : undefined;
+    const modifier = spec.rhs === 'string' ? parseModifier(this.c) : undefined;
     if (modifier !== undefined) {
-      const rhs = this.parseListValue();
+      const rhs = parseListValue(this.c);
       this.lastStart = rhs.start;
       return { kind: 'check', lhs, op, modifier, rhs, start: lhs.start, end: rhs.end };
     }
     const rhs = this.parseRhs(spec.rhs);
     this.lastStart = rhs.start;
     return { kind: 'check', lhs, op, rhs, start: lhs.start, end: rhs.end };
-  }
-
-  // `oneof (`, `anyof x`: a modifier only when a list or list name follows, so a bare
-  // value spelled `oneof` still reads as a value.
-  private parseModifier(): Modifier | undefined {
-    const word = this.c.peekIdentifier();
-    if (word !== 'oneof' && word !== 'anyof' && word !== 'allof') return undefined;
-    const next = this.c.peek(word.length);
-    if (next !== '(' && !isBlank(next)) return undefined;
-    const save = this.c.pos;
-    this.c.pos += word.length;
-    this.c.skipBlanks();
-    const listName = this.c.peekIdentifier();
-    if (this.c.peek() === '(' || (listName !== undefined && listName !== 'and' && listName !== 'or')) {
-      return word;
-    }
-    this.c.pos = save;
-    return undefined;
-  }
-
-  private parseListValue(): ListLit | ValueLit {
-    const start = this.c.pos;
-    if (this.c.peek() === '(') return this.parseList();
-    const name = this.c.identifier();
-    if (name === undefined) throw this.error('expected_value', 'expected a list or a list name', start);
-    return lit(name, false, start, this.c.pos);
-  }
-
-  private parseOperator(): Operator {
-    const at = this.c.pos;
-    let glued: string | undefined;
-    for (const name of OPERATOR_NAMES) {
-      if (!this.c.startsWith(name)) continue;
-      const next = this.c.peek(name.length);
-      if (isWordOperator(name)) {
-        const list = name === 'in' || name === 'intersects' || name === 'pmatch';
-        // `containsx`: keep looking (`in` vs `intersects`), but remember for the message.
-        if (isIdentChar(next)) {
-          glued ??= name;
-          continue;
-        }
-        const ok = next === undefined ? name === 'exists' : isBlank(next) || (list && next === '(');
-        if (!ok && !(name === 'exists' && next === ')')) {
-          throw this.error('expected_blank', `expected blank after '${name}'`, at + name.length);
-        }
-      }
-      this.c.pos += name.length;
-      return name;
-    }
-    if (glued !== undefined) {
-      throw this.error('expected_blank', `expected blank after '${glued}'`, at + glued.length);
-    }
-    throw this.error(
-      this.c.done ? 'unexpected_end' : 'expected_operator',
-      `expected a valid check operator: one of ${OPERATOR_NAMES.map((o) => `'${o}'`).join(', ')}`,
-      at,
-    );
   }
 
   private parseRhs(shape: 'number' | 'string' | 'list'): Rhs {
@@ -305,7 +250,7 @@ class Parser {
       if (n === undefined) throw this.error('expected_value', 'expected a number value', start);
       return lit(n, false, start, this.c.pos);
     }
-    if (shape === 'list') return this.parseListValue();
+    if (shape === 'list') return parseListValue(this.c);
     const q = this.c.quoted();
     if (q !== undefined) return lit(q, true, start, this.c.pos);
     const bare = this.c.bareString();
@@ -322,33 +267,6 @@ class Parser {
     if (!this.c.eat(')')) throw this.closeParenError(start + 3);
     return { kind: 'val', field, start, end: this.c.pos };
   }
-
-  private parseList(): ListLit {
-    const start = this.c.pos;
-    this.c.pos++;
-    const items: ValueLit[] = [];
-    this.c.skipBlanks();
-    if (this.c.eat(')')) return { kind: 'list', items, start, end: this.c.pos };
-    for (;;) {
-      this.c.skipBlanks();
-      const at = this.c.pos;
-      const q = this.c.quoted();
-      const v = q ?? this.c.bareString();
-      if (v === undefined) {
-        throw this.c.done
-          ? this.error('unclosed_paren', "expected a ')' token", start)
-          : this.error('expected_value', 'expected a list item', at);
-      }
-      items.push(lit(v, q !== undefined, at, this.c.pos));
-      this.c.skipBlanks();
-      if (this.c.eat(')')) return { kind: 'list', items, start, end: this.c.pos };
-      if (!this.c.eat(',')) throw this.closeParenError(start);
-    }
-  }
-}
-
-function lit(value: string, quoted: boolean, start: number, end: number): ValueLit {
-  return { kind: 'value', value, quoted, start, end };
 }
 
 function lastWord(s: string): string {

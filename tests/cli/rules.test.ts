@@ -9,14 +9,21 @@ import { SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-rules-'));
 
 test('kaudit rules validate: official Falco rules load OK', { skip: SHARED_SKIP }, () => {
-  const r = runKaudit(['rules', 'validate', sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml')]);
+  const r = runKaudit([
+    'rules',
+    'validate',
+    sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'),
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /OK: \d+ rules, 0 errors/);
 });
 
-test('kaudit rules validate: errors with file:line:col, caret, exit 1; --format json is Falco\'s load result', () => {
+test("kaudit rules validate: errors with file:line:col, caret, exit 1; --format json is Falco's load result", () => {
   const bad = join(dir, 'bad.yaml');
-  writeFileSync(bad, '- rule: R\n  desc: d\n  condition: ka.verb = create and ka.user.groups contains admins\n  output: o\n  priority: INFO\n  source: k8s_audit\n');
+  writeFileSync(
+    bad,
+    '- rule: R\n  desc: d\n  condition: ka.verb = create and ka.user.groups contains admins\n  output: o\n  priority: INFO\n  source: k8s_audit\n',
+  );
   const r = runKaudit(['rules', 'validate', bad]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /bad\.yaml:3:\d+/);
@@ -24,15 +31,38 @@ test('kaudit rules validate: errors with file:line:col, caret, exit 1; --format 
   assert.match(r.stdout, /\^/);
   const j = runKaudit(['rules', 'validate', '--format', 'json', bad]);
   assert.equal(j.code, 1);
-  const parsed = JSON.parse(j.stdout) as { falco_load_results: { successful: boolean; errors: { code: string }[] }[] };
+  const parsed = JSON.parse(j.stdout) as {
+    falco_load_results: { successful: boolean; errors: { code: string }[] }[];
+  };
   assert.equal(parsed.falco_load_results[0]?.successful, false);
   assert.equal(parsed.falco_load_results[0]?.errors[0]?.code, 'LOAD_ERR_COMPILE_CONDITION');
 });
 
-test('kaudit rules list shows rules with priority, source, enabled and tags', { skip: SHARED_SKIP }, () => {
-  const r = runKaudit(['rules', 'list', '-r', sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'), '--format', 'json']);
+test('kaudit rules list shows rules with priority, source, enabled and tags', {
+  skip: SHARED_SKIP,
+}, () => {
+  const r = runKaudit([
+    'rules',
+    'list',
+    '-r',
+    sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'),
+    '--format',
+    'json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { rule: string; priority: string; enabled: boolean; source: string; tags: string[] });
+  const rows = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          rule: string;
+          priority: string;
+          enabled: boolean;
+          source: string;
+          tags: string[];
+        },
+    );
   const priv = rows.find((x) => x.rule === 'Create Privileged Pod');
   assert.ok(priv);
   assert.equal(priv.priority, 'Warning');
@@ -44,7 +74,10 @@ test('kaudit rules list shows rules with priority, source, enabled and tags', { 
 test('kaudit rules fields lists every field with type, argument and description', () => {
   const r = runKaudit(['rules', 'fields', '--source', 'k8s_audit', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
-  const fields = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { name: string; arg: string; list: boolean; description: string });
+  const fields = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { name: string; arg: string; list: boolean; description: string });
   const param = fields.find((f) => f.name === 'ka.uri.param');
   assert.ok(param);
   assert.match(param.arg, /key/);
@@ -53,12 +86,27 @@ test('kaudit rules fields lists every field with type, argument and description'
   assert.ok(fields.every((f) => f.description.length > 0));
 });
 
-test('kaudit rules explain shows the expanded condition, requirements and code', { skip: SHARED_SKIP }, () => {
-  const r = runKaudit(['rules', 'explain', 'Attach/Exec Pod', '-r', sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'), '--js']);
+test('kaudit rules explain shows the expanded condition, requirements and code', {
+  skip: SHARED_SKIP,
+}, () => {
+  const r = runKaudit([
+    'rules',
+    'explain',
+    'Attach/Exec Pod',
+    '-r',
+    sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'),
+    '--js',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /jevt\.value\[\/stage\] = ResponseStarted/);
   assert.match(r.stdout, /subresources: (exec, attach|attach, exec)/);
   assert.match(r.stdout, /compiled condition:\n/);
-  const missing = runKaudit(['rules', 'explain', 'No Such Rule', '-r', sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml')]);
+  const missing = runKaudit([
+    'rules',
+    'explain',
+    'No Such Rule',
+    '-r',
+    sharedFixture('falco', 'rules', 'k8s_audit_rules.yaml'),
+  ]);
   assert.equal(missing.code, 1);
 });

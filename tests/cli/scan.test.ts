@@ -35,27 +35,48 @@ const nsDelete = auditEvent({
   requestObject: undefined,
   responseStatus: { metadata: {}, code: 200 },
 });
-const podDelete = auditEvent({ verb: 'delete', objectRef: { resource: 'pods', namespace: 'default', name: 'web' } });
+const podDelete = auditEvent({
+  verb: 'delete',
+  objectRef: { resource: 'pods', namespace: 'default', name: 'web' },
+});
 const benign = auditEvent({ verb: 'get' });
 const logPath = join(dir, 'audit.log');
-writeFileSync(logPath, [benign, nsDelete, podDelete].map((e) => JSON.stringify(e)).join('\n') + '\n');
+writeFileSync(
+  logPath,
+  `${[benign, nsDelete, podDelete].map((e) => JSON.stringify(e)).join('\n')}\n`,
+);
 
 test('kaudit scan prints Falco text alerts and exits 0', () => {
   const r = runKaudit(['scan', '-r', rulesPath, logPath]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 2);
-  assert.match(lines[0] ?? '', /^10:15:30\.234567000: Error namespace prod deleted by alice@example\.com$/);
+  assert.match(
+    lines[0] ?? '',
+    /^10:15:30\.234567000: Error namespace prod deleted by alice@example\.com$/,
+  );
   assert.match(lines[1] ?? '', /^10:15:30\.234567000: Informational delete of pods\/web$/);
 });
 
-test('kaudit scan --format json emits Falco\'s JSON alert schema', () => {
+test("kaudit scan --format json emits Falco's JSON alert schema", () => {
   const r = runKaudit(['scan', '-r', rulesPath, '--format', 'json', logPath]);
   assert.equal(r.code, 0, r.stderr);
-  const alerts = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const alerts = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(alerts.length, 2);
   const a = alerts[0] as Record<string, unknown>;
-  assert.deepEqual(Object.keys(a), ['hostname', 'output', 'output_fields', 'priority', 'rule', 'source', 'tags', 'time']);
+  assert.deepEqual(Object.keys(a), [
+    'hostname',
+    'output',
+    'output_fields',
+    'priority',
+    'rule',
+    'source',
+    'tags',
+    'time',
+  ]);
   assert.equal(a.hostname, 'test-host');
   assert.equal(a.rule, 'Namespace Deleted');
   assert.equal(a.priority, 'Error');
@@ -70,9 +91,27 @@ test('kaudit scan --format json emits Falco\'s JSON alert schema', () => {
 test('kaudit scan --rule-matching all, --min-priority and --disable select rules', () => {
   const all = runKaudit(['scan', '-r', rulesPath, '--rule-matching', 'all', logPath]);
   assert.equal(all.stdout.trimEnd().split('\n').length, 3);
-  const warn = runKaudit(['scan', '-r', rulesPath, '--rule-matching', 'all', '--min-priority', 'warning', logPath]);
+  const warn = runKaudit([
+    'scan',
+    '-r',
+    rulesPath,
+    '--rule-matching',
+    'all',
+    '--min-priority',
+    'warning',
+    logPath,
+  ]);
   assert.equal(warn.stdout.trimEnd().split('\n').length, 1);
-  const disabled = runKaudit(['scan', '-r', rulesPath, '--rule-matching', 'all', '--disable', 'tag:k8s_activity', logPath]);
+  const disabled = runKaudit([
+    'scan',
+    '-r',
+    rulesPath,
+    '--rule-matching',
+    'all',
+    '--disable',
+    'tag:k8s_activity',
+    logPath,
+  ]);
   assert.equal(disabled.stdout.trimEnd().split('\n').length, 1);
   const glob = runKaudit(['scan', '-r', rulesPath, '--disable', 'Namespace*', logPath]);
   assert.match(glob.stdout, /delete of namespaces\/prod/);
@@ -83,10 +122,13 @@ test('kaudit scan --fail-on exits 1 when an alert is at or above the priority', 
   assert.equal(runKaudit(['scan', '-r', rulesPath, '--fail-on', 'critical', logPath]).code, 0);
 });
 
-test('kaudit scan --summary prints Falco\'s summary and input statistics on stderr', () => {
+test("kaudit scan --summary prints Falco's summary and input statistics on stderr", () => {
   const r = runKaudit(['scan', '-r', rulesPath, '--summary', logPath]);
   assert.equal(r.code, 0);
-  assert.match(r.stderr, /^Events detected: 2\nRule counts by severity:\n {3}ERROR: 1\n {3}INFO: 1\nTriggered rules by rule name:\n {3}Namespace Deleted: 1\n {3}Any Delete: 1\n/);
+  assert.match(
+    r.stderr,
+    /^Events detected: 2\nRule counts by severity:\n {3}ERROR: 1\n {3}INFO: 1\nTriggered rules by rule name:\n {3}Namespace Deleted: 1\n {3}Any Delete: 1\n/,
+  );
   assert.match(r.stderr, /Events read: 3\n/);
   assert.match(r.stderr, /Events rejected: 0\n/);
   assert.match(r.stderr, /events\/s/);
@@ -105,8 +147,19 @@ test('kaudit scan reads stdin, .gz files and directories', () => {
 });
 
 test('kaudit scan --cluster labels every alert with ka.cluster.name', () => {
-  const r = runKaudit(['scan', '-r', rulesPath, '--format', 'json', '--cluster', 'prod-eu', logPath]);
-  const a = JSON.parse(r.stdout.split('\n')[0] ?? '{}') as { output_fields: Record<string, unknown> };
+  const r = runKaudit([
+    'scan',
+    '-r',
+    rulesPath,
+    '--format',
+    'json',
+    '--cluster',
+    'prod-eu',
+    logPath,
+  ]);
+  const a = JSON.parse(r.stdout.split('\n')[0] ?? '{}') as {
+    output_fields: Record<string, unknown>;
+  };
   assert.equal(a.output_fields['ka.cluster.name'], 'prod-eu');
 });
 
@@ -114,12 +167,21 @@ test('kaudit scan reports bad lines once with file:line and goes on', () => {
   const bad = join(dir, 'bad.log');
   writeFileSync(
     bad,
-    ['{"kind":"Event", broken', JSON.stringify(nsDelete), '{"kind": 0}', '{"kind":"Event","auditID":"x"', ''].join('\n'),
+    [
+      '{"kind":"Event", broken',
+      JSON.stringify(nsDelete),
+      '{"kind": 0}',
+      '{"kind":"Event","auditID":"x"',
+      '',
+    ].join('\n'),
   );
   const r = runKaudit(['scan', '-r', rulesPath, '--summary', bad]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /namespace prod deleted/);
-  assert.match(r.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: invalid_json`));
+  assert.match(
+    r.stderr,
+    new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: invalid_json`),
+  );
   assert.match(r.stderr, /:3(:\d+)?: not_audit_event/);
   assert.match(r.stderr, /invalid_json: 2\n/);
 });
@@ -139,7 +201,10 @@ test('kaudit scan: usage errors exit 2', () => {
 
 test('kaudit scan: rules that fail to load are reported with positions, exit 1', () => {
   const broken = join(dir, 'broken.yaml');
-  writeFileSync(broken, '- rule: X\n  desc: d\n  condition: ka.verb = create and (ka.user.name = a\n  output: o\n  priority: INFO\n  source: k8s_audit\n');
+  writeFileSync(
+    broken,
+    '- rule: X\n  desc: d\n  condition: ka.verb = create and (ka.user.name = a\n  output: o\n  priority: INFO\n  source: k8s_audit\n',
+  );
   const r = runKaudit(['scan', '-r', broken, logPath]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /broken\.yaml:3:\d+/);
@@ -147,7 +212,16 @@ test('kaudit scan: rules that fail to load are reported with positions, exit 1',
 });
 
 test('every command shows examples in --help', () => {
-  for (const cmd of [['scan'], ['query'], ['rules'], ['rules', 'validate'], ['rules', 'list'], ['rules', 'fields'], ['rules', 'explain'], ['policy']]) {
+  for (const cmd of [
+    ['scan'],
+    ['query'],
+    ['rules'],
+    ['rules', 'validate'],
+    ['rules', 'list'],
+    ['rules', 'fields'],
+    ['rules', 'explain'],
+    ['policy'],
+  ]) {
     const r = runKaudit([...cmd, '--help']);
     assert.equal(r.code, 0, cmd.join(' '));
     assert.match(r.stdout, /Examples:/, cmd.join(' '));

@@ -31,7 +31,11 @@ for (let i = 0; i < 600; i++) {
   const sub = i % 11 === 0 ? { subresource: 'exec' } : {};
   lines.push(
     JSON.stringify(
-      auditEvent({ verb, user: { username: `user-${i}` }, objectRef: { resource: 'pods', namespace: 'ns', name: `p${i}`, ...sub } }),
+      auditEvent({
+        verb,
+        user: { username: `user-${i}` },
+        objectRef: { resource: 'pods', namespace: 'ns', name: `p${i}`, ...sub },
+      }),
     ),
   );
   if (i === 250) lines.push('{"kind":"Event", not json');
@@ -49,7 +53,10 @@ test('kaudit scan --workers 2 prints the same alerts in file order as one thread
   assert.ok(one.stdout.split('\n').length > 100);
   assert.equal(two.stdout, one.stdout);
   // Same reports with the same file:line, same summary counts.
-  const strip = (s: string) => s.replace(/Elapsed time:.*\n/, '').replace(/Events skipped by the raw-line prefilter: \d+\n/, '');
+  const strip = (s: string) =>
+    s
+      .replace(/Elapsed time:.*\n/, '')
+      .replace(/Events skipped by the raw-line prefilter: \d+\n/, '');
   assert.equal(strip(two.stderr), strip(one.stderr));
   assert.match(one.stderr, /big\.log:252:\d+: invalid_json/);
   assert.match(one.stderr, /big\.log:403(:\d+)?: not_audit_event/);
@@ -57,7 +64,10 @@ test('kaudit scan --workers 2 prints the same alerts in file order as one thread
 
 test('kaudit scan --workers: --fail-on and --format json work across chunks', () => {
   const env = { KAUDIT_CHUNK_BYTES: '8192' };
-  const r = runKaudit(['scan', '-r', rules, '--workers', '2', '--format', 'json', '--fail-on', 'warning', log], { env });
+  const r = runKaudit(
+    ['scan', '-r', rules, '--workers', '2', '--format', 'json', '--fail-on', 'warning', log],
+    { env },
+  );
   assert.equal(r.code, 1);
   const first = JSON.parse(r.stdout.split('\n')[0] ?? '{}') as { rule: string };
   assert.equal(first.rule, 'Delete');

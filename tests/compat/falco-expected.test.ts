@@ -26,7 +26,8 @@ function parseExpected(cell: string, notes: string): Pick<Case, 'expected' | 'ba
   if (cell.startsWith('(stderr check only)')) return { expected: new Map(), basis: 'stderr-only' };
   if (cell.startsWith('UNCHECKED')) {
     // Use the Python counterpart's expectation where the notes give one.
-    if (/py counterpart expected: NONE/.test(notes)) return { expected: new Map(), basis: 'python-counterpart' };
+    if (/py counterpart expected: NONE/.test(notes))
+      return { expected: new Map(), basis: 'python-counterpart' };
     return undefined;
   }
   const m = /^(.+):(\d+)$/.exec(cell.trim());
@@ -36,13 +37,17 @@ function parseExpected(cell: string, notes: string): Pick<Case, 'expected' | 'ba
 
 function readCases(): Case[] {
   if (!HAS_SHARED) return [];
-  const rows = readFileSync(sharedFixture('falco', 'expected.tsv'), 'utf8').trimEnd().split('\n').slice(1);
+  const rows = readFileSync(sharedFixture('falco', 'expected.tsv'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1);
   const out: Case[] = [];
   for (const row of rows) {
     const c = row.split('\t');
     const notes = c[9] ?? '';
     const exp = parseExpected(c[4] ?? '', notes);
-    if (exp === undefined) throw new Error(`expected.tsv: cannot read expectation of ${c[1]}: ${c[4]}`);
+    if (exp === undefined)
+      throw new Error(`expected.tsv: cannot read expectation of ${c[1]}: ${c[4]}`);
     out.push({
       suite: c[0] ?? '',
       name: c[1] ?? '',
@@ -64,9 +69,18 @@ const TRUST_REASON =
   'UNCHECKED upstream; the Python original expected no alert, but the Go trust file appends nginx to the ' +
   'k8s_audit_*_images lists while the engine_v4 rules loaded before it reference falco_*_images, so the ' +
   'trust cannot apply: Falco semantics give the alert (the notes say real Falco likely alerts too)';
-const DEVIATIONS: ReadonlyMap<string, { readonly reason: string; readonly ours: ReadonlyMap<string, number> }> = new Map([
-  ['go2025/TestK8SAudit_Legacy_CompatEngineV4CreatePrivilegedTrustedPod', { reason: TRUST_REASON, ours: new Map([['Create Privileged Pod', 1]]) }],
-  ['go2025/TestK8SAudit_Legacy_CompatEngineV4CreateHostnetworkTrustedPod', { reason: TRUST_REASON, ours: new Map([['Create HostNetwork Pod', 1]]) }],
+const DEVIATIONS: ReadonlyMap<
+  string,
+  { readonly reason: string; readonly ours: ReadonlyMap<string, number> }
+> = new Map([
+  [
+    'go2025/TestK8SAudit_Legacy_CompatEngineV4CreatePrivilegedTrustedPod',
+    { reason: TRUST_REASON, ours: new Map([['Create Privileged Pod', 1]]) },
+  ],
+  [
+    'go2025/TestK8SAudit_Legacy_CompatEngineV4CreateHostnetworkTrustedPod',
+    { reason: TRUST_REASON, ours: new Map([['Create HostNetwork Pod', 1]]) },
+  ],
 ]);
 
 /** Python-era engine_v4 files use `contains` on a list field, which current Falco rejects. */
@@ -83,12 +97,16 @@ interface Run {
 }
 
 function runCase(rulesFiles: readonly string[], trace: string): Run {
-  const sources = rulesFiles.map((f) => ({ name: f, content: readFileSync(sharedFixture('falco', f), 'utf8') }));
+  const sources = rulesFiles.map((f) => ({
+    name: f,
+    content: readFileSync(sharedFixture('falco', f), 'utf8'),
+  }));
   const result = loadRules(sources);
   const counts = new Map<string, number>();
   const bySeverity = new Map<string, number>();
   const rejects: RejectInfo[] = [];
-  if (!result.ok) return { ok: false, errorCodes: result.errors.map((e) => e.code), counts, bySeverity, rejects };
+  if (!result.ok)
+    return { ok: false, errorCodes: result.errors.map((e) => e.code), counts, bySeverity, rejects };
   const engine = createEngine({ rules: result.rules, ruleMatching: 'first' });
   const decoder = createDecoder({ onReject: (r) => rejects.push(r) });
   const lines = readFileSync(sharedFixture('falco', trace), 'utf8').split('\n');
@@ -121,7 +139,9 @@ for (const c of cases) {
       assert.equal(rejected.ok, false);
       assert.ok(rejected.errorCodes.includes('LOAD_ERR_COMPILE_CONDITION'));
       const fixed = c.rulesFiles.map((f) =>
-        f === 'rules/py/engine_v4_k8s_audit_rules.yaml' ? 'rules/go/engine_v4_k8s_audit_rules.yaml' : f,
+        f === 'rules/py/engine_v4_k8s_audit_rules.yaml'
+          ? 'rules/go/engine_v4_k8s_audit_rules.yaml'
+          : f,
       );
       const run = runCase(fixed, c.trace);
       assert.ok(run.ok, 'the Go copy of the engine_v4 rules loads');

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEngine, formatAlertJson, formatAlertText, formatSummary } from '../../src/engine/index.ts';
+import {
+  createEngine,
+  formatAlertJson,
+  formatAlertText,
+  formatSummary,
+} from '../../src/engine/index.ts';
 import { loadRules } from '../../src/rules/index.ts';
 import { auditEvent, recordOf } from '../helpers/events.ts';
 
@@ -40,38 +45,70 @@ function load(extra = '') {
 test('createEngine() with rule_matching first fires only the first matching rule', () => {
   const engine = createEngine({ rules: load().rules, ruleMatching: 'first', hostname: 'h' });
   const alerts = engine.process(recordOf(auditEvent()));
-  assert.deepEqual(alerts.map((a) => a.rule), ['Pod Created']);
+  assert.deepEqual(
+    alerts.map((a) => a.rule),
+    ['Pod Created'],
+  );
 });
 
 test('createEngine() with rule_matching all fires every matching rule in definition order', () => {
   const engine = createEngine({ rules: load().rules, ruleMatching: 'all', hostname: 'h' });
   const alerts = engine.process(recordOf(auditEvent()));
-  assert.deepEqual(alerts.map((a) => a.rule), ['Pod Created', 'Admin Activity']);
+  assert.deepEqual(
+    alerts.map((a) => a.rule),
+    ['Pod Created', 'Admin Activity'],
+  );
 });
 
 test('the verb index still runs rules without a verb constraint for every verb', () => {
   const engine = createEngine({ rules: load().rules, ruleMatching: 'all', hostname: 'h' });
   const get = engine.process(recordOf(auditEvent({ verb: 'get' })));
-  assert.deepEqual(get.map((a) => a.rule), ['Admin Activity']);
+  assert.deepEqual(
+    get.map((a) => a.rule),
+    ['Admin Activity'],
+  );
   const del = engine.process(recordOf(auditEvent({ verb: 'delete', user: { username: 'bob' } })));
-  assert.deepEqual(del.map((a) => a.rule), ['Deletes']);
+  assert.deepEqual(
+    del.map((a) => a.rule),
+    ['Deletes'],
+  );
   const noVerb = engine.process(recordOf(auditEvent({ verb: undefined })));
-  assert.deepEqual(noVerb.map((a) => a.rule), ['Admin Activity']);
+  assert.deepEqual(
+    noVerb.map((a) => a.rule),
+    ['Admin Activity'],
+  );
   // Every ka.* field is absent without an auditID: nothing can match.
   assert.deepEqual(engine.process(recordOf(auditEvent({ auditID: undefined }))), []);
 });
 
 test('minPriority and enabled: false keep rules out of the dispatch', () => {
   const r = load();
-  const onlyWarn = createEngine({ rules: r.rules, ruleMatching: 'all', minPriority: 'Warning', hostname: 'h' });
-  assert.deepEqual(onlyWarn.activeRules.map((x) => x.name), ['Admin Activity']);
-  const disabled = load('- rule: Admin Activity\n  enabled: false\n  override:\n    enabled: replace\n');
+  const onlyWarn = createEngine({
+    rules: r.rules,
+    ruleMatching: 'all',
+    minPriority: 'Warning',
+    hostname: 'h',
+  });
+  assert.deepEqual(
+    onlyWarn.activeRules.map((x) => x.name),
+    ['Admin Activity'],
+  );
+  const disabled = load(
+    '- rule: Admin Activity\n  enabled: false\n  override:\n    enabled: replace\n',
+  );
   const e = createEngine({ rules: disabled.rules, ruleMatching: 'all', hostname: 'h' });
-  assert.deepEqual(e.process(recordOf(auditEvent())).map((a) => a.rule), ['Pod Created']);
+  assert.deepEqual(
+    e.process(recordOf(auditEvent())).map((a) => a.rule),
+    ['Pod Created'],
+  );
 });
 
 test('alerts render Falco text and JSON, with <NA>/null for absent fields', () => {
-  const engine = createEngine({ rules: load().rules, ruleMatching: 'first', hostname: 'test-host' });
+  const engine = createEngine({
+    rules: load().rules,
+    ruleMatching: 'first',
+    hostname: 'test-host',
+  });
   const [a] = engine.process(recordOf(auditEvent()));
   assert.ok(a);
   assert.equal(
@@ -83,7 +120,16 @@ test('alerts render Falco text and JSON, with <NA>/null for absent fields', () =
   assert.match(formatAlertText(a), /^\d\d:\d\d:\d\d\.234567000: Notice pod default\/web created/);
   const json = formatAlertJson(a, { isoTime: false });
   const parsed = JSON.parse(json) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(parsed), ['hostname', 'output', 'output_fields', 'priority', 'rule', 'source', 'tags', 'time']);
+  assert.deepEqual(Object.keys(parsed), [
+    'hostname',
+    'output',
+    'output_fields',
+    'priority',
+    'rule',
+    'source',
+    'tags',
+    'time',
+  ]);
   assert.equal(parsed.time, '2026-11-02T10:15:30.234567000Z');
   assert.equal(parsed.priority, 'Notice');
   assert.equal(parsed.source, 'k8s_audit');
@@ -95,7 +141,7 @@ test('alerts render Falco text and JSON, with <NA>/null for absent fields', () =
   assert.match(json, /"evt\.time":1793614530234567000[,}]/);
 });
 
-test('formatSummary() prints Falco\'s end-of-run summary', () => {
+test("formatSummary() prints Falco's end-of-run summary", () => {
   const engine = createEngine({ rules: load().rules, ruleMatching: 'all', hostname: 'h' });
   engine.process(recordOf(auditEvent()));
   engine.process(recordOf(auditEvent({ verb: 'delete', user: { username: 'bob' } })));

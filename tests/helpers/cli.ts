@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs bin/kaudit as a subprocess, the way a user does, with TZ=UTC for stable times. */
-export function runKaudit(args: readonly string[], opts: { input?: string; env?: Record<string, string> } = {}): CliRun {
+export function runKaudit(
+  args: readonly string[],
+  opts: { input?: string; env?: Record<string, string> } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
     cwd: REPO_ROOT,
     input: opts.input ?? '',

@@ -35,7 +35,8 @@ export function auditEvent(over: Record<string, unknown> = {}): Record<string, u
 /** Wraps an event object as the engine's record (time from stageTimestamp, to the µs). */
 export function recordOf(obj: Record<string, unknown>, num = 1): AuditRecord {
   const ts = typeof obj.stageTimestamp === 'string' ? Date.parse(obj.stageTimestamp) : 0;
-  const micros = typeof obj.stageTimestamp === 'string' ? /\.(\d+)Z$/.exec(obj.stageTimestamp)?.[1] ?? '' : '';
+  const micros =
+    typeof obj.stageTimestamp === 'string' ? (/\.(\d+)Z$/.exec(obj.stageTimestamp)?.[1] ?? '') : '';
   const frac = micros.padEnd(9, '0').slice(0, 9);
   const secs = Math.floor(ts / 1000);
   return { obj, source: 'k8s_audit', timeNs: `${secs}${frac}`, num };

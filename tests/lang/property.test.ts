@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { CheckExpr, Expr, Operand, Operator, Rhs, ValueLit } from '../../src/lang/ast.ts';
+import type {
+  CheckExpr,
+  Expr,
+  Modifier,
+  Operand,
+  Operator,
+  Rhs,
+  ValueLit,
+} from '../../src/lang/ast.ts';
 import { compileCondition } from '../../src/lang/compile.ts';
 import { interpretCondition } from '../../src/lang/interpret.ts';
 import { parseCondition } from '../../src/lang/parser.ts';
@@ -50,6 +58,10 @@ const dynRhs = fc
 const check = (lhs: Operand, op: Operator, rhs?: Rhs): CheckExpr =>
   rhs === undefined ? { kind: 'check', lhs, op, ...S } : { kind: 'check', lhs, op, rhs, ...S };
 
+const modifier = fc.constantFrom<Modifier>('oneof', 'anyof', 'allof');
+const listOf = (vs: readonly string[]): Rhs => ({ kind: 'list', items: vs.map(value), ...S });
+const withModifier = (c: CheckExpr, m: Modifier): CheckExpr => ({ ...c, modifier: m });
+
 const scalarCheck = fc.oneof(
   fc
     .tuple(
@@ -79,6 +91,14 @@ const scalarCheck = fc.oneof(
     )
     .map(([l, op, r]) => check(l, op, r)),
   scalarOperand.map((l) => check(l, 'exists')),
+  fc
+    .tuple(
+      scalarOperand,
+      fc.constantFrom<Operator>('=', '!=', 'contains', 'startswith', 'glob', 'icontains'),
+      modifier,
+      fc.array(fc.constantFrom(...WORDS, ...PATTERNS), { maxLength: 3 }),
+    )
+    .map(([l, op, m, vs]) => withModifier(check(l, op, listOf(vs)), m)),
 );
 const listCheck = fc.oneof(
   fc
@@ -211,6 +231,17 @@ const syntaxCheck = fc.oneof(
     )
     .map(([l, op, r]) => check(l, op, r)),
   syntaxOperand.map((l) => check(l, 'exists')),
+  fc
+    .tuple(
+      syntaxOperand,
+      fc.constantFrom<Operator>('=', '!=', 'contains', 'iglob', 'regex', 'endswith'),
+      modifier,
+      fc.oneof(
+        fc.array(strValue, { maxLength: 3 }).map((items): Rhs => ({ kind: 'list', items, ...S })),
+        ident.map((n): Rhs => ({ ...value(n), quoted: false })),
+      ),
+    )
+    .map(([l, op, m, r]) => withModifier(check(l, op, r), m)),
 );
 const { expr: syntaxExpr } = fc.letrec<{ expr: Expr; notChild: Expr }>((tie) => ({
   expr: fc.oneof(

@@ -46,9 +46,22 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
     .description('filter audit events with a condition; print, tabulate or count them')
     .argument('<condition>', "condition in Falco's rule language, e.g. 'ka.verb=delete'")
     .argument('[paths...]', 'audit log files or directories; - reads stdin', ['-'])
-    .option('-r, --rules <path>', 'rules files whose lists and macros the condition may use (repeatable; default: built-in)', collect)
-    .option('-o, --output <template>', "print each match with an output template, e.g. '%ka.user.name %ka.verb'")
-    .addOption(new Option('--format <format>', 'json (events), csv or table (of --fields)').choices(['json', 'csv', 'table']))
+    .option(
+      '-r, --rules <path>',
+      'rules files whose lists and macros the condition may use (repeatable; default: built-in)',
+      collect,
+    )
+    .option(
+      '-o, --output <template>',
+      "print each match with an output template, e.g. '%ka.user.name %ka.verb'",
+    )
+    .addOption(
+      new Option('--format <format>', 'json (events), csv or table (of --fields)').choices([
+        'json',
+        'csv',
+        'table',
+      ]),
+    )
     .option('--fields <list>', `fields for csv/table, comma-separated (default ${DEFAULT_FIELDS})`)
     .option('--count-by <fields>', 'count matches grouped by these fields, largest first')
     .option('--count', 'print only the number of matching events')
@@ -81,7 +94,9 @@ async function runQuery(
   const env = { registry: defaultFieldRegistry, source: q.source };
   const match = compileCondition(q.expr, env).fn;
   const prefilter =
-    o.fastpath && q.source === 'k8s_audit' ? createPrefilter([q.expr], { registry: defaultFieldRegistry, source: 'k8s_audit' }) : undefined;
+    o.fastpath && q.source === 'k8s_audit'
+      ? createPrefilter([q.expr], { registry: defaultFieldRegistry, source: 'k8s_audit' })
+      : undefined;
   const skipLine = prefilter
     ? (line: string): boolean => {
         const h = scanHeader(line);

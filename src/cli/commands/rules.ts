@@ -34,8 +34,15 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
     .command('validate')
     .description('load rules files in order and report every error and warning with its position')
     .argument('<paths...>', 'rules files or directories, loaded in order')
-    .addOption(new Option('--format <format>', 'text or Falco\'s JSON load result').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExamples:\n  $ kaudit rules validate k8s_audit_rules.yaml local.yaml\n  $ kaudit rules validate --format json rules/ | jq .')
+    .addOption(
+      new Option('--format <format>', "text or Falco's JSON load result")
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ kaudit rules validate k8s_audit_rules.yaml local.yaml\n  $ kaudit rules validate --format json rules/ | jq .',
+    )
     .action(async (paths: string[], o: { format: 'text' | 'json' }) => {
       const read = await readRulesPaths(paths);
       if (read.errors.length > 0) {
@@ -59,11 +66,23 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
   rules
     .command('list')
     .description('list rules with priority, source, enabled state and tags')
-    .option('-r, --rules <path>', 'rules file or directory (repeatable; default: built-in)', collect)
-    .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ kaudit rules list\n  $ kaudit rules list -r k8s_audit_rules.yaml --format json')
+    .option(
+      '-r, --rules <path>',
+      'rules file or directory (repeatable; default: built-in)',
+      collect,
+    )
+    .addOption(
+      new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ kaudit rules list\n  $ kaudit rules list -r k8s_audit_rules.yaml --format json',
+    )
     .action(async (o: { rules?: string[]; format: 'table' | 'json' }) => {
-      const loaded = await loadRuleset({ ...(o.rules ? { rules: o.rules } : {}), stderr: io.stderr });
+      const loaded = await loadRuleset({
+        ...(o.rules ? { rules: o.rules } : {}),
+        stderr: io.stderr,
+      });
       if (o.format === 'json') {
         for (const r of loaded.rules) {
           io.stdout.write(
@@ -71,17 +90,35 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
           );
         }
       } else {
-        const rows = loaded.rules.map((r) => [r.name, r.priority, r.source, r.enabled ? 'yes' : 'no', r.tags.join(',')]);
-        io.stdout.write(`${formatTable(['RULE', 'PRIORITY', 'SOURCE', 'ENABLED', 'TAGS'], rows)}\n`);
+        const rows = loaded.rules.map((r) => [
+          r.name,
+          r.priority,
+          r.source,
+          r.enabled ? 'yes' : 'no',
+          r.tags.join(','),
+        ]);
+        io.stdout.write(
+          `${formatTable(['RULE', 'PRIORITY', 'SOURCE', 'ENABLED', 'TAGS'], rows)}\n`,
+        );
       }
     });
 
   rules
     .command('fields')
     .description('list every field with its type, argument and description')
-    .addOption(new Option('--source <source>', 'only fields of this source').choices(['k8s_audit', 'k8s_admission']))
-    .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ kaudit rules fields --source k8s_audit\n  $ kaudit rules fields --format json | jq -r .name')
+    .addOption(
+      new Option('--source <source>', 'only fields of this source').choices([
+        'k8s_audit',
+        'k8s_admission',
+      ]),
+    )
+    .addOption(
+      new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ kaudit rules fields --source k8s_audit\n  $ kaudit rules fields --format json | jq -r .name',
+    )
     .action((o: { source?: EventSource; format: 'table' | 'json' }) => {
       const fields = defaultFieldRegistry.list(o.source);
       const arg = (f: (typeof fields)[number]): string =>
@@ -94,19 +131,34 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
         }
         return;
       }
-      const rows = fields.map((f) => [f.name, f.isList ? `${f.type} list` : f.type, arg(f), f.description]);
+      const rows = fields.map((f) => [
+        f.name,
+        f.isList ? `${f.type} list` : f.type,
+        arg(f),
+        f.description,
+      ]);
       io.stdout.write(`${formatTable(['FIELD', 'TYPE', 'ARG', 'DESCRIPTION'], rows)}\n`);
     });
 
   rules
     .command('explain')
-    .description('show a rule\'s expanded condition, what it requires, and the compiled code')
+    .description("show a rule's expanded condition, what it requires, and the compiled code")
     .argument('<rule>', 'rule name')
-    .option('-r, --rules <path>', 'rules file or directory (repeatable; default: built-in)', collect)
+    .option(
+      '-r, --rules <path>',
+      'rules file or directory (repeatable; default: built-in)',
+      collect,
+    )
     .option('--js', 'also print the generated JavaScript (the rule alone and the source dispatch)')
-    .addHelpText('after', "\nExamples:\n  $ kaudit rules explain 'Attach/Exec Pod' -r k8s_audit_rules.yaml --js")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ kaudit rules explain 'Attach/Exec Pod' -r k8s_audit_rules.yaml --js",
+    )
     .action(async (name: string, o: { rules?: string[]; js?: boolean }) => {
-      const loaded = await loadRuleset({ rules: o.rules ?? [DEFAULT_RULES_PATH], stderr: io.stderr });
+      const loaded = await loadRuleset({
+        rules: o.rules ?? [DEFAULT_RULES_PATH],
+        stderr: io.stderr,
+      });
       const rule = loaded.rules.find((r) => r.name === name);
       if (rule === undefined) throw new CliError(`kaudit: no rule named '${name}'`, EXIT_FAIL);
       const req = analyzeRequirements(rule.condition);
@@ -133,7 +185,11 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
         const env = { registry: defaultFieldRegistry, source: rule.source as EventSource };
         lines.push('', 'compiled condition:', compileCondition(rule.condition, env).source);
         const same = loaded.rules.filter((r) => r.enabled && r.source === rule.source);
-        const d = compileDispatch(same.map((r) => r.condition), env, true);
+        const d = compileDispatch(
+          same.map((r) => r.condition),
+          env,
+          true,
+        );
         lines.push('', `dispatch for ${same.length} enabled ${rule.source} rules:`, d.source);
       }
       io.stdout.write(`${lines.join('\n')}\n`);

@@ -74,23 +74,49 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .command('scan')
     .description('detect threats in audit logs (files, directories, .gz, - for stdin)')
     .argument('[paths...]', 'audit log files or directories; - reads stdin', ['-'])
-    .option('-r, --rules <path>', 'rules file or directory (repeatable; default: built-in rules)', collect)
-    .addOption(new Option('--format <format>', 'alert format').choices(['text', 'json']).default('text'))
+    .option(
+      '-r, --rules <path>',
+      'rules file or directory (repeatable; default: built-in rules)',
+      collect,
+    )
+    .addOption(
+      new Option('--format <format>', 'alert format').choices(['text', 'json']).default('text'),
+    )
     .addOption(
       new Option('--rule-matching <mode>', 'fire the first matching rule per event, or all')
         .choices(['first', 'all'])
         .default('first'),
     )
     .option('--min-priority <priority>', 'ignore rules less severe than this', parsePriorityOption)
-    .option('--enable <rule-glob|tag:NAME>', 'enable rules by name glob or tag (repeatable)', collect)
-    .option('--disable <rule-glob|tag:NAME>', 'disable rules by name glob or tag (repeatable)', collect)
+    .option(
+      '--enable <rule-glob|tag:NAME>',
+      'enable rules by name glob or tag (repeatable)',
+      collect,
+    )
+    .option(
+      '--disable <rule-glob|tag:NAME>',
+      'disable rules by name glob or tag (repeatable)',
+      collect,
+    )
     .option('--summary', "print Falco's end-of-run summary and input statistics on stderr")
-    .option('--fail-on <priority>', 'exit 1 when any alert is at or above this priority', parsePriorityOption)
-    .option('--max-event-size <bytes>', 'skip events larger than this (default 256k)', parseByteSize)
+    .option(
+      '--fail-on <priority>',
+      'exit 1 when any alert is at or above this priority',
+      parsePriorityOption,
+    )
+    .option(
+      '--max-event-size <bytes>',
+      'skip events larger than this (default 256k)',
+      parseByteSize,
+    )
     .option('--cluster <name>', 'cluster name on every alert (ka.cluster.name)')
     .option('-f, --follow', 'keep reading appended lines, across rotation (like tail -F)')
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
-    .option('--workers <n>', 'worker threads for files (default: number of cores; 1 = none)', parsePositiveInt)
+    .option(
+      '--workers <n>',
+      'worker threads for files (default: number of cores; 1 = none)',
+      parsePositiveInt,
+    )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .option('--no-progress', 'no progress line on a terminal')
     .addHelpText('after', EXAMPLES)

@@ -28,7 +28,9 @@ export interface ChunkResult {
   readonly minRank: number;
 }
 
-export type WorkerRequest = { readonly type: 'chunk'; readonly chunk: Chunk } | { readonly type: 'stop' };
+export type WorkerRequest =
+  | { readonly type: 'chunk'; readonly chunk: Chunk }
+  | { readonly type: 'stop' };
 
 export type WorkerResponse =
   | ChunkResult

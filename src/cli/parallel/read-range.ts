@@ -80,7 +80,15 @@ export async function readRangeLines(
       lineNo++;
       onReject({ reason: 'line_too_long', line: lineNo });
     } else if (carry.length > 0) {
-      lineNo += emitLines(Buffer.concat([carry, Buffer.from('\n')]), 0, carry.length, lineNo, maxLineBytes, onLines, onReject);
+      lineNo += emitLines(
+        Buffer.concat([carry, Buffer.from('\n')]),
+        0,
+        carry.length,
+        lineNo,
+        maxLineBytes,
+        onLines,
+        onReject,
+      );
     }
     return lineNo;
   } finally {
@@ -88,7 +96,10 @@ export async function readRangeLines(
   }
 }
 
-async function findNextLine(fh: import('node:fs/promises').FileHandle, from: number): Promise<number> {
+async function findNextLine(
+  fh: import('node:fs/promises').FileHandle,
+  from: number,
+): Promise<number> {
   const buf = Buffer.allocUnsafe(64 * 1024);
   let pos = from;
   while (true) {

@@ -58,7 +58,9 @@ export async function runParallelScan(
         reported.add(key);
         const line = j.line + (chunk.gzip ? 0 : fileOffset);
         const col = j.column === undefined ? '' : `:${j.column}`;
-        opts.io.stderr.write(`kaudit: ${j.origin}:${line}${col}: ${j.reason}: ${j.message} (further ${j.reason} in this input counted, not shown)\n`);
+        opts.io.stderr.write(
+          `kaudit: ${j.origin}:${line}${col}: ${j.reason}: ${j.message} (further ${j.reason} in this input counted, not shown)\n`,
+        );
       }
       fileOffset += r.lines;
       stats.lines += r.lines;
@@ -95,14 +97,19 @@ export async function runParallelScan(
       for (const w of pool) {
         w.on('error', reject);
         w.on('message', (m: WorkerResponse) => {
-          if (m.type === 'error') return reject(new CliError(`kaudit: worker failed: ${m.message}`));
+          if (m.type === 'error')
+            return reject(new CliError(`kaudit: worker failed: ${m.message}`));
           if (m.type === 'result') done.set(m.index, m);
           printReady()
             .then(() => {
               if (nextPrint >= chunks.length) return resolve();
               idle.push(w);
               // Hand out work to every idle worker the printer's progress now allows.
-              while (idle.length > 0 && nextAssign < chunks.length && nextAssign - nextPrint < 2 * n) {
+              while (
+                idle.length > 0 &&
+                nextAssign < chunks.length &&
+                nextAssign - nextPrint < 2 * n
+              ) {
                 assign(idle.shift() as Worker);
               }
             })
@@ -115,7 +122,9 @@ export async function runParallelScan(
   }
   if (opts.summary) {
     opts.io.stderr.write(formatSummary(match));
-    opts.io.stderr.write(formatRunStats({ stats, skipped, elapsedMs: performance.now() - started }));
+    opts.io.stderr.write(
+      formatRunStats({ stats, skipped, elapsedMs: performance.now() - started }),
+    );
   }
   return { failed };
 }

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { createDecoder, type RejectInfo } from '../../events/index.ts';
 import { priorityRank } from '../../engine/index.ts';
 import { readInputs } from '../../sources/index.ts';
+import { countSkippedLine } from '../pipeline.ts';
 import { loadRuleset } from '../ruleset.ts';
 import { createScanCore, type ScanConfig } from '../scan-core.ts';
 import type { ChunkResult, WorkerReject, WorkerRequest, WorkerResponse } from './messages.ts';
@@ -25,9 +26,18 @@ async function runChunk(chunk: Chunk): Promise<ChunkResult> {
   let minRank = 99;
   const rejects: WorkerReject[] = [];
   const onReject = (r: RejectInfo): void => {
-    rejects.push({ reason: r.reason, origin: r.origin, line: r.line, ...(r.column !== undefined ? { column: r.column } : {}), message: r.message });
+    rejects.push({
+      reason: r.reason,
+      origin: r.origin,
+      line: r.line,
+      ...(r.column !== undefined ? { column: r.column } : {}),
+      message: r.message,
+    });
   };
-  const decoder = createDecoder({ onReject, ...(cfg.maxEventSize ? { maxEventSize: cfg.maxEventSize } : {}) });
+  const decoder = createDecoder({
+    onReject,
+    ...(cfg.maxEventSize ? { maxEventSize: cfg.maxEventSize } : {}),
+  });
   const stats = decoder.stats;
   let skipped = 0;
   const skip = core.skipLine;
@@ -41,11 +51,11 @@ async function runChunk(chunk: Chunk): Promise<ChunkResult> {
       const line = lines[i] as string;
       if (skip !== undefined && line.length > 0 && skip(line)) {
         skipped++;
-        stats.lines++;
-        stats.events++;
+        countSkippedLine(stats, line);
         continue;
       }
-      for (const rec of decoder.decodeLine(line, chunk.path, firstLine + i)) core.processRecord(rec, emit);
+      for (const rec of decoder.decodeLine(line, chunk.path, firstLine + i))
+        core.processRecord(rec, emit);
     }
     void bytes;
   };
@@ -57,10 +67,25 @@ async function runChunk(chunk: Chunk): Promise<ChunkResult> {
       lines = b.firstLine + b.lines.length - 1;
     }
   } else {
-    lines = await readRangeLines(chunk.path, chunk.start, chunk.end, MAX_LINE_BYTES, onLines, (r) => {
-      stats.rejected[r.reason]++;
-      onReject({ reason: r.reason, origin: chunk.path, line: r.line, message: r.reason === 'line_too_long' ? `line longer than ${MAX_LINE_BYTES} bytes` : 'line is not valid UTF-8' });
-    });
+    lines = await readRangeLines(
+      chunk.path,
+      chunk.start,
+      chunk.end,
+      MAX_LINE_BYTES,
+      onLines,
+      (r) => {
+        stats.rejected[r.reason]++;
+        onReject({
+          reason: r.reason,
+          origin: chunk.path,
+          line: r.line,
+          message:
+            r.reason === 'line_too_long'
+              ? `line longer than ${MAX_LINE_BYTES} bytes`
+              : 'line is not valid UTF-8',
+        });
+      },
+    );
   }
   const m = core.engine.stats;
   const result: ChunkResult = {
@@ -89,5 +114,7 @@ port.on('message', (msg: WorkerRequest) => {
     port.close();
     return;
   }
-  runChunk(msg.chunk).then(post, (err: unknown) => post({ type: 'error', message: (err as Error).message }));
+  runChunk(msg.chunk).then(post, (err: unknown) =>
+    post({ type: 'error', message: (err as Error).message }),
+  );
 });
