@@ -60,6 +60,8 @@ export function adminSession(f: EventFactory, at: number): TimedEvent[] {
     ),
     req(48 * MIN, 'list', { resource: 'pods', namespace: 'shop' }, { query: 'limit=500' }),
     req(48 * MIN + 5_000, 'get', { resource: 'nodes', name: 'worker-2' }),
+    // Tidying up after the release: the staging namespace goes.
+    req(52 * MIN, 'delete', { resource: 'namespaces', name: 'shop-staging' }),
   ]);
 }
 

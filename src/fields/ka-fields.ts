@@ -1,14 +1,10 @@
 import { createContainerRows, EPHEMERAL_PROPS } from './container-rows.ts';
 import type { FieldDataNeed, FieldDef } from './field.ts';
 import { guardKa, KA_EXTRACTORS } from './ka-extract.ts';
-import { buildFieldDefs, type FieldRow, rowAt, rowIndexedAt, rowListAt } from './table.ts';
+import { buildFieldDefs, type FieldRow, rowAt, rowIndexedAt, rowListAt, rowWith } from './table.ts';
 
 const REQ = 'requestObject';
 const ANN = 'annotations';
-
-function derived(name: string, desc: string, x: string, more: Partial<FieldRow> = {}): FieldRow {
-  return { name, desc, x, ...more };
-}
 
 const KA_ROWS: readonly FieldRow[] = [
   rowAt('ka.auditid', 'Unique id the apiserver gave the audit event.', 'auditID'),
@@ -49,7 +45,7 @@ const KA_ROWS: readonly FieldRow[] = [
   rowAt('ka.impuser.name', 'User name being impersonated, if any.', 'impersonatedUser', 'username'),
   rowAt('ka.verb', 'Request verb (create, get, list, watch, patch, delete, …).', 'verb'),
   rowAt('ka.uri', 'Request URI as the client sent it.', 'requestURI'),
-  derived(
+  rowWith(
     'ka.uri.param',
     'First value of the named query parameter of the URI, decoded.',
     'uri.param',
@@ -74,7 +70,7 @@ const KA_ROWS: readonly FieldRow[] = [
     'objectRef',
     'subresource',
   ),
-  derived(
+  rowWith(
     'ka.target.pod.name',
     'Name of the pod in the response, for requests on pods themselves.',
     'target.pod.name',
@@ -85,32 +81,32 @@ const KA_ROWS: readonly FieldRow[] = [
     REQ,
     'subjects',
   ),
-  derived(
+  rowWith(
     'ka.req.binding.subjects.user_names',
     'Names of the User subjects of a submitted binding.',
     'subjects.user_names',
     { list: true },
   ),
-  derived(
+  rowWith(
     'ka.req.binding.subjects.serviceaccount_names',
     'Names of the ServiceAccount subjects of a submitted binding.',
     'subjects.serviceaccount_names',
     { list: true },
   ),
-  derived(
+  rowWith(
     'ka.req.binding.subjects.serviceaccount_ns_names',
     'namespace:name of the ServiceAccount subjects of a submitted binding.',
     'subjects.serviceaccount_ns_names',
     { list: true },
   ),
-  derived(
+  rowWith(
     'ka.req.binding.subjects.group_names',
     'Names of the Group subjects of a submitted binding.',
     'subjects.group_names',
     { list: true },
   ),
   rowAt('ka.req.binding.role', 'Role a submitted binding refers to.', REQ, 'roleRef', 'name'),
-  derived(
+  rowWith(
     'ka.req.binding.subject.has_name',
     'Obsolete; always "true".',
     'binding.subject.has_name',
@@ -127,13 +123,13 @@ const KA_ROWS: readonly FieldRow[] = [
     needs: 'metadata',
   },
   rowAt('ka.req.configmap.obj', 'Data of a submitted configmap, as a JSON object.', REQ, 'data'),
-  derived(
+  rowWith(
     'ka.req.container.image',
     'Image of the first container of a submitted pod.',
     'container.image',
     { deprecated: true },
   ),
-  derived(
+  rowWith(
     'ka.req.container.image.repository',
     'Image repository of the first container of a submitted pod.',
     'container.image.repository',
@@ -152,7 +148,7 @@ const KA_ROWS: readonly FieldRow[] = [
     deprecated: true,
   },
   rowAt('ka.req.pod.host_pid', 'hostPID of a submitted pod.', REQ, 'spec', 'hostPID'),
-  derived(
+  rowWith(
     'ka.req.container.privileged',
     '"true" when any container of a submitted pod is privileged, else "false".',
     'container.privileged',
@@ -197,25 +193,25 @@ const KA_ROWS: readonly FieldRow[] = [
     REQ,
     'rules',
   ),
-  derived(
+  rowWith(
     'ka.req.role.rules.apiGroups',
     'API groups of the rules of a submitted role; [i] selects one rule.',
     'rules.apiGroups',
     { list: true, arg: 'index' },
   ),
-  derived(
+  rowWith(
     'ka.req.role.rules.nonResourceURLs',
     'Non-resource URLs of the rules of a submitted role; [i] selects one rule.',
     'rules.nonResourceURLs',
     { list: true, arg: 'index' },
   ),
-  derived(
+  rowWith(
     'ka.req.role.rules.verbs',
     'Verbs of the rules of a submitted role; [i] selects one rule.',
     'rules.verbs',
     { list: true, arg: 'index' },
   ),
-  derived(
+  rowWith(
     'ka.req.role.rules.resources',
     'Resources of the rules of a submitted role; [i] selects one rule.',
     'rules.resources',
@@ -235,25 +231,25 @@ const KA_ROWS: readonly FieldRow[] = [
     'spec',
     'ports',
   ),
-  derived(
+  rowWith(
     'ka.req.pod.volumes.hostpath',
     'hostPath paths of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.hostpath',
     { list: true, arg: 'index' },
   ),
-  derived(
+  rowWith(
     'ka.req.volume.hostpath',
     '"true" when a hostPath volume has this path ([p*]: this prefix), else "false".',
     'volume.hostpath',
     { arg: 'key', deprecated: true },
   ),
-  derived(
+  rowWith(
     'ka.req.pod.volumes.flexvolume_driver',
     'flexVolume drivers of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.flexvolume_driver',
     { list: true, arg: 'index' },
   ),
-  derived(
+  rowWith(
     'ka.req.pod.volumes.volume_type',
     'Volume source kinds (hostPath, configMap, …) of a submitted pod; [i] selects one volume.',
     'volumes.volume_type',

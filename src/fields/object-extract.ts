@@ -1,4 +1,9 @@
-import { CONTAINER_LISTS, CONTAINER_READS, imageRepository, pickItems } from './container-extract.ts';
+import {
+  CONTAINER_LISTS,
+  CONTAINER_READS,
+  imageRepository,
+  pickItems,
+} from './container-extract.ts';
 import type { FieldValue } from './field.ts';
 import { compilePath, type PathReader } from './path.ts';
 import { renderValue, toListValue } from './render.ts';

@@ -46,6 +46,16 @@ export interface TableScope {
   readonly needs: (name: string) => FieldDataNeed;
 }
 
+/** A row with its own extractor `x`, plus any other row properties. */
+export function rowWith(
+  name: string,
+  desc: string,
+  x: string,
+  more: Omit<Partial<FieldRow>, 'name' | 'desc' | 'x'> = {},
+): FieldRow {
+  return { name, desc, x, ...more };
+}
+
 /** A row rendering the scalar at `path`. */
 export function rowAt(name: string, desc: string, ...path: string[]): FieldRow {
   return { name, desc, x: 'value', path };

@@ -55,6 +55,7 @@ const EXPECTED_ALL = [
   '10:41:30 Request With Several Source IPs',
   '10:41:30 Secret Read by Unexpected User',
   '10:44:10 Secret Read by Unexpected User',
+  '10:57:00 Namespace Deleted',
 ];
 const SHADOWED_UNDER_FIRST = new Set([
   '10:20:00 ConfigMap Created',

@@ -76,6 +76,26 @@ test('compilePath() reads objects and arrays, never the prototype', () => {
   assert.equal(compilePath([])(doc), doc);
 });
 
+test('compilePath() embeds hostile keys as literals, never as code', () => {
+  const keys = [
+    '"]; throw new Error("x"); //',
+    "'+process.exit(1)+'",
+    '\u2028',
+    '</script>',
+    ['`$', '{x}`'].join(''),
+  ];
+  for (const k of keys) {
+    const doc = JSON.parse(JSON.stringify({ [k]: { [k]: 'ok' } })) as unknown;
+    assert.equal(compilePath([k, k])(doc), 'ok', k);
+  }
+});
+
+test('renderValue() spells numbers as JSON does', () => {
+  for (const n of [0, -0, 1.5, -12, 1e21, 1e-7, 2 ** 53 + 2]) {
+    assert.equal(renderValue(n), JSON.stringify(n));
+  }
+});
+
 test('editDistance() counts a transposition as one edit', () => {
   assert.equal(editDistance('ka.verb', 'ka.verb', 2), 0);
   assert.equal(editDistance('ka.vreb', 'ka.verb', 2), 1);

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { analyzeRequirements, compileDispatch } from '../../engine/index.ts';
 import type { EventSource } from '../../events/record.ts';
@@ -167,7 +168,7 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
         `rule: ${rule.name}`,
         `priority: ${rule.priority}    source: ${rule.source}    enabled: ${rule.enabled}`,
         `tags: ${rule.tags.join(', ')}`,
-        `defined at: ${rule.position.name}:${rule.position.line}:${rule.position.column}`,
+        `defined at: ${displayPath(rule.position.name)}:${rule.position.line}:${rule.position.column}`,
         `output: ${rule.output}`,
         '',
         'condition (lists and macros expanded, exceptions added):',
@@ -194,4 +195,11 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
       }
       io.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** A rules path as the user would type it: relative to the working directory when inside it. */
+function displayPath(p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
 }

@@ -33,8 +33,9 @@ function str(s: string, o: VariantOptions): string {
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i] as string;
     if (c === '\\') {
-      out += inner.slice(i, i + 2);
-      i++;
+      const n = inner[i + 1] === 'u' ? 6 : 2;
+      out += inner.slice(i, i + n);
+      i += n - 1;
     } else {
       out += /[A-Za-z0-9/.]/.test(c) && o.random() < 0.3 ? escapeChar(c, o) : c;
     }
