@@ -38,7 +38,11 @@ export function runMeasured(argv: readonly string[], cwd: string): Promise<RunRe
   }
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(cmd[0] as string, cmd.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd[0] as string, cmd.slice(1), {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lines = 0;
     let tail = '';
     let errTail = '';
@@ -83,5 +87,7 @@ export function runMeasured(argv: readonly string[], cwd: string): Promise<RunRe
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }

@@ -51,12 +51,24 @@ export function describeMachine(): BenchResults['machine'] {
 }
 
 const fmt = (n: number | undefined, digits = 0): string =>
-  n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  n === undefined
+    ? '-'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (n: number | undefined): string => (n === undefined ? '-' : `${n.toFixed(2)}x`);
 
 /** A plain-text table of the rows, one block per corpus. */
 export function formatTable(rows: readonly RowResult[], previous?: readonly RowResult[]): string {
-  const head = ['corpus', 'row', 'median s', 'events/s', 'MB/s', 'vs JSON.parse', 'vs jq', 'RSS MB', 'output'];
+  const head = [
+    'corpus',
+    'row',
+    'median s',
+    'events/s',
+    'MB/s',
+    'vs JSON.parse',
+    'vs jq',
+    'RSS MB',
+    'output',
+  ];
   if (previous) head.push('Δ events/s');
   const body = rows.map((r) => {
     const cells = [
@@ -75,7 +87,9 @@ export function formatTable(rows: readonly RowResult[], previous?: readonly RowR
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 

@@ -2,7 +2,14 @@
 //   [--seed 1] [--compare bench/results/<file>.json] [--save]
 // Rows of a case run interleaved (row order rotates per run) so that machine noise
 // spreads over all of them; figures are medians.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,12 +77,17 @@ async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[]
         continue;
       }
       // Counts print one line; jq and scan print one line per match.
-      output.set(row.name, r.stdoutLines > 1 || row.role === 'jq' ? `${r.stdoutLines} lines` : r.lastLine.slice(0, 40));
+      output.set(
+        row.name,
+        r.stdoutLines > 1 || row.role === 'jq' ? `${r.stdoutLines} lines` : r.lastLine.slice(0, 40),
+      );
       if (run < 0) continue;
       times.get(row.name)?.push(r.ms);
       if (r.rssKb !== undefined) rss.get(row.name)?.push(r.rssKb);
     }
-    process.stderr.write(run < 0 ? `  ${tag}: warm-up done\n` : `  ${tag}: run ${run + 1}/${o.runs}\n`);
+    process.stderr.write(
+      run < 0 ? `  ${tag}: warm-up done\n` : `  ${tag}: run ${run + 1}/${o.runs}\n`,
+    );
   }
   const med = (name: string): number | undefined => {
     const t = times.get(name);
@@ -84,7 +96,8 @@ async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[]
   const jsonMs = med(rows.find((r) => r.role === 'json')?.name ?? '');
   return rows.map((row): RowResult => {
     const base = { suite: suite.name, corpus: tag, name: row.name };
-    if (!live.includes(row)) return { ...base, runsMs: [], note: `skipped: ${row.requires} not found` };
+    if (!live.includes(row))
+      return { ...base, runsMs: [], note: `skipped: ${row.requires} not found` };
     const m = med(row.name);
     const note = failed.get(row.name);
     if (m === undefined) return { ...base, runsMs: [], note: note ?? 'no runs' };
@@ -154,25 +167,41 @@ async function main(): Promise<void> {
       save: { type: 'boolean', default: false },
     },
   });
-  const o: Options = { events: Number(values.events), runs: Number(values.runs), seed: Number(values.seed) };
+  const o: Options = {
+    events: Number(values.events),
+    runs: Number(values.runs),
+    seed: Number(values.seed),
+  };
   const chosen = values.suite === 'all' ? SUITES : SUITES.filter((s) => s.name === values.suite);
   if (chosen.length === 0) throw new Error(`unknown suite ${values.suite}`);
   const previous = values.compare
     ? (JSON.parse(readFileSync(values.compare, 'utf8')) as BenchResults).rows
     : undefined;
-  if (!existsSync(FALCO_RULES)) process.stderr.write(`note: ${FALCO_RULES} missing; using rules/\n`);
+  if (!existsSync(FALCO_RULES))
+    process.stderr.write(`note: ${FALCO_RULES} missing; using rules/\n`);
   for (const suite of chosen) {
     process.stderr.write(`suite ${suite.name}: ${suite.description}\n`);
     const rows = await runSuite(suite, o);
     const machine = describeMachine();
-    process.stdout.write(`\n## ${suite.name} (${machine.cpus} cpus, node ${machine.node}, medians of ${o.runs})\n`);
+    process.stdout.write(
+      `\n## ${suite.name} (${machine.cpus} cpus, node ${machine.node}, medians of ${o.runs})\n`,
+    );
     process.stdout.write(`${formatTable(rows, previous)}\n`);
     if (values.save) {
       const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
       const path = join(ROOT, 'bench/results', `${date}-${suite.name}.json`);
       mkdirSync(dirname(path), { recursive: true });
-      const results: BenchResults = { date: new Date().toISOString(), suite: suite.name, machine, runs: o.runs, events: o.events, rows };
-      await import('node:fs/promises').then((fs) => fs.writeFile(path, `${JSON.stringify(results, null, 2)}\n`));
+      const results: BenchResults = {
+        date: new Date().toISOString(),
+        suite: suite.name,
+        machine,
+        runs: o.runs,
+        events: o.events,
+        rows,
+      };
+      await import('node:fs/promises').then((fs) =>
+        fs.writeFile(path, `${JSON.stringify(results, null, 2)}\n`),
+      );
       process.stdout.write(`saved ${path}\n`);
     }
   }

@@ -38,9 +38,7 @@ export function leaseBody(rng: Rng, node: string, time: string): Body {
     kind: 'Lease',
     apiVersion: 'coordination.k8s.io/v1',
     metadata: meta(rng, node, 'kube-node-lease', {
-      ownerReferences: [
-        { apiVersion: 'v1', kind: 'Node', name: node, uid: randomUuid(rng) },
-      ],
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: randomUuid(rng) }],
     }),
     spec: {
       holderIdentity: node,
@@ -125,7 +123,12 @@ export function endpointsBody(rng: Rng, name: string, ns: string): Body {
         addresses: Array.from({ length: n }, (_, i) => ({
           ip: `10.244.${rng.int(40)}.${rng.int(250)}`,
           nodeName: `node-${i}`,
-          targetRef: { kind: 'Pod', namespace: ns, name: `${name}-${rng.hex(5)}`, uid: randomUuid(rng) },
+          targetRef: {
+            kind: 'Pod',
+            namespace: ns,
+            name: `${name}-${rng.hex(5)}`,
+            uid: randomUuid(rng),
+          },
         })),
         ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       },
@@ -137,7 +140,9 @@ export function podStatusPatch(rng: Rng, time: string): Body {
   return {
     metadata: { uid: randomUuid(rng) },
     status: {
-      conditions: [{ lastProbeTime: null, lastTransitionTime: time, status: 'True', type: 'Ready' }],
+      conditions: [
+        { lastProbeTime: null, lastTransitionTime: time, status: 'True', type: 'Ready' },
+      ],
       containerStatuses: [
         {
           containerID: `containerd://${rng.hex(64)}`,

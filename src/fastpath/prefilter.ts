@@ -73,7 +73,11 @@ function planTri(scope: Scope, e: Expr): Tri {
         ? (rest[0] as Code)
         : js`${scope.helper(isAnd ? Math.min : Math.max, isAnd ? 'min' : 'max')}(${joinCode(rest, ', ')})`;
   const code =
-    k === undefined ? restCode : isAnd ? js`(${k} ? ${restCode} : 0)` : js`(${k} ? 2 : ${restCode})`;
+    k === undefined
+      ? restCode
+      : isAnd
+        ? js`(${k} ? ${restCode} : 0)`
+        : js`(${k} ? 2 : ${restCode})`;
   const tri: Tri = isAnd
     ? {
         code,

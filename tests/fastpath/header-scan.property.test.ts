@@ -9,7 +9,20 @@ import { serializeVariant } from './helpers/json-variants.ts';
 // Text that stresses a scanner: quotes, backslashes, Go-escaped characters, key names.
 const nasty = fc.oneof(
   fc.string(),
-  fc.constantFrom('get', 'create', 'verb', '"verb":"x"', '\\', '"', '}', '{', ']', '<&>', 'é', '\u2028'),
+  fc.constantFrom(
+    'get',
+    'create',
+    'verb',
+    '"verb":"x"',
+    '\\',
+    '"',
+    '}',
+    '{',
+    ']',
+    '<&>',
+    'é',
+    '\u2028',
+  ),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );
 

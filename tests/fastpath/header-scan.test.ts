@@ -99,7 +99,15 @@ test('scanHeader() returns undefined for EventList and non-audit lines', () => {
 
 test('scanHeader() returns undefined for text that is not one JSON object', () => {
   const text = line();
-  for (const bad of ['', '{', 'null', text.slice(0, -1), `${text} {}`, `${text}x`, '{"kind":"Event",}']) {
+  for (const bad of [
+    '',
+    '{',
+    'null',
+    text.slice(0, -1),
+    `${text} {}`,
+    `${text}x`,
+    '{"kind":"Event",}',
+  ]) {
     assert.equal(scanHeader(bad), undefined, bad.slice(0, 40));
   }
 });

@@ -8,7 +8,10 @@ import { auditEvent } from '../helpers/events.ts';
 const env = { registry: defaultFieldRegistry, source: 'k8s_audit' as const };
 
 function prefilterOf(...conditions: string[]) {
-  return createPrefilter(conditions.map((c) => parseCondition(c)), env);
+  return createPrefilter(
+    conditions.map((c) => parseCondition(c)),
+    env,
+  );
 }
 
 function headerOf(over: Record<string, unknown> = {}, drop: readonly string[] = []): Header {
@@ -28,7 +31,10 @@ test('createPrefilter() skips events a header check rules out', () => {
 
 test('createPrefilter() returns undefined when a condition reads no header field', () => {
   assert.equal(prefilterOf('ka.req.pod.host_network intersects (true)'), undefined);
-  assert.equal(prefilterOf('ka.verb=get', 'not ka.req.pod.host_network intersects (true)'), undefined);
+  assert.equal(
+    prefilterOf('ka.verb=get', 'not ka.req.pod.host_network intersects (true)'),
+    undefined,
+  );
 });
 
 test('createPrefilter() returns undefined when an unknown branch can always make it true', () => {
@@ -51,7 +57,9 @@ test('createPrefilter() evaluates and/or/not in three-valued logic', () => {
 });
 
 test('createPrefilter() treats an absent field as absent, not unknown', () => {
-  const exists = prefilterOf('ka.target.subresource exists and ka.req.pod.host_pid intersects (true)');
+  const exists = prefilterOf(
+    'ka.target.subresource exists and ka.req.pod.host_pid intersects (true)',
+  );
   const notExists = prefilterOf(
     'not ka.target.subresource exists and ka.req.pod.host_pid intersects (true)',
   );
@@ -60,7 +68,10 @@ test('createPrefilter() treats an absent field as absent, not unknown', () => {
   assert.equal(exists(headerOf({}, ['objectRef'])), false);
   assert.equal(exists(headerOf({ objectRef: { resource: 'pods', subresource: 'exec' } })), true);
   assert.equal(notExists(headerOf({}, ['objectRef'])), true);
-  assert.equal(notExists(headerOf({ objectRef: { resource: 'pods', subresource: 'exec' } })), false);
+  assert.equal(
+    notExists(headerOf({ objectRef: { resource: 'pods', subresource: 'exec' } })),
+    false,
+  );
 });
 
 test('createPrefilter() sees every ka.* field as absent without auditID', () => {
@@ -71,7 +82,9 @@ test('createPrefilter() sees every ka.* field as absent without auditID', () => 
 });
 
 test('createPrefilter() reads JSON pointers onto header members', () => {
-  const pre = prefilterOf('jevt.value[/stage]=ResponseComplete and ka.req.pod.host_pid intersects (true)');
+  const pre = prefilterOf(
+    'jevt.value[/stage]=ResponseComplete and ka.req.pod.host_pid intersects (true)',
+  );
   assert.ok(pre);
   assert.equal(pre(headerOf({ stage: 'RequestReceived' })), false);
   assert.equal(pre(headerOf({ stage: 'ResponseComplete' })), true);

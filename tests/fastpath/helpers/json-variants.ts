@@ -53,7 +53,15 @@ function shuffled<T>(items: T[], o: VariantOptions): T[] {
   return a;
 }
 
-const DECOYS: readonly unknown[] = ['get', 'system:anonymous', 'pods', 5, null, { username: 'x' }, ['a']];
+const DECOYS: readonly unknown[] = [
+  'get',
+  'system:anonymous',
+  'pods',
+  5,
+  null,
+  { username: 'x' },
+  ['a'],
+];
 
 /** JSON text for `v` with the variations asked for. */
 export function serializeVariant(v: unknown, o: VariantOptions): string {
