@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { loadRules } from '../../src/rules/index.ts';
 import { SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
+import type { LoadResult } from '../../src/rules/types.ts';
 import { checkCase } from './helpers/case-assertions.ts';
+import { positionFailures } from './helpers/case-positions.ts';
 import { parseValidationCases, type ValidationCase } from './helpers/cases.ts';
 import { CASE_SKIPS, skipReasonFor } from './helpers/case-skips.ts';
 import { checkCppCase } from './helpers/cpp-cases.ts';
@@ -28,8 +30,11 @@ describe('rules_validation_cases.md', { skip: SHARED_SKIP }, () => {
   for (const c of cases) {
     const reason = skipReasonFor(c);
     test(`loadRules() matches upstream case ${c.title}`, { skip: reason ?? false }, () => {
-      const check = checkCppCase(c) ?? checkCase(c, loadRules(c.files, { extraSources }));
+      const cpp = checkCppCase(c);
+      const result = cpp === undefined ? loadRules(c.files, { extraSources }) : undefined;
+      const check = cpp ?? checkCase(c, result as LoadResult);
       assert.deepEqual(check.failures, []);
+      if (result !== undefined) assert.deepEqual(positionFailures(c.files, result), []);
       assert.ok(
         check.mapped > 0,
         `no assertion of ${c.title} could be mapped: ${check.unmapped.join('; ')}`,
