@@ -1,3 +1,4 @@
+import { defaultFieldRegistry } from '../fields/index.ts';
 import type { CheckExpr, Expr, Operand } from '../lang/ast.ts';
 
 /** Audit detail a rule needs: Metadata, Request (requestObject) or RequestResponse. */
@@ -97,13 +98,18 @@ function constraintOf(e: Expr): Constraint {
   }
 }
 
-/** Which audit detail reading `key` needs (by name: the registry is not required). */
+/**
+ * Which audit detail reading `key` (`name` or `name[arg]`) needs: the field table's
+ * `needs`, except for JSON pointers, which depend on the path they read.
+ */
 export function fieldDataNeed(key: string): DataNeed {
-  if (key.startsWith('ka.req.') || key.startsWith('kar.req.')) return 'request';
-  if (key.startsWith('ka.resp.') || key === 'ka.target.pod.name') return 'response';
   const m = /^(?:jevt|json)\.value\[\/?(requestObject|responseObject)\b/.exec(key);
   if (m) return m[1] === 'requestObject' ? 'request' : 'response';
-  if (key === 'jevt.obj' || key === 'json.obj') return 'response';
+  const name = key.replace(/\[.*$/, '');
+  const def = defaultFieldRegistry.get(name);
+  if (def !== undefined) return def.needs;
+  if (key.startsWith('ka.req.') || key.startsWith('kar.req.')) return 'request';
+  if (key.startsWith('ka.resp.')) return 'response';
   return 'metadata';
 }
 
