@@ -1,18 +1,12 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type LoadResult, applyRuleSelection, loadRules, readRulesPaths } from '../rules/index.ts';
 import type { Priority } from '../engine/priority.ts';
 import { CliError, EXIT_FAIL } from './errors.ts';
+import { packageRoot } from './package-root.ts';
 import { formatLoadResult } from '../rules/index.ts';
 
 /** The built-in ruleset, used when no `-r` is given. */
-export const DEFAULT_RULES_PATH = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'rules',
-  'kaudit-rules.yaml',
-);
+export const DEFAULT_RULES_PATH = join(packageRoot(), 'rules', 'kaudit-rules.yaml');
 
 /** `--enable`/`--disable` values: a rule-name glob, or `tag:NAME` for a tag. */
 export interface SelectionArg {

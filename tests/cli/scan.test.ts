@@ -227,3 +227,13 @@ test('every command shows examples in --help', () => {
     assert.match(r.stdout, /Examples:/, cmd.join(' '));
   }
 });
+
+test('bin/kaudit gives the same answers from the dist/ bundle and from the sources', () => {
+  const bundled = runKaudit(['scan', '-r', rulesPath, '--format', 'json', '--summary', logPath]);
+  const sources = runKaudit(['scan', '-r', rulesPath, '--format', 'json', '--summary', logPath], {
+    env: { KAUDIT_NO_BUNDLE: '1' },
+  });
+  assert.equal(sources.stdout, bundled.stdout);
+  const strip = (s: string) => s.replace(/Elapsed time:.*\n/, '');
+  assert.equal(strip(sources.stderr), strip(bundled.stderr));
+});
