@@ -7,7 +7,7 @@ import {
   type Priority,
 } from '../engine/index.ts';
 import type { AuditRecord } from '../events/record.ts';
-import { createPrefilter, scanHeader } from '../fastpath/index.ts';
+import { createLineSkipper } from '../fastpath/index.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import type { LoadedRule } from '../rules/types.ts';
 
@@ -42,19 +42,13 @@ export function createScanCore(rules: readonly LoadedRule[], cfg: ScanConfig): S
   });
   // Admission rules need the full parse: only rule sets of k8s_audit rules prefilter.
   const onlyAudit = engine.activeRules.every((r) => r.source === 'k8s_audit');
-  const prefilter =
+  const skipLine =
     cfg.fastpath && onlyAudit
-      ? createPrefilter(
+      ? createLineSkipper(
           engine.activeRules.map((r) => r.condition),
           { registry: defaultFieldRegistry, source: 'k8s_audit' },
         )
       : undefined;
-  const skipLine = prefilter
-    ? (line: string): boolean => {
-        const h = scanHeader(line);
-        return h !== undefined && !prefilter(h);
-      }
-    : undefined;
   const fmt = { isoTime: cfg.isoTime };
   const format =
     cfg.format === 'json'

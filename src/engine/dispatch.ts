@@ -14,9 +14,12 @@ export interface Dispatch {
   readonly source: string;
 }
 
-const VERB_FIELD: Readonly<Record<EventSource, string>> = {
-  k8s_audit: 'ka.verb',
-  k8s_admission: 'kar.verb',
+// The switch key is the event's raw verb read through a JSON pointer: unlike ka.verb it is
+// present even without an auditID, so rules constrained through jevt.value[/verb] are
+// still reached, and it renders exactly as ka.verb (and kar.verb) do when those exist.
+const VERB_KEY: Readonly<Record<EventSource, string>> = {
+  k8s_audit: '/verb',
+  k8s_admission: '/request/operation',
 };
 
 /**
@@ -45,7 +48,7 @@ export function compileDispatch(
   const verbs = new Set<string>();
   for (const s of verbSets) for (const v of s ?? []) verbs.add(v);
 
-  const verbDef = env.registry.get(VERB_FIELD[env.source]);
+  const verbDef = env.registry.get('jevt.value');
   // Below a handful of constrained rules, a switch buys nothing over straight checks.
   if (verbDef === undefined || verbs.size === 0) {
     const body = joinCode(
@@ -56,7 +59,7 @@ export function compileDispatch(
     return { run: built.fn, matches, source: built.source };
   }
 
-  const verbGetter = scope.helper(verbDef.bind(undefined), 'verb');
+  const verbGetter = scope.helper(verbDef.bind(VERB_KEY[env.source]), 'verb');
   const cases: Code[] = [];
   for (const v of verbs) {
     const idx = conditions

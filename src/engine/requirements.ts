@@ -20,7 +20,10 @@ export interface RuleRequirements {
 }
 
 type Dim = 'stages' | 'verbs' | 'resources' | 'subresources';
-type Constraint = Partial<Record<Dim, Set<string>>>;
+/** Allowed values per dimension; a missing dimension is unconstrained. */
+type Constraint = Record<string, Set<string>>;
+/** Maps a field key (`name` or `name[arg]`) to the dimension it constrains, if any. */
+export type DimensionOf = (fieldKey: string) => string | undefined;
 
 const DIM_OF_FIELD: Readonly<Record<string, Dim>> = {
   'ka.stage': 'stages',
@@ -38,17 +41,16 @@ const DIM_OF_FIELD: Readonly<Record<string, Dim>> = {
   'jevt.value[/objectRef/subresource]': 'subresources',
 };
 
-const DIMS: readonly Dim[] = ['stages', 'verbs', 'resources', 'subresources'];
-
 function fieldKey(f: Operand): string | undefined {
   if (f.kind !== 'field') return undefined;
   return f.arg === undefined ? f.name : `${f.name}[${f.arg}]`;
 }
 
 /** Values a single check pins its field to, when it is `=`, `==` or `in` on a plain field. */
-function checkConstraint(c: CheckExpr): Constraint {
+function checkConstraint(c: CheckExpr, dimOf: DimensionOf): Constraint {
+  if (c.modifier !== undefined) return {};
   const key = fieldKey(c.lhs);
-  const dim = key === undefined ? undefined : DIM_OF_FIELD[key];
+  const dim = key === undefined ? undefined : dimOf(key);
   if (dim === undefined || c.rhs === undefined) return {};
   if ((c.op === '=' || c.op === '==') && c.rhs.kind === 'value') {
     return { [dim]: new Set([c.rhs.value]) };
@@ -61,9 +63,7 @@ function checkConstraint(c: CheckExpr): Constraint {
 
 function intersect(a: Constraint, b: Constraint): Constraint {
   const out: Constraint = { ...a };
-  for (const d of DIMS) {
-    const bs = b[d];
-    if (bs === undefined) continue;
+  for (const [d, bs] of Object.entries(b)) {
     const as = out[d];
     out[d] = as === undefined ? new Set(bs) : new Set([...as].filter((v) => bs.has(v)));
   }
@@ -72,24 +72,38 @@ function intersect(a: Constraint, b: Constraint): Constraint {
 
 function union(a: Constraint, b: Constraint): Constraint {
   const out: Constraint = {};
-  for (const d of DIMS) {
-    const as = a[d];
+  for (const [d, as] of Object.entries(a)) {
     const bs = b[d];
-    if (as !== undefined && bs !== undefined) out[d] = new Set([...as, ...bs]);
+    if (bs !== undefined) out[d] = new Set([...as, ...bs]);
   }
   return out;
 }
 
-function constraintOf(e: Expr): Constraint {
+/**
+ * The values each dimension must take for `e` to be true: `=`/`in`/`intersects` checks
+ * pin a field, `and` intersects, `or` unites (a dimension stays constrained only when
+ * every branch constrains it), `not` claims nothing. Sound, not complete.
+ */
+export function fieldConstraints(
+  e: Expr,
+  dimOf: DimensionOf,
+): Readonly<Record<string, ReadonlySet<string>>> {
+  return constraintOf(e, dimOf);
+}
+
+function constraintOf(e: Expr, dimOf: DimensionOf): Constraint {
   switch (e.kind) {
     case 'check':
-      return checkConstraint(e);
+      return checkConstraint(e, dimOf);
     case 'and':
-      return e.children.reduce<Constraint>((acc, c) => intersect(acc, constraintOf(c)), {});
+      return e.children.reduce<Constraint>((acc, c) => intersect(acc, constraintOf(c, dimOf)), {});
     case 'or': {
       const [first, ...rest] = e.children;
       if (first === undefined) return {};
-      return rest.reduce<Constraint>((acc, c) => union(acc, constraintOf(c)), constraintOf(first));
+      return rest.reduce<Constraint>(
+        (acc, c) => union(acc, constraintOf(c, dimOf)),
+        constraintOf(first, dimOf),
+      );
     }
     // A negation can only widen what matches; we stay conservative and claim nothing.
     case 'not':
@@ -152,7 +166,7 @@ function collectFields(e: Expr, out: string[]): void {
  *   // → { verbs: Set{create, update}, needs: 'request', fields: [...] }
  */
 export function analyzeRequirements(expr: Expr): RuleRequirements {
-  const c = constraintOf(expr);
+  const c = constraintOf(expr, (k) => DIM_OF_FIELD[k]) as Partial<Record<Dim, Set<string>>>;
   const fields: string[] = [];
   collectFields(expr, fields);
   let needs: DataNeed = 'metadata';

@@ -8,3 +8,5 @@ export type {
 export { readsOnlyHeader } from './header-fields.ts';
 export { scanHeader } from './header-scan.ts';
 export { createPrefilter, type Prefilter, type PrefilterEnv } from './prefilter.ts';
+export { createLiteralFilter } from './literal-filter.ts';
+export { createLineSkipper } from './line-skipper.ts';

@@ -161,3 +161,19 @@ test("formatSummary() prints Falco's end-of-run summary", () => {
     ].join('\n'),
   );
 });
+
+test('the verb index reaches rules written with jevt.value[/verb], even without an auditID', () => {
+  const r = loadRules([
+    {
+      name: 'v.yaml',
+      content:
+        '- rule: Raw Verb\n  desc: d\n  condition: jevt.value[/verb] = create\n  output: raw %jevt.value[/verb]\n  priority: INFO\n  source: k8s_audit\n',
+    },
+  ]);
+  const engine = createEngine({ rules: r.rules, ruleMatching: 'all', hostname: 'h' });
+  assert.deepEqual(
+    engine.process(recordOf(auditEvent({ auditID: undefined }))).map((a) => a.rule),
+    ['Raw Verb'],
+  );
+  assert.deepEqual(engine.process(recordOf(auditEvent({ verb: 'get' }))), []);
+});

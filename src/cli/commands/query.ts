@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { AuditRecord } from '../../events/record.ts';
-import { createPrefilter, scanHeader } from '../../fastpath/index.ts';
+import { createLineSkipper } from '../../fastpath/index.ts';
 import { defaultFieldRegistry } from '../../fields/index.ts';
 import { compileCondition, compileOutputFormat, parseOutputFormat } from '../../lang/index.ts';
 import { EXIT_OK, usageError } from '../errors.ts';
@@ -93,16 +93,10 @@ async function runQuery(
   const q = await compileQueryCondition(condition, o.rules ?? [DEFAULT_RULES_PATH]);
   const env = { registry: defaultFieldRegistry, source: q.source };
   const match = compileCondition(q.expr, env).fn;
-  const prefilter =
+  const skipLine =
     o.fastpath && q.source === 'k8s_audit'
-      ? createPrefilter([q.expr], { registry: defaultFieldRegistry, source: 'k8s_audit' })
+      ? createLineSkipper([q.expr], { registry: defaultFieldRegistry, source: 'k8s_audit' })
       : undefined;
-  const skipLine = prefilter
-    ? (line: string): boolean => {
-        const h = scanHeader(line);
-        return h !== undefined && !prefilter(h);
-      }
-    : undefined;
   const renderTemplate = (t: string) => {
     try {
       return compileOutputFormat(parseOutputFormat(t, env), env);

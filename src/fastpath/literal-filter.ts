@@ -1,0 +1,88 @@
+import type { Expr } from '../lang/ast.ts';
+import { fieldConstraints } from '../engine/requirements.ts';
+
+/**
+ * Fields whose value is a top-level or near-top-level JSON string of the event, copied
+ * verbatim: when a condition pins one to a set of values, a matching event's raw line
+ * must contain one of those values as a JSON string token (`"create"`).
+ */
+const VERBATIM_FIELDS: ReadonlySet<string> = new Set([
+  'ka.verb',
+  'jevt.value[/verb]',
+  'ka.stage',
+  'jevt.value[/stage]',
+  'ka.user.name',
+  'ka.target.resource',
+  'ka.target.subresource',
+  'ka.target.namespace',
+  'ka.target.name',
+  'ka.auth.decision',
+]);
+
+// Only plain tokens: a value JSON would escape, or one that could be written as a
+// number, boolean or null (rendered the same as the string), cannot be searched verbatim.
+const PLAIN = /^[A-Za-z][A-Za-z0-9._:@-]*$/;
+const JSON_WORDS = new Set(['true', 'false', 'null']);
+
+/**
+ * True when the line holds a `\uXXXX` escape that could spell a character of a plain
+ * token. Go's encoder escapes only `&`, `<`, `>` and U+2028/2029 (`\u0026` is in every
+ * list request's URI), so most lines with escapes still take the literal test.
+ */
+function hasSpellingEscape(line: string): boolean {
+  let i = line.indexOf('\\u');
+  while (i !== -1) {
+    const code = Number.parseInt(line.slice(i + 2, i + 6), 16);
+    if (!(code === 0x26 || code === 0x3c || code === 0x3e || code === 0x2028 || code === 0x2029)) {
+      return true;
+    }
+    i = line.indexOf('\\u', i + 2);
+  }
+  return false;
+}
+
+/**
+ * A raw-line test cheaper than any parse: `false` means no condition can match the line,
+ * because for some field every condition pins, none of the allowed values appears in
+ * it as a JSON string. Only `"`-quoted plain tokens are searched, and a line holding a
+ * `\u` escape that could spell one of their characters always passes. Returns undefined when no
+ * condition pins a searchable field (the test would never say no).
+ */
+export function createLiteralFilter(
+  conditions: readonly Expr[],
+): ((line: string) => boolean) | undefined {
+  const plans: (readonly (readonly string[])[])[] = [];
+  for (const cond of conditions) {
+    const pinned = fieldConstraints(cond, (k) => (VERBATIM_FIELDS.has(k) ? k : undefined));
+    const needs: string[][] = [];
+    for (const values of Object.values(pinned)) {
+      const vs = [...values];
+      if (vs.every((v) => PLAIN.test(v) && !JSON_WORDS.has(v))) needs.push(vs.map((v) => `"${v}"`));
+    }
+    // A condition with nothing searchable may match any line: the filter cannot help.
+    if (needs.length === 0) return undefined;
+    plans.push(needs);
+  }
+  if (plans.length === 0) return undefined;
+  return (line) => {
+    if (hasSpellingEscape(line)) return true;
+    for (const needs of plans) {
+      let all = true;
+      for (const alternatives of needs) {
+        let any = false;
+        for (const lit of alternatives) {
+          if (line.includes(lit)) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  };
+}
