@@ -26,8 +26,8 @@ export const SCAN_ROWS: readonly CommandRow[] = [
   },
   {
     kind: 'command',
-    name: 'kaudit scan (workers = cores)',
-    argv: (c) => kaudit(c, ...scanArgs(c.rules), c.file),
+    name: 'kaudit scan --workers 2',
+    argv: (c) => kaudit(c, ...scanArgs(c.rules), '--workers', '2', c.file),
   },
 ];
 

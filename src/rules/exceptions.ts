@@ -1,7 +1,7 @@
 import { concatText, type MappedText, plainText, textOfScalar } from './mapped-text.ts';
 import { RuleLoadError } from './messages.ts';
 import type { ExceptionEntry, ExceptionInfo } from './model.ts';
-import { LIST_OPERATORS } from './read-exceptions.ts';
+import { isListComp } from './read-exceptions.ts';
 
 // compiler.cpp quote_item / paren_item.
 function quoteItem(v: string): string {
@@ -68,10 +68,7 @@ function buildFieldList(ex: ExceptionInfo, fields: Set<string>): MappedText | un
           items.push(items.length === 0 ? '' : ', ', mapped(v, quoteItem(v.item)));
         rhs = concatText('(', ...items, ')');
       } else {
-        rhs = mapped(
-          value,
-          LIST_OPERATORS.has(comp) ? parenItem(value.item) : quoteItem(value.item),
-        );
+        rhs = mapped(value, isListComp(comp) ? parenItem(value.item) : quoteItem(value.item));
       }
       checks.push(k === 0 ? ' ' : ' and ', mapped(field, field.item), ` ${comp} `, rhs);
       fields.add(field.item);

@@ -29,6 +29,29 @@ export const CHECK_OPERATORS: ReadonlySet<string> = new Set([
 ]);
 export const LIST_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects', 'pmatch']);
 
+// `startswith oneof`, `= anyof`, `contains allof` …: a string operator with a modifier
+// takes a list, like `in` (libs HEAD; Falco prints them with one space between).
+const MODIFIER_COMP = /^(\S+)\s+(oneof|anyof|allof)$/;
+const NOT_MODIFIABLE = new Set(['in', 'intersects', 'pmatch', 'exists', '<', '<=', '>', '>=']);
+
+/** `startswith   oneof` → `startswith oneof`, ` contains ` → `contains`. */
+export function normalizeComp(comp: string): string {
+  const t = comp.trim();
+  const m = MODIFIER_COMP.exec(t);
+  return m ? `${m[1]} ${m[2]}` : t;
+}
+
+/** Whether an exception comp takes a list value (`in`, `pmatch`, a modifier op …). */
+export function isListComp(comp: string): boolean {
+  return LIST_OPERATORS.has(comp) || MODIFIER_COMP.test(comp);
+}
+
+function isSupportedComp(comp: string): boolean {
+  const m = MODIFIER_COMP.exec(comp);
+  if (m) return CHECK_OPERATORS.has(m[1] as string) && !NOT_MODIFIABLE.has(m[1] as string);
+  return CHECK_OPERATORS.has(comp);
+}
+
 const TRANSFORMER = /^\s*(tolower|toupper|b64|basename|len)\s*\((.*)\)\s*$/;
 
 /** Whether `field` (possibly `f[arg]` or wrapped in transformers) exists for `source`. */
@@ -143,8 +166,12 @@ export function validateException(
     if (fields.items.length !== ex.comps.items.length) {
       throw validationError('Fields and comps lists must have equal length', ex.ctx);
     }
+    ex.comps = {
+      ...ex.comps,
+      items: ex.comps.items.map((c) => ({ ...c, item: normalizeComp(c.item) })),
+    };
     for (const c of ex.comps.items) {
-      if (!CHECK_OPERATORS.has(c.item)) {
+      if (!isSupportedComp(c.item)) {
         throw validationError(`'${c.item}' is not a supported comparison operator`, ex.ctx);
       }
     }
@@ -160,7 +187,8 @@ export function validateException(
   if (ex.comps === undefined)
     ex.comps = { isList: false, item: 'in', items: [], node: fields.node };
   if (ex.comps.isList) throw validationError('Fields and comps must both be strings', ex.ctx);
-  if (!LIST_OPERATORS.has(ex.comps.item)) {
+  ex.comps = { ...ex.comps, item: normalizeComp(ex.comps.item) };
+  if (!isListComp(ex.comps.item) || !isSupportedComp(ex.comps.item)) {
     throw validationError(
       'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
       ex.ctx,

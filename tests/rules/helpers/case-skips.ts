@@ -2,8 +2,6 @@ import type { ValidationCase } from './cases.ts';
 
 const FRAGMENT =
   'the YAML in the fixture is a fragment (indented `exceptions:` only); the C++ test completes it with a rule header that the fixture does not carry';
-const MODIFIER =
-  'uses string-operator modifiers (`startswith oneof`, `contains allof`, …), which libs added on HEAD after Falco 0.44 and our condition language does not have';
 const EVTTYPE =
   'LOAD_NO_EVTTYPE is about syscall event-type indexing (evt.type values), which does not exist for k8s_audit rules';
 const EVT_DIR =
@@ -42,18 +40,6 @@ export const CASE_SKIPS: Readonly<Record<string, string>> = {
   'test_rule_loader.cpp::deprecated_field_in_output': EVT_DIR,
   'test_rule_loader.cpp::deprecated_evt_dir_folded_scalar_condition_snippet': EVT_DIR,
   'test_rule_loader.cpp::deprecated_evt_dir_via_macro_folded_scalar_condition_snippet': EVT_DIR,
-  'test_rule_loader.cpp::exceptions_modifier_op_startswith_oneof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_contains_allof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_endswith_anyof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_glob_oneof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_icontains_oneof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_multi_field_mixed': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_multi_field_both_compound': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_eq_oneof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_regex_oneof': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_scalar_value_parenthesised': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_all_three_modifiers': MODIFIER,
-  'test_rule_loader.cpp::exceptions_modifier_op_comp_whitespace_normalized': MODIFIER,
   TestFalco_Legacy_MonitorSyscallDropsThresholdOor: RUNTIME,
   TestFalco_Legacy_MonitorSyscallDropsIgnoreAndLog: RUNTIME,
   TestFalco_Legacy_MonitorSyscallDropsThresholdNeg: RUNTIME,
