@@ -2,6 +2,7 @@ import type { AuditRecord } from '../events/record.ts';
 import {
   createDecodeStats,
   createDecoder,
+  type Decoder,
   type DecodeStats,
   type RejectInfo,
 } from '../events/index.ts';
@@ -54,6 +55,32 @@ export function countSkippedLine(stats: DecodeStats, line: string): void {
 }
 
 /**
+ * Decodes a block of lines and hands each event on, skipping (and counting) the lines
+ * `skip` rules out. Returns how many it skipped. Shared by the single-threaded pipeline
+ * and the scan workers so both count alike.
+ */
+export function processLines(
+  lines: readonly string[],
+  origin: string,
+  firstLine: number,
+  decoder: Decoder,
+  skip: ((line: string) => boolean) | undefined,
+  onRecord: (rec: AuditRecord) => void,
+): number {
+  let skipped = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (skip !== undefined && line.length > 0 && skip(line)) {
+      skipped++;
+      countSkippedLine(decoder.stats, line);
+      continue;
+    }
+    for (const rec of decoder.decodeLine(line, origin, firstLine + i)) onRecord(rec);
+  }
+  return skipped;
+}
+
+/**
  * Reads the inputs line by line, decodes events (counting and reporting bad input once
  * per reason and input, never stopping), and hands each event to `onRecord`.
  */
@@ -79,17 +106,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     })) {
-      const { lines, origin, firstLine } = batch;
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i] as string;
-        if (skip !== undefined && line.length > 0 && skip(line)) {
-          skipped++;
-          countSkippedLine(stats, line);
-          continue;
-        }
-        const recs = decoder.decodeLine(line, origin, firstLine + i);
-        for (const r of recs) opts.onRecord(r);
-      }
+      skipped += processLines(
+        batch.lines,
+        batch.origin,
+        batch.firstLine,
+        decoder,
+        skip,
+        opts.onRecord,
+      );
       if (opts.onBatch) await opts.onBatch();
       if (opts.shouldStop?.()) break;
     }

@@ -8,19 +8,38 @@ import { createPrefilter, type PrefilterEnv } from './prefilter.ts';
 // arrays go through the header scan, which refuses them, and then the full parse).
 const EVENT_PREFIX = '{"kind":"Event"';
 
+/** Options of createLineSkipper. */
+export interface LineSkipperOptions {
+  /**
+   * Also use the literal test. It validates nothing of the line, so an event that is
+   * valid JSON but malformed as an audit event (say `"user": "bob"`) and cannot match
+   * is skipped unreported; `kaudit query` accepts that for speed, `kaudit scan` does not.
+   */
+  readonly literals?: boolean;
+}
+
 /**
- * Combines the two raw-line tests, cheapest first: `true` means no condition can match
- * the line, so it need not be parsed. Undefined when neither test can ever say so.
+ * Combines the raw-line tests, cheapest first: `true` means no condition can match the
+ * line, so it need not be parsed. Undefined when no test can ever say so.
  */
 export function createLineSkipper(
   conditions: readonly Expr[],
   env: PrefilterEnv,
+  opts: LineSkipperOptions = {},
 ): ((line: string) => boolean) | undefined {
-  const literal = createLiteralFilter(conditions);
+  const literal = opts.literals ? createLiteralFilter(conditions) : undefined;
   const header = createPrefilter(conditions, env);
   if (literal === undefined && header === undefined) return undefined;
   return (line) => {
-    if (literal !== undefined && line.startsWith(EVENT_PREFIX) && !literal(line)) return true;
+    if (
+      literal !== undefined &&
+      line.startsWith(EVENT_PREFIX) &&
+      // A cut-off line (the common kind of damage) goes on to the parse and is reported.
+      line.charCodeAt(line.length - 1) === 0x7d &&
+      !literal(line)
+    ) {
+      return true;
+    }
     if (header === undefined) return false;
     const h = scanHeader(line);
     return h !== undefined && !header(h);

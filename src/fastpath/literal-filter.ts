@@ -6,11 +6,13 @@ import { fieldConstraints } from '../engine/requirements.ts';
  * verbatim: when a condition pins one to a set of values, a matching event's raw line
  * must contain one of those values as a JSON string token (`"create"`).
  */
+// The stage is left out on purpose: nearly every line says "ResponseComplete", so a
+// condition pinned only by its stage (Falco's "Disallowed K8s User") keeps almost every
+// line, and 48 such checks per line cost more than they save (measured: +25% on the
+// busy mix with Falco's rules, 5.6% of lines dropped).
 const VERBATIM_FIELDS: ReadonlySet<string> = new Set([
   'ka.verb',
   'jevt.value[/verb]',
-  'ka.stage',
-  'jevt.value[/stage]',
   'ka.user.name',
   'ka.target.resource',
   'ka.target.subresource',

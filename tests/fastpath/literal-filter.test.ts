@@ -79,6 +79,7 @@ function assertSound(
   const skipper = createLineSkipper(
     conditions.map((c) => c.expr),
     env,
+    { literals: true },
   );
   assert.ok(skipper);
   let skipped = 0;

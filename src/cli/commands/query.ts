@@ -95,7 +95,11 @@ async function runQuery(
   const match = compileCondition(q.expr, env).fn;
   const skipLine =
     o.fastpath && q.source === 'k8s_audit'
-      ? createLineSkipper([q.expr], { registry: defaultFieldRegistry, source: 'k8s_audit' })
+      ? createLineSkipper(
+          [q.expr],
+          { registry: defaultFieldRegistry, source: 'k8s_audit' },
+          { literals: true },
+        )
       : undefined;
   const renderTemplate = (t: string) => {
     try {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createDecoder, type RejectInfo } from '../../events/index.ts';
 import { priorityRank } from '../../engine/index.ts';
 import { readInputs } from '../../sources/index.ts';
-import { countSkippedLine } from '../pipeline.ts';
+import { processLines } from '../pipeline.ts';
 import { loadRuleset } from '../ruleset.ts';
 import { createScanCore, type ScanConfig } from '../scan-core.ts';
 import type { ChunkResult, WorkerReject, WorkerRequest, WorkerResponse } from './messages.ts';
@@ -46,24 +46,16 @@ async function runChunk(chunk: Chunk): Promise<ChunkResult> {
     const rank = priorityRank(a.priority);
     if (rank < minRank) minRank = rank;
   };
-  const onLines = (lines: readonly string[], firstLine: number, bytes: number): void => {
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (skip !== undefined && line.length > 0 && skip(line)) {
-        skipped++;
-        countSkippedLine(stats, line);
-        continue;
-      }
-      for (const rec of decoder.decodeLine(line, chunk.path, firstLine + i))
-        core.processRecord(rec, emit);
-    }
-    void bytes;
+  const onLines = (lines: readonly string[], firstLine: number): void => {
+    skipped += processLines(lines, chunk.path, firstLine, decoder, skip, (rec) =>
+      core.processRecord(rec, emit),
+    );
   };
   let lines: number;
   if (chunk.gzip) {
     lines = 0;
     for await (const b of readInputs([chunk.path], { stats, onReject })) {
-      onLines(b.lines, b.firstLine, b.bytes);
+      onLines(b.lines, b.firstLine);
       lines = b.firstLine + b.lines.length - 1;
     }
   } else {
