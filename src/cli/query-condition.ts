@@ -29,6 +29,7 @@ export async function compileQueryCondition(
   if (read.errors.length > 0) {
     throw new CliError(read.errors[0]?.message ?? 'cannot read rules');
   }
+  const needed = mayUseDefinitions(condition, read.sources) ? read.sources : [];
   const query: RulesSource = {
     name: QUERY_FILE,
     content: [
@@ -41,7 +42,7 @@ export async function compileQueryCondition(
       '',
     ].join('\n'),
   };
-  const result = loadRules([...read.sources, query]);
+  const result = loadRules([...needed, query]);
   const rule = result.rules.find((r) => r.name === QUERY_RULE);
   if (!result.ok || rule === undefined) {
     const relevant = result.errors.filter((e) =>
@@ -52,4 +53,26 @@ export async function compileQueryCondition(
     throw new CliError(`kaudit: invalid query condition\n${text.trimEnd()}`, EXIT_USAGE);
   }
   return { expr: rule.condition, source, expanded: rule.compiledCondition };
+}
+
+// Block-style items (`- list: name`, `- macro: name`) name what a condition can use.
+const DEFINITION = /^\s*-?\s*(?:list|macro):\s*["']?([^"'\s#]+)/gm;
+// Flow-style items could hide a name from that pattern: then always load the files.
+const FLOW_ITEM = /[{,]\s*["']?(?:list|macro)["']?\s*:/;
+
+/**
+ * Whether the condition could refer to a list or macro of the rules files. Loading a
+ * whole ruleset costs more than a small query (0.13 s of 0.45 s for the built-in one), so
+ * a condition that names none of their lists and macros is compiled without them; the
+ * answer is the same because lists and macros only act where their names appear.
+ */
+function mayUseDefinitions(condition: string, sources: readonly RulesSource[]): boolean {
+  const words = new Set(condition.split(/[^A-Za-z0-9_.:/-]+/).filter((w) => w !== ''));
+  for (const src of sources) {
+    if (FLOW_ITEM.test(src.content)) return true;
+    for (const m of src.content.matchAll(DEFINITION)) {
+      if (words.has(m[1] as string)) return true;
+    }
+  }
+  return false;
 }

@@ -135,3 +135,24 @@ test('kaudit query: an invalid condition is a usage error with a caret', () => {
   assert.match(r.stderr, /ka\.user\.name/);
   assert.match(r.stderr, /\^/);
 });
+
+test("kaudit query can use the built-in ruleset's macros and lists by name", () => {
+  const withMacro = runKaudit([
+    'query',
+    'kaudit_final_stage and ka.verb=delete',
+    log,
+    '-o',
+    '%ka.user.name',
+  ]);
+  assert.equal(withMacro.code, 0, withMacro.stderr);
+  assert.equal(withMacro.stdout, 'mallory\n');
+  // A list name in a value position is substituted, not taken literally.
+  const admin = join(dir, 'admin.log');
+  writeFileSync(
+    admin,
+    `${JSON.stringify(auditEvent({ user: { username: 'kubernetes-admin' } }))}\n`,
+  );
+  const withList = runKaudit(['query', 'ka.user.name in (kaudit_allowed_users)', admin, '--count']);
+  assert.equal(withList.code, 0, withList.stderr);
+  assert.equal(withList.stdout, '1\n');
+});
