@@ -44,6 +44,21 @@ function hasSpellingEscape(line: string): boolean {
 }
 
 /**
+ * Whether `lit` (a quoted token) occurs in the line as a value, not only as an object
+ * key: pod bodies carry `"exec":{…}` probes, which must not count for a subresource
+ * `exec`. An occurrence followed (after blanks) by `:` is a key; any other counts.
+ */
+function hasValueToken(line: string, lit: string): boolean {
+  for (let i = line.indexOf(lit); i !== -1; i = line.indexOf(lit, i + 1)) {
+    let j = i + lit.length;
+    let c = line.charCodeAt(j);
+    while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = line.charCodeAt(++j);
+    if (c !== 0x3a) return true;
+  }
+  return false;
+}
+
+/**
  * A raw-line test cheaper than any parse: `false` means no condition can match the line,
  * because for some field every condition pins, none of the allowed values appears in
  * it as a JSON string. Only `"`-quoted plain tokens are searched, and a line holding a
@@ -73,7 +88,7 @@ export function createLiteralFilter(
       for (const alternatives of needs) {
         let any = false;
         for (const lit of alternatives) {
-          if (line.includes(lit)) {
+          if (hasValueToken(line, lit)) {
             any = true;
             break;
           }

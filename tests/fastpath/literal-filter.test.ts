@@ -24,6 +24,11 @@ test('createLiteralFilter() needs one pinned value of every pinned field', () =>
   assert.equal(f('{"verb":"delete","objectRef":{"resource":"pods"}}'), false);
   // An escape could spell the value: the line must go on to a real parse.
   assert.equal(f('{"verb":"cr\\u0065ate","objectRef":{"resource":"namespaces"}}'), true);
+  // A key of the same text is not a value: `"namespaces":` alone does not count.
+  assert.equal(
+    f('{"verb":"create","objectRef":{"resource":"pods"},"x":{"namespaces" : 1}}'),
+    false,
+  );
   // Go's own escapes (&, <, >) cannot spell a plain token: the test still applies.
   assert.equal(
     f('{"verb":"get","requestURI":"/api?a=1\\u0026b=2","objectRef":{"resource":"namespaces"}}'),
