@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateEvents, type Mix } from '../../bench/generate.ts';
+import { AUDIT_EVENT_KEY_ORDER } from '../helpers/key-order.ts';
 
 const take = (mix: Mix, events: number, seed = 1, attackShare?: number): string[] => [
   ...generateEvents({ mix, events, seed, ...(attackShare !== undefined ? { attackShare } : {}) }),
 ];
 
-// kube-apiserver's member order (audit.k8s.io/v1 Event struct order).
-const ORDER = [
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-];
+const ORDER = AUDIT_EVENT_KEY_ORDER;
 const REQUIRED = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user'];
 
 test('generateEvents() is deterministic for a seed', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 

@@ -2,35 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { generateAuditLog } from '../../examples/audit-log.ts';
 import { createEngine, type RuleMatching } from '../../src/engine/index.ts';
 import { loadRules } from '../../src/rules/index.ts';
-import { generateAuditLog } from '../../examples/audit-log.ts';
+import { AUDIT_EVENT_KEY_ORDER } from '../helpers/key-order.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
 const LOG_PATH = join(REPO_ROOT, 'examples', 'audit.log');
 const RULES_PATH = join(REPO_ROOT, 'rules', 'kaudit-rules.yaml');
 
-// The key order kube-apiserver's log backend writes (optional keys may be missing).
-const KEY_ORDER = [
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestObject',
-  'responseObject',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-];
+const KEY_ORDER = AUDIT_EVENT_KEY_ORDER;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDecodeStats, createDecoder, parseTimestampNs } from '../../src/events/index.ts';
 import type { RejectInfo } from '../../src/events/index.ts';
+import { createDecoder, createDecodeStats, parseTimestampNs } from '../../src/events/index.ts';
 import { auditEvent } from '../helpers/events.ts';
 
 function collect() {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { createRng } from '../../bench/gen/prng.ts';
 import { generateEvents } from '../../bench/generate.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createDecoder } from '../../src/events/index.ts';
@@ -10,21 +11,11 @@ import { loadRules } from '../../src/rules/index.ts';
 import { SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
 import { serializeVariant } from './helpers/json-variants.ts';
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A generated corpus plus re-serialised variants of part of it (the tricky lines). */
 function buildCorpus(): { readonly lines: string[]; readonly plain: number } {
   const busy = [...generateEvents({ mix: 'busy', events: 4000, seed: 7, attackShare: 0.05 })];
   const rr = [...generateEvents({ mix: 'rr-heavy', events: 1000, seed: 8, attackShare: 0.05 })];
-  const random = mulberry(99);
+  const random = createRng(99).next;
   const variants: string[] = [];
   for (const line of [...busy.slice(0, 1500), ...rr.slice(0, 500)]) {
     const v = JSON.parse(line) as unknown;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { createRng } from '../../bench/gen/prng.ts';
 import { generateEvents } from '../../bench/generate.ts';
 import { QUERY_FILTERS } from '../../bench/suites/query.ts';
 import { createDecoder } from '../../src/events/index.ts';
@@ -50,19 +51,9 @@ test('createLiteralFilter() gives up on values it cannot search verbatim', () =>
   );
 });
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function corpus(): string[] {
   const lines = [...generateEvents({ mix: 'busy', events: 3000, seed: 11, attackShare: 0.1 })];
-  const random = mulberry(5);
+  const random = createRng(5).next;
   const variants = lines.slice(0, 1500).map((l) =>
     serializeVariant(JSON.parse(l) as unknown, {
       random,

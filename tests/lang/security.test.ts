@@ -4,8 +4,8 @@ import type { Expr, Operator } from '../../src/lang/ast.ts';
 import { Code, codeName, joinCode, js, safeStringify } from '../../src/lang/code.ts';
 import { compileCondition, createCodegenScope } from '../../src/lang/compile.ts';
 import { quoteString } from '../../src/lang/lexer.ts';
-import { parseCondition } from '../../src/lang/parser.ts';
 import { compileOutputFormat, parseOutputFormat } from '../../src/lang/output-format.ts';
+import { parseCondition } from '../../src/lang/parser.ts';
 import { TEST_ENV, testRecord } from './test-registry.ts';
 
 const g = globalThis as Record<string, unknown>;

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { countRejected, createLogReadStats, readAuditLogs } from '../../src/policy/read-log.ts';
+import { createRng } from '../../bench/gen/prng.ts';
 import { readPolicy } from '../../src/policy/read.ts';
+import { countRejected, createLogReadStats, readAuditLogs } from '../../src/policy/read-log.ts';
 import { simulatePolicy } from '../../src/policy/simulate.ts';
 
 const POLICY = `apiVersion: audit.k8s.io/v1
@@ -22,23 +23,11 @@ rules:
   - level: Metadata
 `;
 
-// mulberry32: a tiny seeded PRNG, so the log is the same on every run.
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Ev = Record<string, unknown>;
 const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'];
 
 function generateEvents(n: number): Ev[] {
-  const rnd = createRandom(42);
+  const rnd = createRng(42).next;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const out: Ev[] = [];
   for (let i = 0; i < n; i++) {

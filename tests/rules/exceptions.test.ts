@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyExceptions } from '../../src/rules/exceptions.ts';
-import { plainText } from '../../src/rules/mapped-text.ts';
 import { loadRules } from '../../src/rules/index.ts';
+import { plainText } from '../../src/rules/mapped-text.ts';
 import type { ExceptionEntry, ExceptionInfo } from '../../src/rules/model.ts';
-import type { YamlNode } from '../../src/rules/yaml-node.ts';
 import { createSourceFile } from '../../src/rules/source-file.ts';
+import type { YamlNode } from '../../src/rules/yaml-node.ts';
 
 const NODE: YamlNode = { kind: 'null', file: createSourceFile('x', ''), start: 0, end: 0 };
 const s = (item: string): ExceptionEntry => ({ isList: false, item, items: [], node: NODE });

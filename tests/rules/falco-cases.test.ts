@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { loadRules } from '../../src/rules/index.ts';
-import { SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
 import type { LoadResult } from '../../src/rules/types.ts';
+import { SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
 import { checkCase } from './helpers/case-assertions.ts';
 import { positionFailures } from './helpers/case-positions.ts';
-import { parseValidationCases, type ValidationCase } from './helpers/cases.ts';
 import { CASE_SKIPS, skipReasonFor } from './helpers/case-skips.ts';
+import { parseValidationCases, type ValidationCase } from './helpers/cases.ts';
 import { checkCppCase } from './helpers/cpp-cases.ts';
 import { createSyscallRegistry } from './helpers/syscall-registry.ts';
 

@@ -4,9 +4,9 @@ import { RuleLoadError } from '../../src/rules/messages.ts';
 import { readRulesItems } from '../../src/rules/read.ts';
 import { createSourceFile, positionAt, snippetAt } from '../../src/rules/source-file.ts';
 import {
-  type ScalarNode,
   getValue,
   type MapNode,
+  type ScalarNode,
   scalarOffset,
 } from '../../src/rules/yaml-node.ts';
 

@@ -1,4 +1,4 @@
-import { type FieldDef, FieldArgError, type FieldRegistry } from '../../../src/fields/field.ts';
+import { FieldArgError, type FieldDef, type FieldRegistry } from '../../../src/fields/field.ts';
 
 // A test-only stand-in for Falco's syscall field table: just enough names, all plain
 // strings, so the many upstream loader cases written with syscall fields can exercise
