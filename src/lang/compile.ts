@@ -3,8 +3,8 @@ import type { FieldValue } from '../fields/field.ts';
 import type { Expr, FieldRef, Operand, TransformerName } from './ast.ts';
 import { validateCheck } from './check.ts';
 import { type Code, codeName, joinCode, js } from './code.ts';
-import { emitCheck, type EmitContext } from './emit-check.ts';
-import { ConditionError } from './errors.ts';
+import { type EmitContext, emitCheck } from './emit-check.ts';
+import { undefinedMacroError } from './errors.ts';
 import { printOperand } from './print.ts';
 import { bindField, type CheckEnv, resolveOperand } from './resolve.ts';
 import { applyTransformer } from './transformers.ts';
@@ -105,12 +105,7 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
       case 'not':
         return js`!${emit(expr.child)}`;
       case 'macro':
-        throw new ConditionError(
-          'unknown_macro',
-          `Undefined macro '${expr.name}' used in filter.`,
-          expr.start,
-          expr.end,
-        );
+        throw undefinedMacroError(expr);
       case 'check': {
         const spec = validateCheck(expr, env);
         return emitCheck(expr, spec, resolveOperand(expr.lhs, env), ctx);

@@ -1,7 +1,7 @@
 import type { FieldValue } from '../fields/field.ts';
 import type { CheckExpr, Modifier, Operand } from './ast.ts';
 import { type Code, js } from './code.ts';
-import { toNumeric, testNumeric } from './numeric.ts';
+import { testNumeric, toNumeric } from './numeric.ts';
 import { compilePathMatcher, type OperatorSpec } from './operators.ts';
 import type { OperandInfo } from './resolve.ts';
 import { asciiLower } from './transformers.ts';

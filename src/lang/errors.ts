@@ -54,3 +54,17 @@ export function formatCaret(text: string, start: number, end: number = start): s
   const width = Math.max(1, Math.min(end, lineEnd) - start);
   return `${line}\n${' '.repeat(col)}${'^'.repeat(width)}`;
 }
+
+/** A macro reference left in an expression that should have been expanded. */
+export function undefinedMacroError(expr: {
+  name: string;
+  start: number;
+  end: number;
+}): ConditionError {
+  return new ConditionError(
+    'unknown_macro',
+    `Undefined macro '${expr.name}' used in filter.`,
+    expr.start,
+    expr.end,
+  );
+}

@@ -1,6 +1,6 @@
 export type * from './ast.ts';
 export { type CheckEnv, checkExpr } from './check.ts';
-export { Code, codeName, js, joinCode, safeStringify } from './code.ts';
+export { Code, codeName, joinCode, js, safeStringify } from './code.ts';
 export {
   type CodegenScope,
   type CompiledCondition,
@@ -8,7 +8,7 @@ export {
   compileCondition,
   createCodegenScope,
 } from './compile.ts';
-export { type ConditionErrorReason, ConditionError, formatCaret } from './errors.ts';
+export { ConditionError, type ConditionErrorReason, formatCaret } from './errors.ts';
 export { compileGlob } from './glob.ts';
 export { interpretCondition } from './interpret.ts';
 export {

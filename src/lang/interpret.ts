@@ -3,8 +3,8 @@ import type { FieldValue } from '../fields/field.ts';
 import type { CheckExpr, Expr, Operand } from './ast.ts';
 import { validateCheck } from './check.ts';
 import type { CompileEnv } from './compile.ts';
-import { ConditionError } from './errors.ts';
-import { toNumeric, testNumeric } from './numeric.ts';
+import { undefinedMacroError } from './errors.ts';
+import { testNumeric, toNumeric } from './numeric.ts';
 import { compilePathMatcher } from './operators.ts';
 import { bindField, resolveOperand } from './resolve.ts';
 import { applyTransformer } from './transformers.ts';
@@ -25,12 +25,7 @@ export function interpretCondition(expr: Expr, rec: AuditRecord, env: CompileEnv
     case 'not':
       return !interpretCondition(expr.child, rec, env);
     case 'macro':
-      throw new ConditionError(
-        'unknown_macro',
-        `Undefined macro '${expr.name}' used in filter.`,
-        expr.start,
-        expr.end,
-      );
+      throw undefinedMacroError(expr);
     case 'check':
       return interpretCheck(expr, rec, env);
   }

@@ -1,5 +1,5 @@
-import type { TransformerName } from './ast.ts';
 import type { FieldValue } from '../fields/field.ts';
+import type { TransformerName } from './ast.ts';
 
 /** Lower-cases ASCII letters only, as C's tolower in Falco's "C" locale does. */
 export function asciiLower(s: string): string {

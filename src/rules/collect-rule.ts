@@ -9,6 +9,7 @@ import {
 import { textOfScalar, trimText } from './mapped-text.ts';
 import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
 import type { Collection, LoaderConfig, RuleInfo } from './model.ts';
+import { readExceptions, validateException } from './read-exceptions.ts';
 import type { Location } from './types.ts';
 import {
   appendToRule,
@@ -18,7 +19,6 @@ import {
   readUpdate,
   replaceInRule,
 } from './update-rule.ts';
-import { readExceptions, validateException } from './read-exceptions.ts';
 import { getValue, hasKey, type MapNode, type ScalarNode } from './yaml-node.ts';
 
 const RULE_KEYS = new Set([

@@ -1,11 +1,10 @@
-export { ENGINE_VERSION, PLUGIN_VERSIONS } from './versions.ts';
 export { readRulesPaths } from './files.ts';
 export { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
 export { formatLoadResult, loadResultToJSON } from './result.ts';
 export { applyRuleSelection, type RuleSelector } from './select.ts';
 export type {
-  LoadedRule,
   LoadErrorCode,
+  LoadedRule,
   LoadMessage,
   LoadResult,
   LoadWarningCode,
@@ -13,3 +12,4 @@ export type {
   Position,
   RulesSource,
 } from './types.ts';
+export { ENGINE_VERSION, PLUGIN_VERSIONS } from './versions.ts';

@@ -1,5 +1,5 @@
-import { positionAt, snippetAt } from './source-file.ts';
 import type { SourceFile } from './source-file.ts';
+import { positionAt, snippetAt } from './source-file.ts';
 import type { LoadErrorCode, LoadMessage, LoadWarningCode, Location } from './types.ts';
 import type { YamlNode } from './yaml-node.ts';
 

@@ -5,9 +5,9 @@ import {
   isPair,
   isScalar,
   isSeq,
-  type Node as YNode,
   parseAllDocuments,
   Scalar,
+  type Node as YNode,
 } from 'yaml';
 import { at, type Context, ITEM, RuleLoadError } from './messages.ts';
 import { positionAt, type SourceFile } from './source-file.ts';

@@ -1,4 +1,4 @@
-import { parsePriority, type Priority } from '../engine/priority.ts';
+import { type Priority, parsePriority } from '../engine/priority.ts';
 import { decodeBool, decodeScalar, decodeScalarSeq, decodeString, decodeUint } from './decode.ts';
 import { concatText, textOfScalar, trimText } from './mapped-text.ts';
 import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
@@ -85,6 +85,24 @@ export function readUpdate(
   return u;
 }
 
+/** The earlier rule an append or replace applies to, checked the same way for both. */
+function ruleToUpdate(
+  cfg: LoaderConfig,
+  col: Collection,
+  name: string,
+  u: RuleUpdate,
+  item: MapNode,
+  ctx: Context,
+  messages: { readonly missing: string; readonly empty: string },
+) {
+  const prev = col.rules.get(name);
+  if (prev === undefined) throw validationError(messages.missing, ctx);
+  if (!hasAnyValue(u)) throw validationError(messages.empty, ctx);
+  checkSameSource(item, prev, ctx);
+  const registry = prev.unknownSource ? undefined : cfg.sources.get(prev.source);
+  return { prev, registry };
+}
+
 export function appendToRule(
   cfg: LoaderConfig,
   col: Collection,
@@ -93,13 +111,10 @@ export function appendToRule(
   item: MapNode,
   ctx: Context,
 ): void {
-  const prev = col.rules.get(name);
-  if (prev === undefined) throw validationError(MSG.noPreviousRuleAppend, ctx);
-  if (!hasAnyValue(u)) {
-    throw validationError('Appended rule must have exceptions or condition property', ctx);
-  }
-  checkSameSource(item, prev, ctx);
-  const registry = prev.unknownSource ? undefined : cfg.sources.get(prev.source);
+  const { prev, registry } = ruleToUpdate(cfg, col, name, u, item, ctx, {
+    missing: MSG.noPreviousRuleAppend,
+    empty: 'Appended rule must have exceptions or condition property',
+  });
   if (u.cond !== undefined && u.cond.value !== '') {
     prev.cond = concatText(prev.cond, ' ', textOfScalar(u.cond));
   }
@@ -152,13 +167,10 @@ export function replaceInRule(
   item: MapNode,
   ctx: Context,
 ): void {
-  const prev = col.rules.get(name);
-  if (prev === undefined) throw validationError(MSG.noPreviousRuleReplace, ctx);
-  if (!hasAnyValue(u)) {
-    throw validationError('The rule must have at least one field that can be replaced', ctx);
-  }
-  checkSameSource(item, prev, ctx);
-  const registry = prev.unknownSource ? undefined : cfg.sources.get(prev.source);
+  const { prev, registry } = ruleToUpdate(cfg, col, name, u, item, ctx, {
+    missing: MSG.noPreviousRuleReplace,
+    empty: 'The rule must have at least one field that can be replaced',
+  });
   if (u.cond !== undefined) {
     prev.cond = textOfScalar(u.cond);
     prev.condCtx = at(ctx, u.cond, ITEM.ruleCondition, '');

@@ -1,5 +1,5 @@
-import type { CheckExpr, Expr, Operand } from '../lang/ast.ts';
 import type { FieldRegistry } from '../fields/field.ts';
+import type { CheckExpr, Expr, Operand } from '../lang/ast.ts';
 import { isFieldDefined } from './read-exceptions.ts';
 
 /** A condition warning with offsets into the text its node was parsed from. */

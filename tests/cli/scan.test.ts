@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
+import { FALCO_ALERT_KEYS } from '../helpers/falco-alert.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-scan-'));
 const rulesPath = join(dir, 'rules.yaml');
@@ -67,16 +68,7 @@ test("kaudit scan --format json emits Falco's JSON alert schema", () => {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(alerts.length, 2);
   const a = alerts[0] as Record<string, unknown>;
-  assert.deepEqual(Object.keys(a), [
-    'hostname',
-    'output',
-    'output_fields',
-    'priority',
-    'rule',
-    'source',
-    'tags',
-    'time',
-  ]);
+  assert.deepEqual(Object.keys(a), FALCO_ALERT_KEYS);
   assert.equal(a.hostname, 'test-host');
   assert.equal(a.rule, 'Namespace Deleted');
   assert.equal(a.priority, 'Error');

@@ -8,6 +8,7 @@ import {
 } from '../../src/engine/index.ts';
 import { loadRules } from '../../src/rules/index.ts';
 import { auditEvent, recordOf } from '../helpers/events.ts';
+import { FALCO_ALERT_KEYS } from '../helpers/falco-alert.ts';
 
 const RULES = `
 - list: admins
@@ -120,16 +121,7 @@ test('alerts render Falco text and JSON, with <NA>/null for absent fields', () =
   assert.match(formatAlertText(a), /^\d\d:\d\d:\d\d\.234567000: Notice pod default\/web created/);
   const json = formatAlertJson(a, { isoTime: false });
   const parsed = JSON.parse(json) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(parsed), [
-    'hostname',
-    'output',
-    'output_fields',
-    'priority',
-    'rule',
-    'source',
-    'tags',
-    'time',
-  ]);
+  assert.deepEqual(Object.keys(parsed), FALCO_ALERT_KEYS);
   assert.equal(parsed.time, '2026-11-02T10:15:30.234567000Z');
   assert.equal(parsed.priority, 'Notice');
   assert.equal(parsed.source, 'k8s_audit');
