@@ -2,7 +2,8 @@
 // Runs every tests/**/*.test.ts with node:test through tsx. Node 20's --test takes no glob,
 // so we list the files ourselves. Extra args are file filters (substring match).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function walk(dir, out) {
@@ -23,9 +24,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Every kaudit the tests start caches loaded rules here, never in the user's ~/.cache.
+const cacheDir = mkdtempSync(join(tmpdir(), 'kaudit-test-cache-'));
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, KAUDIT_CACHE_DIR: cacheDir } },
 );
+rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

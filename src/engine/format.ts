@@ -19,6 +19,29 @@ function fieldJson(v: AlertFieldValue): string {
   return v === null ? 'null' : JSON.stringify(v);
 }
 
+const INTEGER = /^-?\d+$/;
+
+/** Sorted keys with their JSON text, per key set: a rule's alerts all share one. */
+const keyOrders = new Map<string, readonly (readonly [string, string])[]>();
+
+function sortedKeys(
+  fields: Readonly<Record<string, unknown>>,
+  timeKey: string,
+): readonly (readonly [string, string])[] {
+  const names = Object.keys(fields);
+  const id = `${timeKey}\u0000${names.join('\u0000')}`;
+  let order = keyOrders.get(id);
+  if (order === undefined) {
+    const all = names.includes(timeKey) ? names : [timeKey, ...names];
+    order = [...all]
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      .map((k) => [k, JSON.stringify(k)] as const);
+    // Bounded: key sets come from rule outputs, but a flood of distinct ones must not grow it.
+    if (keyOrders.size < 1024) keyOrders.set(id, order);
+  }
+  return order;
+}
+
 /**
  * Falco's JSON alert, keys in Falco's (alphabetical) order, so falcosidekick reads it
  * unchanged. Built as text because `evt.time` in output_fields is a nanosecond integer
@@ -32,12 +55,13 @@ export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
   }
   if (opts.includeOutputFields !== false) {
     const timeKey = opts.isoTime ? 'evt.time.iso8601' : 'evt.time';
-    const entries: [string, string][] = [[timeKey, /^-?\d+$/.test(a.timeNs) ? a.timeNs : '0']];
-    for (const [k, v] of Object.entries(a.outputFields)) {
-      if (k !== timeKey) entries.push([k, fieldJson(v)]);
+    const time = INTEGER.test(a.timeNs) ? a.timeNs : '0';
+    const fields = a.outputFields;
+    let body = '';
+    for (const [k, json] of sortedKeys(fields, timeKey)) {
+      if (body !== '') body += ',';
+      body += `${json}:${k === timeKey ? time : fieldJson(fields[k] as AlertFieldValue)}`;
     }
-    entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    const body = entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',');
     parts.push(`"output_fields":{${body}}`);
   }
   parts.push(`"priority":${JSON.stringify(a.priority)}`);

@@ -26,6 +26,21 @@ const ${to} = isArray(${from}) ? ${onArray} : ${onObject};`;
  * about 4x faster than a loop of closures over dynamic keys.
  */
 export function compilePath(path: readonly string[]): PathReader {
+  // One reader per distinct path: a ruleset names the same few paths hundreds of times
+  // (the prefilter of Falco's rules compiled 416 readers for 10 paths), and a shared one is
+  // also optimised once instead of once per copy.
+  const key = JSON.stringify(path);
+  let reader = readers.get(key);
+  if (reader === undefined) {
+    reader = buildReader(path);
+    readers.set(key, reader);
+  }
+  return reader;
+}
+
+const readers = new Map<string, PathReader>();
+
+function buildReader(path: readonly string[]): PathReader {
   const names = path.map((_, i) => codeName(`v${i}`));
   const steps = path.map((key, i) =>
     compileStep(key, i === 0 ? codeName('root') : (names[i - 1] as Code), names[i] as Code),

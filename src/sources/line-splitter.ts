@@ -1,5 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RejectFn } from '../events/reject.ts';
+import { decodeBlock } from './decode-block.ts';
 
 const NL = 0x0a;
 const CR = 13;
@@ -160,7 +161,8 @@ export class LineSplitter {
 
   /** Whole lines separated by '\n' (no trailing newline). */
   private addBlock(block: Buffer): void {
-    if (!isUtf8(block)) {
+    const text = decodeBlock(block);
+    if (text === undefined) {
       // Rare: find the bad lines one by one so the good ones survive.
       let start = 0;
       for (;;) {
@@ -171,7 +173,6 @@ export class LineSplitter {
       }
       return;
     }
-    const parts = block.toString('utf8').split('\n');
-    for (const p of parts) this.addLine(p);
+    for (const p of text.split('\n')) this.addLine(p);
   }
 }

@@ -1,6 +1,36 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './shared.ts';
+
+/**
+ * Where the kaudit runs of a test cache loaded rules: the test runner's directory
+ * (scripts/run-tests.mjs), or one of this process's, never the user's ~/.cache.
+ */
+export const TEST_CACHE_DIR =
+  process.env.KAUDIT_CACHE_DIR ?? mkdtempSync(join(tmpdir(), 'kaudit-cache-'));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    const m = e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs;
+    if (m > newest) newest = m;
+  }
+  return newest;
+}
+
+/** Whether bin/kaudit runs the bundle (as it does after `npm run build`), as it decides. */
+export function bundleIsFresh(): boolean {
+  try {
+    return (
+      statSync(join(REPO_ROOT, 'dist', 'kaudit.mjs')).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))
+    );
+  } catch {
+    return false;
+  }
+}
 
 export interface CliRun {
   readonly code: number;
@@ -17,7 +47,13 @@ export function runKaudit(
     cwd: REPO_ROOT,
     input: opts.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC', FALCO_HOSTNAME: 'test-host', ...opts.env },
+    env: {
+      ...process.env,
+      TZ: 'UTC',
+      FALCO_HOSTNAME: 'test-host',
+      KAUDIT_CACHE_DIR: TEST_CACHE_DIR,
+      ...opts.env,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -5,8 +5,8 @@ import { createDecodeStats } from '../../events/index.ts';
 import { EXIT_FAIL, EXIT_OK, usageError } from '../errors.ts';
 import { createLineWriter } from '../io.ts';
 import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
-import { planChunks } from '../parallel/plan-chunks.ts';
-import { runParallelScan } from '../parallel/run-parallel.ts';
+import { type Chunk, planChunks } from '../parallel/plan-chunks.ts';
+import { runParallelScan, startScanWorkers } from '../parallel/run-parallel.ts';
 import { runPipeline } from '../pipeline.ts';
 import { startProgress } from '../progress.ts';
 import { formatRunStats } from '../run-stats.ts';
@@ -114,7 +114,7 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
     .option(
       '--workers <n>',
-      `worker threads for files, alerts kept in file order (default 1; ${availableParallelism()} cores here)`,
+      `threads scanning files, alerts kept in file order (default: one per core, ${availableParallelism()} here, for inputs of 32 MiB or more)`,
       parsePositiveInt,
     )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
@@ -123,6 +123,26 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .action(async (paths: string[], o: ScanOptions) => {
       io.setExitCode(await runScan(paths, o, io));
     });
+}
+
+/** Below this much input, a second thread costs more (its start-up) than it saves. */
+const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How many threads scan, and the chunks they share; undefined for one thread. `--workers`
+ * asks for that many (the main thread counts as one); by default every core is used
+ * once the files are large enough to repay starting the others.
+ */
+async function planWorkers(
+  paths: readonly string[],
+  o: ScanOptions,
+): Promise<{ threads: number; chunks: Chunk[] } | undefined> {
+  const threads = o.workers ?? availableParallelism();
+  if (threads < 2 || o.follow) return undefined;
+  const plan = await planChunks(paths, threads);
+  if (plan === undefined || plan.chunks.length < 2) return undefined;
+  if (o.workers === undefined && plan.totalBytes < MIN_PARALLEL_BYTES) return undefined;
+  return { threads: Math.min(threads, plan.chunks.length), chunks: plan.chunks };
 }
 
 async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
@@ -138,22 +158,25 @@ async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<
     ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
   };
   requireInput(paths, io);
-  const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
   const failRank = o.failOn ? priorityRank(o.failOn) : -1;
-  // One thread by default: on the 2-core reference machine two workers measured slower
-  // (2.3 s vs 1.95 s on 100k busy events) and use twice the memory; see docs/performance.md.
-  const workers = o.workers ?? 1;
-  const chunks = workers > 1 && !o.follow ? await planChunks(paths) : undefined;
-  if (chunks !== undefined && chunks.length > 1) {
-    const r = await runParallelScan(chunks, cfg, {
-      workers,
-      io,
-      summary: o.summary === true,
-      failRank,
-      ruleNames: loaded.rules.map((r) => r.name),
-    });
-    return r.failed ? EXIT_FAIL : EXIT_OK;
+  const workers = await planWorkers(paths, o);
+  if (workers !== undefined) {
+    // The workers boot while this thread loads the rules, then receive them loaded.
+    const pool = startScanWorkers(workers.threads - 1);
+    try {
+      const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
+      const r = await runParallelScan(pool, workers.chunks, loaded.rules, cfg, {
+        io,
+        summary: o.summary === true,
+        failRank,
+        progress: o.progress,
+      });
+      return r.failed ? EXIT_FAIL : EXIT_OK;
+    } finally {
+      await pool.terminate();
+    }
   }
+  const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
 
   const core = createScanCore(loaded.rules, cfg);
   const out = createLineWriter(io.stdout);

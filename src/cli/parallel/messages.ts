@@ -1,3 +1,5 @@
+import type { LoadedRule } from '../../rules/types.ts';
+import type { ScanConfig } from '../scan-core.ts';
 import type { Chunk } from './plan-chunks.ts';
 
 /** A bad-input report from a worker; `line` is relative to the chunk's first line. */
@@ -29,6 +31,7 @@ export interface ChunkResult {
 }
 
 export type WorkerRequest =
+  | { readonly type: 'init'; readonly cfg: ScanConfig; readonly rules: readonly LoadedRule[] }
   | { readonly type: 'chunk'; readonly chunk: Chunk }
   | { readonly type: 'stop' };
 

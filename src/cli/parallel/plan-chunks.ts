@@ -11,7 +11,7 @@ export interface Chunk {
   readonly gzip: boolean;
 }
 
-/** Chunks are this large so that a few in flight bound the buffered output. */
+/** The largest chunk: a few in flight bound the buffered output. */
 export const CHUNK_BYTES = 16 * 1024 * 1024;
 
 async function isGzip(path: string): Promise<boolean> {
@@ -42,40 +42,61 @@ async function expand(path: string): Promise<string[]> {
   return files.sort((a, b) => a.m - b.m || (a.p < b.p ? -1 : 1)).map((f) => f.p);
 }
 
+/** Chunks per thread: enough that threads finish close together, few enough to be cheap. */
+const CHUNKS_PER_THREAD = 12;
+const MIN_CHUNK_BYTES = 1024 * 1024;
+
+/** The chunks of a parallel scan and the bytes they cover. */
+export interface ChunkPlan {
+  readonly chunks: Chunk[];
+  readonly totalBytes: number;
+}
+
 /**
- * Splits the input files into ordered byte-range chunks for the worker pool. Returns
- * undefined when the inputs cannot be split (stdin); errors such as a missing file are
- * left to the single-threaded reader so they are worded the same way.
+ * Splits the input files into ordered byte-range chunks for `threads` scanning threads:
+ * about a dozen per thread, between 1 and 16 MiB each. Returns undefined when the inputs
+ * cannot be split (stdin); errors such as a missing file are left to the single-threaded
+ * reader so they are worded the same way.
  */
 export async function planChunks(
   paths: readonly string[],
-  // KAUDIT_CHUNK_BYTES tunes the split (tests use small chunks to exercise the pool).
-  chunkBytes = Number(process.env.KAUDIT_CHUNK_BYTES) || CHUNK_BYTES,
-): Promise<Chunk[] | undefined> {
+  threads: number,
+): Promise<ChunkPlan | undefined> {
   if (paths.some((p) => p === '-')) return undefined;
-  const chunks: Chunk[] = [];
+  const files: { file: string; size: number; gzip: boolean }[] = [];
   try {
     for (const p of paths) {
       for (const file of await expand(p)) {
-        const size = (await stat(file)).size;
-        if (await isGzip(file)) {
-          chunks.push({ index: chunks.length, path: file, start: 0, end: size, gzip: true });
-          continue;
-        }
-        for (let s = 0; s < size || (s === 0 && size === 0); s += chunkBytes) {
-          chunks.push({
-            index: chunks.length,
-            path: file,
-            start: s,
-            end: Math.min(size, s + chunkBytes),
-            gzip: false,
-          });
-          if (size === 0) break;
-        }
+        files.push({ file, size: (await stat(file)).size, gzip: await isGzip(file) });
       }
     }
   } catch {
     return undefined;
   }
-  return chunks;
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
+  // KAUDIT_CHUNK_BYTES fixes the split (tests use small chunks to exercise the pool).
+  const chunkBytes =
+    Number(process.env.KAUDIT_CHUNK_BYTES) ||
+    Math.min(
+      CHUNK_BYTES,
+      Math.max(MIN_CHUNK_BYTES, Math.ceil(totalBytes / (threads * CHUNKS_PER_THREAD))),
+    );
+  const chunks: Chunk[] = [];
+  for (const { file, size, gzip } of files) {
+    if (gzip) {
+      chunks.push({ index: chunks.length, path: file, start: 0, end: size, gzip: true });
+      continue;
+    }
+    for (let s = 0; s < size || (s === 0 && size === 0); s += chunkBytes) {
+      chunks.push({
+        index: chunks.length,
+        path: file,
+        start: s,
+        end: Math.min(size, s + chunkBytes),
+        gzip: false,
+      });
+      if (size === 0) break;
+    }
+  }
+  return { chunks, totalBytes };
 }

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
+import { decodeBlock } from '../../sources/decode-block.ts';
 
-const BLOCK = 4 * 1024 * 1024;
+const BLOCK = 1024 * 1024;
 const NL = 0x0a;
 
 /** A line-level problem found while reading a range (before JSON decoding). */
@@ -122,12 +123,14 @@ function emitLines(
   onReject: (r: RangeReject) => void,
 ): number {
   const slice = data.subarray(from, lastNl);
-  if (isUtf8(slice) && slice.length <= maxLineBytes) {
-    const lines = slice.toString('utf8').split('\n');
+  const text = decodeBlock(slice);
+  if (text !== undefined) {
+    const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] as string;
-      if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-      if (Buffer.byteLength(l) > maxLineBytes) {
+      if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+      // A line's UTF-8 size is at most 3 bytes per UTF-16 unit: measure only when it matters.
+      if (l.length * 3 > maxLineBytes && Buffer.byteLength(l) > maxLineBytes) {
         onReject({ reason: 'line_too_long', line: before + i + 1 });
         lines[i] = '';
       }

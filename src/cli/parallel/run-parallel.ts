@@ -1,124 +1,193 @@
 import { Worker } from 'node:worker_threads';
 import { createMatchStats, formatSummary, type Priority } from '../../engine/index.ts';
 import { createDecodeStats } from '../../events/index.ts';
+import type { LoadedRule } from '../../rules/types.ts';
 import type { CommandIo } from '../commands/scan.ts';
 import { CliError } from '../errors.ts';
+import { startProgress } from '../progress.ts';
 import { formatRunStats } from '../run-stats.ts';
-import type { ScanConfig } from '../scan-core.ts';
+import { createScanCore, type ScanConfig } from '../scan-core.ts';
 import type { ChunkResult, WorkerRequest, WorkerResponse } from './messages.ts';
 import type { Chunk } from './plan-chunks.ts';
+import { scanChunk } from './scan-chunk.ts';
+
+/** Worker threads started ahead of the rules load, so that their boot overlaps it. */
+export interface ScanWorkers {
+  readonly threads: readonly Worker[];
+  /** Stops every thread (idempotent). */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Starts `n` scan worker threads. They load the code and then wait for the rules, which
+ * the main thread sends once it has loaded them (see runParallelScan).
+ */
+export function startScanWorkers(n: number): ScanWorkers {
+  const entry = new URL('./worker-entry.mjs', import.meta.url);
+  const threads = Array.from({ length: n }, () => new Worker(entry));
+  let stopped: Promise<void> | undefined;
+  return {
+    threads,
+    terminate() {
+      stopped ??= Promise.all(threads.map((w) => w.terminate())).then(() => undefined);
+      return stopped;
+    },
+  };
+}
 
 export interface ParallelOptions {
-  readonly workers: number;
   readonly io: CommandIo;
   readonly summary: boolean;
   /** Rank at or below which an alert fails the run (-1: never). */
   readonly failRank: number;
-  /** Rule names in definition order, for the summary's order. */
-  readonly ruleNames: readonly string[];
+  /** Show the progress line (on a terminal), counting chunks as they are printed. */
+  readonly progress: boolean;
 }
 
+/** Results waiting to be printed, per scanning thread: bounds the buffered alert text. */
+const AHEAD_PER_THREAD = 8;
+/** Chunks handed to a worker before it reports back, so it never waits for the main thread. */
+const QUEUED_PER_WORKER = 2;
+
 /**
- * Scans file chunks on a pool of worker threads and prints their alerts in file order:
- * results are held until every earlier chunk has been printed, and no more than two
- * chunks per worker are handed out ahead of the printer, which bounds memory.
+ * Scans file chunks on the main thread and the given workers together and prints the
+ * alerts in file order. Chunks are taken from one queue in file order by whichever
+ * thread is free (the main thread takes the first ones while the workers boot); results
+ * are held until every earlier chunk has been printed.
  */
 export async function runParallelScan(
+  workers: ScanWorkers,
   chunks: readonly Chunk[],
+  rules: readonly LoadedRule[],
   cfg: ScanConfig,
   opts: ParallelOptions,
 ): Promise<{ failed: boolean }> {
   const started = performance.now();
-  const n = Math.min(opts.workers, chunks.length);
-  const entry = new URL('./worker-entry.mjs', import.meta.url);
-  const pool = Array.from({ length: n }, () => new Worker(entry, { workerData: cfg }));
+  const threads = workers.threads;
   const done = new Map<number, ChunkResult>();
   const stats = createDecodeStats();
-  const match = createMatchStats(opts.ruleNames);
+  const match = createMatchStats(rules.map((r) => r.name));
   const reported = new Set<string>();
+  const queued = new Map<Worker, number>();
+  const maxAhead = AHEAD_PER_THREAD * (threads.length + 1);
   let skipped = 0;
   let nextAssign = 0;
   let nextPrint = 0;
   let fileOffset = 0;
   let lastPath: string | undefined;
   let failed = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  const canAssign = (): boolean => nextAssign < chunks.length && nextAssign - nextPrint < maxAhead;
+  const feed = (w: Worker): void => {
+    let n = queued.get(w);
+    if (n === undefined) return; // not ready yet
+    while (n < QUEUED_PER_WORKER && canAssign()) {
+      w.postMessage({
+        type: 'chunk',
+        chunk: chunks[nextAssign++] as Chunk,
+      } satisfies WorkerRequest);
+      n++;
+    }
+    queued.set(w, n);
+  };
+
+  const merge = (r: ChunkResult, chunk: Chunk): void => {
+    if (chunk.path !== lastPath) {
+      lastPath = chunk.path;
+      fileOffset = 0;
+    }
+    for (const j of r.rejects) {
+      const key = `${j.origin}\u0000${j.reason}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const line = j.line + (chunk.gzip ? 0 : fileOffset);
+      const col = j.column === undefined ? '' : `:${j.column}`;
+      opts.io.stderr.write(
+        `kaudit: ${j.origin}:${line}${col}: ${j.reason}: ${j.message} (further ${j.reason} in this input counted, not shown)\n`,
+      );
+    }
+    fileOffset += r.lines;
+    stats.lines += r.lines;
+    stats.events += r.events;
+    stats.bytes += r.bytes;
+    skipped += r.skipped;
+    for (const [k, v] of Object.entries(r.rejected)) {
+      const key = k as keyof typeof stats.rejected;
+      stats.rejected[key] = (stats.rejected[key] ?? 0) + v;
+    }
+    for (const [rule, c] of r.byRule) {
+      match.byRule.set(rule, (match.byRule.get(rule) ?? 0) + c);
+      match.total += c;
+    }
+    for (const [p, c] of r.byPriority) {
+      match.byPriority.set(p as Priority, (match.byPriority.get(p as Priority) ?? 0) + c);
+    }
+    if (r.minRank <= opts.failRank) failed = true;
+  };
 
   const printReady = async (): Promise<void> => {
     while (done.has(nextPrint)) {
       const r = done.get(nextPrint) as ChunkResult;
-      const chunk = chunks[nextPrint] as Chunk;
       done.delete(nextPrint);
-      if (chunk.path !== lastPath) {
-        lastPath = chunk.path;
-        fileOffset = 0;
-      }
-      for (const j of r.rejects) {
-        const key = `${j.origin}\u0000${j.reason}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        const line = j.line + (chunk.gzip ? 0 : fileOffset);
-        const col = j.column === undefined ? '' : `:${j.column}`;
-        opts.io.stderr.write(
-          `kaudit: ${j.origin}:${line}${col}: ${j.reason}: ${j.message} (further ${j.reason} in this input counted, not shown)\n`,
-        );
-      }
-      fileOffset += r.lines;
-      stats.lines += r.lines;
-      stats.events += r.events;
-      stats.bytes += r.bytes;
-      skipped += r.skipped;
-      for (const [k, v] of Object.entries(r.rejected)) {
-        const key = k as keyof typeof stats.rejected;
-        stats.rejected[key] = (stats.rejected[key] ?? 0) + v;
-      }
-      for (const [rule, c] of r.byRule) {
-        match.byRule.set(rule, (match.byRule.get(rule) ?? 0) + c);
-        match.total += c;
-      }
-      for (const [p, c] of r.byPriority) {
-        match.byPriority.set(p as Priority, (match.byPriority.get(p as Priority) ?? 0) + c);
-      }
-      if (r.minRank <= opts.failRank) failed = true;
+      merge(r, chunks[nextPrint] as Chunk);
+      nextPrint++;
+      for (const w of threads) feed(w);
       if (r.output.length > 0 && !opts.io.stdout.write(r.output)) {
         await new Promise<void>((resolve) => opts.io.stdout.once('drain', () => resolve()));
       }
-      nextPrint++;
     }
   };
 
+  for (const w of threads) {
+    w.on('message', (m: WorkerResponse) => {
+      if (m.type === 'error') {
+        failure ??= new CliError(`kaudit: worker failed: ${m.message}`);
+      } else if (m.type === 'ready') {
+        queued.set(w, 0);
+        feed(w);
+      } else {
+        done.set(m.index, m);
+        queued.set(w, (queued.get(w) ?? 1) - 1);
+        feed(w);
+      }
+      notify();
+    });
+    w.on('error', (err) => {
+      failure ??= err;
+      notify();
+    });
+    w.on('exit', (code) => {
+      if (nextPrint < chunks.length) failure ??= new CliError(`kaudit: worker exited (${code})`);
+      notify();
+    });
+    w.postMessage({ type: 'init', cfg, rules } satisfies WorkerRequest);
+  }
+
+  const progress = opts.progress ? startProgress(opts.io.stderr, stats) : undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const assign = (w: Worker): void => {
-        if (nextAssign >= chunks.length || nextAssign - nextPrint >= 2 * n) return;
+    const core = createScanCore(rules, cfg);
+    while (nextPrint < chunks.length) {
+      if (failure !== undefined) throw failure;
+      await printReady();
+      if (canAssign()) {
         const chunk = chunks[nextAssign++] as Chunk;
-        w.postMessage({ type: 'chunk', chunk } satisfies WorkerRequest);
-      };
-      const idle: Worker[] = [];
-      for (const w of pool) {
-        w.on('error', reject);
-        w.on('message', (m: WorkerResponse) => {
-          if (m.type === 'error')
-            return reject(new CliError(`kaudit: worker failed: ${m.message}`));
-          if (m.type === 'result') done.set(m.index, m);
-          printReady()
-            .then(() => {
-              if (nextPrint >= chunks.length) return resolve();
-              idle.push(w);
-              // Hand out work to every idle worker the printer's progress now allows.
-              while (
-                idle.length > 0 &&
-                nextAssign < chunks.length &&
-                nextAssign - nextPrint < 2 * n
-              ) {
-                assign(idle.shift() as Worker);
-              }
-            })
-            .catch(reject);
+        done.set(chunk.index, await scanChunk(core, cfg, chunk));
+      } else if (nextPrint < chunks.length && !done.has(nextPrint)) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
         });
       }
-    });
+    }
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    progress?.stop();
+    await workers.terminate();
   }
   if (opts.summary) {
     opts.io.stderr.write(formatSummary(match));
