@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { readCachedLoad, rulesCacheKey, writeCachedLoad } from '../../src/cli/rules-cache.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createPrefilter } from '../../src/fastpath/index.ts';
 import { defaultFieldRegistry } from '../../src/fields/index.ts';
@@ -22,6 +25,17 @@ export const LOAD_SUITE: Suite = {
           setup: async (c) => {
             const sources = await readRules(c.rules);
             return () => loadRules(sources);
+          },
+        },
+        {
+          // What a start-up with a warm rules cache does instead of loadRules.
+          kind: 'inproc',
+          name: 'rules cache hit (key + read + JSON.parse)',
+          setup: async (c) => {
+            const sources = await readRules(c.rules);
+            const dir = mkdtempSync(join(tmpdir(), 'kaudit-bench-cache-'));
+            writeCachedLoad(dir, rulesCacheKey(sources, {}), loadRules(sources));
+            return () => readCachedLoad(dir, rulesCacheKey(sources, {}));
           },
         },
         {

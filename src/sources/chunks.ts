@@ -3,8 +3,12 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { InputError, toInputError } from './input-error.ts';
 
-/** Read size: large chunks keep per-chunk overhead (promises, splitting) negligible. */
-export const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Read size: large enough that per-read overhead (promises, splitting) is negligible,
+ * and below Node's 1 MB threshold for external strings, which are malloc'd outside the
+ * V8 heap and made RSS creep up over long runs (measured: +50 MB on a 465 MiB log).
+ */
+export const CHUNK_BYTES = 512 * 1024;
 
 function isGzip(first: Buffer): boolean {
   return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { type RangeReject, readRangeLines } from '../../../src/cli/parallel/read-range.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kaudit-range-'));
+const MAX = 40;
+
+/** The reference: what one read of the whole file gives, line by line. */
+function reference(bytes: Buffer): { lines: string[]; rejects: RangeReject[] } {
+  const lines: string[] = [];
+  const rejects: RangeReject[] = [];
+  const parts: Buffer[] = [];
+  let s = 0;
+  for (;;) {
+    const nl = bytes.indexOf(0x0a, s);
+    if (nl === -1) {
+      if (s < bytes.length) parts.push(bytes.subarray(s));
+      break;
+    }
+    parts.push(bytes.subarray(s, nl));
+    s = nl + 1;
+  }
+  parts.forEach((p, i) => {
+    const text = p.toString('utf8');
+    if (p.length > MAX) {
+      rejects.push({ reason: 'line_too_long', line: i + 1 });
+      lines.push('');
+    } else if (Buffer.from(text, 'utf8').equals(p)) {
+      lines.push(text.endsWith('\r') ? text.slice(0, -1) : text);
+    } else {
+      rejects.push({ reason: 'invalid_utf8', line: i + 1 });
+      lines.push('');
+    }
+  });
+  return { lines, rejects };
+}
+
+const lineArb = fc.oneof(
+  fc.string({ maxLength: 30 }).map((s) => s.replace(/\n/g, '')),
+  fc.constantFrom('', '\r', 'x'.repeat(MAX), 'y'.repeat(MAX + 1), 'z'.repeat(3 * MAX), 'é€😀'),
+  fc.constant('\u0000bad\u00ff').map(() => '\uFFFDinvalid'), // replaced by raw bytes below
+);
+
+test('byte ranges read in any block size give the lines of one whole read, in order', async () => {
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(lineArb, { maxLength: 25 }),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.integer({ min: 1, max: 64 }),
+      async (lines, trailingNewline, cuts, block) => {
+        const parts = lines.map((l) =>
+          l === '\uFFFDinvalid' ? Buffer.from([0x61, 0xff, 0xfe, 0x62]) : Buffer.from(l, 'utf8'),
+        );
+        const joined = parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('\n'), p]));
+        if (trailingNewline && parts.length > 0) joined.push(Buffer.from('\n'));
+        const bytes = Buffer.concat(joined);
+        const file = join(dir, `f${n++}.log`);
+        writeFileSync(file, bytes);
+        const bounds = [
+          ...new Set([0, ...cuts.map((c) => (bytes.length ? c % bytes.length : 0)), bytes.length]),
+        ].sort((a, b) => a - b);
+        const got: string[] = [];
+        const rejects: RangeReject[] = [];
+        let before = 0;
+        for (let i = 0; i + 1 < bounds.length; i++) {
+          let count = 0;
+          const read = await readRangeLines(
+            file,
+            bounds[i] as number,
+            bounds[i + 1] as number,
+            MAX,
+            (ls, first) => {
+              assert.equal(first, count + 1, 'batches are numbered consecutively');
+              count += ls.length;
+              got.push(...ls);
+            },
+            (r) => rejects.push({ ...r, line: r.line + before }),
+            block,
+          );
+          assert.equal(read, count);
+          before += read;
+        }
+        const want = reference(bytes);
+        assert.deepEqual(got, want.lines);
+        assert.deepEqual(rejects, want.rejects);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
