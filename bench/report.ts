@@ -16,6 +16,8 @@ export interface RowResult {
   readonly vsJsonParse?: number;
   /** Throughput relative to the jq row of the same question (>1 is faster). */
   readonly vsJq?: number;
+  /** Throughput relative to the same command on one thread (>1 is faster). */
+  readonly vsOneThread?: number;
   readonly rssMb?: number;
   /** What the command printed: line count, or its last line for counts. */
   readonly output?: string;
@@ -66,6 +68,7 @@ export function formatTable(rows: readonly RowResult[], previous?: readonly RowR
     'MB/s',
     'vs JSON.parse',
     'vs jq',
+    'vs 1 thread',
     'RSS MB',
     'output',
   ];
@@ -79,6 +82,7 @@ export function formatTable(rows: readonly RowResult[], previous?: readonly RowR
       fmt(r.mbPerSec, 1),
       ratio(r.vsJsonParse),
       ratio(r.vsJq),
+      ratio(r.vsOneThread),
       fmt(r.rssMb),
       r.note ?? r.output ?? '',
     ];

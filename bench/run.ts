@@ -1,4 +1,4 @@
-// Benchmark runner: npm run bench -- [--suite scan|query|load|all] [--events N] [--runs 5]
+// Benchmark runner: npm run bench -- [--suite scan|workers|query|load|all] [--events N] [--runs 5]
 //   [--seed 1] [--compare bench/results/<file>.json] [--save]
 // Rows of a case run interleaved (row order rotates per run) so that machine noise
 // spreads over all of them; figures are medians.
@@ -18,11 +18,11 @@ import { median, type RunResult, runMeasured } from './measure.ts';
 import { type BenchResults, describeMachine, formatTable, type RowResult } from './report.ts';
 import { LOAD_SUITE } from './suites/load.ts';
 import { QUERY_SUITE } from './suites/query.ts';
-import { SCAN_SUITE } from './suites/scan.ts';
+import { SCAN_SUITE, WORKERS_SUITE } from './suites/scan.ts';
 import type { Case, CommandContext, CommandRow, InProcessRow, Suite } from './suites/types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SUITES: readonly Suite[] = [SCAN_SUITE, QUERY_SUITE, LOAD_SUITE];
+const SUITES: readonly Suite[] = [SCAN_SUITE, WORKERS_SUITE, QUERY_SUITE, LOAD_SUITE];
 const FALCO_RULES = join(
   process.env.KAUDIT_SHARED ?? join(ROOT, '..', 'shared'),
   'fixtures/falco/rules/k8s_audit_rules.yaml',
@@ -55,8 +55,9 @@ function describeFailure(r: RunResult): string {
   return `FAILED (exit ${r.exitCode}) ${last}`.slice(0, 160);
 }
 
-async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[], o: Options) {
+async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[], opts: Options) {
   const mix = c.corpus?.mix ?? 'busy';
+  const o = c.corpus?.events === undefined ? opts : { ...opts, events: c.corpus.events };
   const { file, tag } = await ensureCorpus(mix, o);
   const ctx: CommandContext = { file, root: ROOT, rules: rulesPath() };
   const bytes = statSync(file).size;
@@ -102,6 +103,7 @@ async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[]
     const note = failed.get(row.name);
     if (m === undefined) return { ...base, runsMs: [], note: note ?? 'no runs' };
     const jqMs = row.jqRow === undefined ? undefined : med(row.jqRow);
+    const oneMs = row.oneThreadRow === undefined ? undefined : med(row.oneThreadRow);
     const peak = rss.get(row.name) ?? [];
     const o2 = output.get(row.name);
     return {
@@ -114,6 +116,7 @@ async function runCommandCase(suite: Suite, c: Case, rows: readonly CommandRow[]
       mbPerSec: bytes / 2 ** 20 / (m / 1000),
       ...(jsonMs !== undefined ? { vsJsonParse: jsonMs / m } : {}),
       ...(jqMs !== undefined ? { vsJq: jqMs / m } : {}),
+      ...(oneMs !== undefined ? { vsOneThread: oneMs / m } : {}),
       ...(peak.length > 0 ? { rssMb: Math.max(...peak) / 1024 } : {}),
       ...(o2 !== undefined ? { output: o2 } : {}),
     };

@@ -20,6 +20,8 @@ export interface CommandRow {
   readonly argv: (ctx: CommandContext) => readonly string[];
   /** The jq row this row is compared with (same filter), for the ratio to jq. */
   readonly jqRow?: string;
+  /** The single-threaded row this row is compared with, for the ratio to one thread. */
+  readonly oneThreadRow?: string;
   /** Executable that must exist, else the row is skipped with a note (e.g. /usr/bin/jq). */
   readonly requires?: string;
 }
@@ -36,8 +38,8 @@ export type Row = CommandRow | InProcessRow;
 
 /** A group of rows measured side by side over one corpus. */
 export interface Case {
-  /** Corpus to run over; absent for in-process cases. */
-  readonly corpus?: { readonly mix: Mix };
+  /** Corpus to run over (events: this case's size instead of --events); absent in-process. */
+  readonly corpus?: { readonly mix: Mix; readonly events?: number };
   readonly rows: readonly Row[];
 }
 

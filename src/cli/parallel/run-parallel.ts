@@ -11,7 +11,7 @@ import type { ChunkResult, WorkerRequest, WorkerResponse } from './messages.ts';
 import type { Chunk } from './plan-chunks.ts';
 import { scanChunk } from './scan-chunk.ts';
 
-const WORKER_YOUNG_GENERATION_MB = 16;
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /** Worker threads started ahead of the rules load, so that their boot overlaps it. */
 export interface ScanWorkers {
@@ -27,8 +27,8 @@ export interface ScanWorkers {
 export function startScanWorkers(n: number): ScanWorkers {
   const entry = new URL('./worker-entry.mjs', import.meta.url);
   // A smaller young generation than V8's default for the workers' heaps: two isolates
-  // with default heaps took the process past 200 MB on large files (190 MB with this,
-  // on a 930 MiB log), and the scavenges it adds were not measurable.
+  // with default heaps took the process past 200 MB on large files (203-213 MB on a
+  // 930 MiB log; 185-188 MB with 8 MB), and the scavenges it adds were not measurable.
   const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
   const threads = Array.from({ length: n }, () => new Worker(entry, options));
   let stopped: Promise<void> | undefined;
