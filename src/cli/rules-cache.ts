@@ -54,7 +54,14 @@ export function rulesCacheKey(sources: readonly RulesSource[], options: unknown)
 /** A stored successful load, or undefined (missing, unreadable, or another format). */
 export function readCachedLoad(dir: string, key: string): LoadResult | undefined {
   try {
-    const v = JSON.parse(readFileSync(join(dir, `rules-${key}.json`), 'utf8')) as {
+    const file = join(dir, `rules-${key}.json`);
+    // Only our own, not group- or world-writable: whoever can write an entry decides
+    // which rules run (in a shared KAUDIT_CACHE_DIR, say).
+    const st = statSync(file);
+    if ((st.mode & 0o022) !== 0 || (process.getuid !== undefined && st.uid !== process.getuid())) {
+      return undefined;
+    }
+    const v = JSON.parse(readFileSync(file, 'utf8')) as {
       format: number;
       result: Omit<LoadResult, 'lists'> & { lists: [string, string[]][] };
     };
@@ -71,11 +78,11 @@ export function readCachedLoad(dir: string, key: string): LoadResult | undefined
  */
 export function writeCachedLoad(dir: string, key: string, result: LoadResult): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `rules-${key}.json`);
     const tmp = `${file}.${process.pid}.tmp`;
     const stored = { format: FORMAT, result: { ...result, lists: [...result.lists] } };
-    writeFileSync(tmp, JSON.stringify(stored));
+    writeFileSync(tmp, JSON.stringify(stored), { mode: 0o600 });
     renameSync(tmp, file);
     const entries = readdirSync(dir)
       .filter((n) => n.startsWith('rules-') && n.endsWith('.json'))

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -62,7 +62,20 @@ test('a damaged or foreign cache entry is ignored, not trusted', () => {
   assert.equal(readCachedLoad(dir, 'missing'), undefined);
 });
 
-test('the cache is off when run from the sources and with KAUDIT_NO_CACHE=1', () => {
+test('an entry others could have written is not trusted', async () => {
+  const read = await readRulesPaths([DEFAULT_RULES_PATH]);
+  const fresh = loadRules(read.sources);
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-rc-'));
+  const key = rulesCacheKey(read.sources, {});
+  writeCachedLoad(dir, key, fresh);
+  const file = join(dir, `rules-${key}.json`);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.notEqual(readCachedLoad(dir, key), undefined);
+  chmodSync(file, 0o666);
+  assert.equal(readCachedLoad(dir, key), undefined);
+});
+
+test('the cache is off when run from the sources (no bundle to key entries with)', () => {
   // Under tsx there is no bundle identity to key entries with.
   assert.equal(rulesCacheDir({ KAUDIT_CACHE_DIR: '/tmp/x' }), undefined);
 });
