@@ -57,7 +57,7 @@ if (isMainThread) {
     await run(0, 1);
     solo.push(performance.now() - t);
   }
-  const worker = new Worker(new URL(import.meta.url), { workerData: job });
+  const worker = new Worker(new URL('./scaling-worker.mjs', import.meta.url), { workerData: job });
   await new Promise((resolve) => worker.once('message', resolve));
   const pair: number[] = [];
   for (let r = 0; r < rounds; r++) {
