@@ -91,11 +91,13 @@ let hadEscape = false;
 let bsAt = -1;
 
 function skipWs(s: string, i: number): number {
-  for (;;) {
+  // Bounded: reading past the end (every line's last check does) deoptimises the scan.
+  for (const n = s.length; i < n; ) {
     const c = s.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
     else return i;
   }
+  return i;
 }
 
 /** Index of the closing quote of the string opening at `i`, or -1; sets `hadEscape`. */
