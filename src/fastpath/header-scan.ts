@@ -308,10 +308,12 @@ const UNSAFE_NAME_BUT_ANNOTATIONS = unsafeName(OURS);
  */
 function skipBodies(s: string, i: number): RegExpExecArray | null {
   const k = s.lastIndexOf(TAIL_START);
-  if (k <= i || s.charCodeAt(k - 1) !== COMMA) return null;
+  // k === i: no bodies (most lines); the tail follows the head and is matched here too.
+  if (k < i || s.charCodeAt(k - 1) !== COMMA) return null;
   TAIL.lastIndex = k;
   const t = TAIL.exec(s);
   if (t === null) return null;
+  if (k === i) return t;
   const u = s.indexOf('\\u', i);
   if (u !== -1 && u < k) return null;
   const unsafe = t[2] === undefined ? UNSAFE_NAME : UNSAFE_NAME_BUT_ANNOTATIONS;
