@@ -45,7 +45,7 @@ const lineArb = fc.oneof(
   fc.constant('\u0000bad\u00ff').map(() => '\uFFFDinvalid'), // replaced by raw bytes below
 );
 
-test('byte ranges read in any block size give the lines of one whole read, in order', async () => {
+test('byte ranges read in any block and piece size give the lines of one whole read, in order', async () => {
   let n = 0;
   await fc.assert(
     fc.asyncProperty(
@@ -53,7 +53,8 @@ test('byte ranges read in any block size give the lines of one whole read, in or
       fc.boolean(),
       fc.array(fc.nat(), { maxLength: 4 }),
       fc.integer({ min: 1, max: 64 }),
-      async (lines, trailingNewline, cuts, block) => {
+      fc.integer({ min: 1, max: 64 }),
+      async (lines, trailingNewline, cuts, block, piece) => {
         const parts = lines.map((l) =>
           l === '\uFFFDinvalid' ? Buffer.from([0x61, 0xff, 0xfe, 0x62]) : Buffer.from(l, 'utf8'),
         );
@@ -82,6 +83,7 @@ test('byte ranges read in any block size give the lines of one whole read, in or
             },
             (r) => rejects.push({ ...r, line: r.line + before }),
             block,
+            piece,
           );
           assert.equal(read, count);
           before += read;
