@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { decodeBlock } from '../../sources/decode-block.ts';
 
 /** Read size: one read per MiB; the bytes are decoded in smaller pieces (see PIECE). */
@@ -25,8 +25,12 @@ export interface RangeReject {
  * `onLines` with each block's complete lines. The line that crosses `end` belongs to
  * this range; the one that crosses `start` belongs to the previous range. Returns the
  * number of lines read (what the next range's line numbers start after).
+ *
+ * Reads are synchronous: the scanning thread has nothing else to do meanwhile, and an
+ * asynchronous read hands every block to a libuv thread and back, which on two busy
+ * cores cost a two-thread scan of a 930 MiB log 5% of its time (1.90 s against 1.80 s).
  */
-export async function readRangeLines(
+export function readRangeLines(
   path: string,
   start: number,
   end: number,
@@ -37,15 +41,15 @@ export async function readRangeLines(
   blockBytes = BLOCK,
   /** Decoded piece size (tests use tiny pieces too). */
   pieceBytes = PIECE,
-): Promise<number> {
-  const fh = await open(path, 'r');
+): number {
+  const fd = openSync(path, 'r');
   try {
     let pos = start;
     if (start > 0) {
       // Skip the tail of the previous range's last line.
       const one = Buffer.alloc(1);
-      await fh.read(one, 0, 1, start - 1);
-      if (one[0] !== NL) pos = await findNextLine(fh, start);
+      readSync(fd, one, 0, 1, start - 1);
+      if (one[0] !== NL) pos = findNextLine(fd, start);
     }
     let carry: Buffer = Buffer.alloc(0);
     let skipping = false;
@@ -56,7 +60,7 @@ export async function readRangeLines(
       if (pos >= end && carry.length === 0 && !skipping) break;
       const readStart = pos;
       const want = pos < end ? Math.min(blockBytes, end - pos) : blockBytes;
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      const bytesRead = readSync(fd, buf, 0, want, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
       let block = buf.subarray(0, bytesRead);
@@ -139,18 +143,15 @@ export async function readRangeLines(
     }
     return lineNo;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
-async function findNextLine(
-  fh: import('node:fs/promises').FileHandle,
-  from: number,
-): Promise<number> {
+function findNextLine(fd: number, from: number): number {
   const buf = Buffer.allocUnsafe(64 * 1024);
   let pos = from;
   while (true) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    const bytesRead = readSync(fd, buf, 0, buf.length, pos);
     if (bytesRead === 0) return pos;
     const nl = buf.subarray(0, bytesRead).indexOf(NL);
     if (nl !== -1) return pos + nl + 1;

@@ -185,6 +185,9 @@ export async function runParallelScan(
       if (canAssign()) {
         const chunk = chunks[nextAssign++] as Chunk;
         done.set(chunk.index, await scanChunk(core, cfg, chunk));
+        // A chunk scans without yielding (its reads are synchronous): let the workers'
+        // messages in before the next one, or they wait for work until this thread is out.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } else if (nextPrint < chunks.length && !done.has(nextPrint)) {
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -55,25 +55,18 @@ export async function scanChunk(
       lines = b.firstLine + b.lines.length - 1;
     }
   } else {
-    lines = await readRangeLines(
-      chunk.path,
-      chunk.start,
-      chunk.end,
-      MAX_LINE_BYTES,
-      onLines,
-      (r) => {
-        stats.rejected[r.reason]++;
-        onReject({
-          reason: r.reason,
-          origin: chunk.path,
-          line: r.line,
-          message:
-            r.reason === 'line_too_long'
-              ? `line longer than ${MAX_LINE_BYTES} bytes`
-              : 'line is not valid UTF-8',
-        });
-      },
-    );
+    lines = readRangeLines(chunk.path, chunk.start, chunk.end, MAX_LINE_BYTES, onLines, (r) => {
+      stats.rejected[r.reason]++;
+      onReject({
+        reason: r.reason,
+        origin: chunk.path,
+        line: r.line,
+        message:
+          r.reason === 'line_too_long'
+            ? `line longer than ${MAX_LINE_BYTES} bytes`
+            : 'line is not valid UTF-8',
+      });
+    });
   }
   const m = core.engine.stats;
   const result: ChunkResult = {
