@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { planChunks } from '../src/cli/parallel/plan-chunks.ts';
-import { scanChunk } from '../src/cli/parallel/scan-chunk.ts';
+import { createChunkScanner } from '../src/cli/parallel/scan-chunk.ts';
 import { loadRuleset } from '../src/cli/ruleset.ts';
 import { createScanCore, type ScanConfig } from '../src/cli/scan-core.ts';
 
@@ -28,13 +28,13 @@ const cfg: ScanConfig = {
 async function prepare(job: Job) {
   const devNull = new Writable({ write: (_c, _e, cb) => cb() });
   const loaded = await loadRuleset({ rules: [job.rules], stderr: devNull });
-  const core = createScanCore(loaded.rules, cfg);
+  const scanner = createChunkScanner(createScanCore(loaded.rules, cfg), cfg);
   const plan = await planChunks([job.file], 2);
   if (plan === undefined) throw new Error(`cannot split ${job.file}`);
   // Every other chunk, starting at `first`.
   return async (first: number, stride: number): Promise<void> => {
     for (let i = first; i < plan.chunks.length; i += stride) {
-      await scanChunk(core, cfg, plan.chunks[i] as (typeof plan.chunks)[number]);
+      await scanner.scan(plan.chunks[i] as (typeof plan.chunks)[number]);
     }
   };
 }

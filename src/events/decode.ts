@@ -34,6 +34,8 @@ export interface Decoder {
   decodeLine(text: string, origin: string, line: number): AuditRecord[];
   /** Decodes an already-parsed JSON value (webhook bodies); `byteLength` is its size. */
   decodeValue(value: unknown, origin: string, line: number, byteLength: number): AuditRecord[];
+  /** Numbers the next event 1 again (evt.num): a parallel scan counts per chunk. */
+  restartNumbering(): void;
   readonly stats: DecodeStats;
 }
 
@@ -252,6 +254,9 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     decodeValue(value, origin, line, byteLength) {
       stats.bytes += byteLength;
       return guard(origin, line, (out) => decodePayload(value, byteLength, origin, line, 0, out));
+    },
+    restartNumbering() {
+      num = 0;
     },
   };
 }

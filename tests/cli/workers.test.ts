@@ -72,3 +72,56 @@ test('kaudit scan --workers: --fail-on and --format json work across chunks', ()
   const first = JSON.parse(r.stdout.split('\n')[0] ?? '{}') as { rule: string };
   assert.equal(first.rule, 'Delete');
 });
+
+test('kaudit scan --workers: each kind of bad line is reported once, at its first line in the file', () => {
+  const bad: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    bad.push(JSON.stringify(auditEvent({ verb: 'get', user: { username: `u${i}` } })));
+    // Invalid JSON in several chunks, scanned by both threads.
+    if (i % 150 === 40) bad.push(`{"kind":"Event", broken ${i}`);
+  }
+  const file = join(dir, 'bad.log');
+  writeFileSync(file, `${bad.join('\n')}\n`);
+  const r = runKaudit(['scan', '-r', rules, '--workers', '2', '--summary', file], {
+    env: { KAUDIT_CHUNK_BYTES: '4096' },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const reports = r.stderr.split('\n').filter((l) => l.startsWith('kaudit: '));
+  assert.equal(reports.length, 1, r.stderr);
+  assert.match(reports[0] ?? '', /bad\.log:42:\d+: invalid_json/);
+  assert.match(r.stderr, /invalid_json: 4\n/);
+});
+
+test('kaudit scan --workers: evt.num counts the events of each chunk from 1', () => {
+  const numRules = join(dir, 'num.yaml');
+  writeFileSync(
+    numRules,
+    `
+- rule: Every
+  desc: every event
+  condition: ka.verb exists
+  output: n=%evt.num
+  priority: INFO
+  source: k8s_audit
+`,
+  );
+  const env = { KAUDIT_CHUNK_BYTES: '8192' };
+  const nums = (workers: string): number[] => {
+    const r = runKaudit(['scan', '-r', numRules, '--workers', workers, log], { env });
+    assert.equal(r.code, 0, r.stderr);
+    return [...r.stdout.matchAll(/n=(\d+)/g)].map((m) => Number(m[1]));
+  };
+  const one = nums('1');
+  assert.deepEqual(
+    one,
+    one.map((_, i) => i + 1),
+  );
+  const two = nums('2');
+  assert.equal(two.length, one.length);
+  const restarts = two.filter((n, i) => i > 0 && n === 1).length;
+  assert.ok(restarts > 5, `numbering restarts per chunk (${restarts} restarts)`);
+  assert.ok(
+    two.every((n, i) => n === 1 || n === (two[i - 1] as number) + 1),
+    'within a chunk, events are numbered in order',
+  );
+});

@@ -9,7 +9,7 @@ import { formatRunStats } from '../run-stats.ts';
 import { createScanCore, type ScanConfig } from '../scan-core.ts';
 import type { ChunkResult, WorkerRequest, WorkerResponse } from './messages.ts';
 import type { Chunk } from './plan-chunks.ts';
-import { scanChunk } from './scan-chunk.ts';
+import { createChunkScanner } from './scan-chunk.ts';
 
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -178,13 +178,13 @@ export async function runParallelScan(
 
   const progress = opts.progress ? startProgress(opts.io.stderr, stats) : undefined;
   try {
-    const core = createScanCore(rules, cfg);
+    const scanner = createChunkScanner(createScanCore(rules, cfg), cfg);
     while (nextPrint < chunks.length) {
       if (failure !== undefined) throw failure;
       await printReady();
       if (canAssign()) {
         const chunk = chunks[nextAssign++] as Chunk;
-        done.set(chunk.index, await scanChunk(core, cfg, chunk));
+        done.set(chunk.index, await scanner.scan(chunk));
         // A chunk scans without yielding (its reads are synchronous): let the workers'
         // messages in before the next one, or they wait for work until this thread is out.
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { createScanCore, type ScanCore, type ScanConfig } from '../scan-core.ts';
+import { createScanCore } from '../scan-core.ts';
 import type { WorkerRequest, WorkerResponse } from './messages.ts';
-import { scanChunk } from './scan-chunk.ts';
+import { type ChunkScanner, createChunkScanner } from './scan-chunk.ts';
 
 // A scan worker boots as soon as the scan starts, while the main thread loads the
 // rules; it receives the loaded rules (plain data) instead of reading and parsing the
@@ -10,8 +10,7 @@ const port = parentPort;
 if (port === null) throw new Error('scan-worker must run in a worker thread');
 const post = (m: WorkerResponse): void => port.postMessage(m);
 
-let core: ScanCore | undefined;
-let cfg: ScanConfig | undefined;
+let scanner: ChunkScanner | undefined;
 // Chunks run one after another: a second one may be queued so the thread never waits.
 let queue: Promise<void> = Promise.resolve();
 
@@ -22,8 +21,7 @@ port.on('message', (msg: WorkerRequest) => {
   }
   if (msg.type === 'init') {
     try {
-      cfg = msg.cfg;
-      core = createScanCore(msg.rules, msg.cfg);
+      scanner = createChunkScanner(createScanCore(msg.rules, msg.cfg), msg.cfg);
       post({ type: 'ready' });
     } catch (err) {
       post({ type: 'error', message: (err as Error).message });
@@ -33,8 +31,8 @@ port.on('message', (msg: WorkerRequest) => {
   const chunk = msg.chunk;
   queue = queue
     .then(async () => {
-      if (core === undefined || cfg === undefined) throw new Error('chunk before init');
-      post(await scanChunk(core, cfg, chunk));
+      if (scanner === undefined) throw new Error('chunk before init');
+      post(await scanner.scan(chunk));
     })
     .catch((err: unknown) => post({ type: 'error', message: (err as Error).message }));
 });
