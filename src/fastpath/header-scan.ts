@@ -495,3 +495,37 @@ function header(
   if (stageTs !== undefined) h.stageTimestamp = stageTs;
   return h as unknown as Header;
 }
+
+/**
+ * Lines that take every rare path of the scan: escapes in the head and in objectRef, a
+ * `\u` escape or a top-level duplicate among the bodies, another key order with
+ * whitespace, an escaped key, a missing userAgent, values of every JSON type, text that
+ * is not an event. Ours, made up; see warmUpHeaderScan.
+ * @internal Exported for tests.
+ */
+export const WARM_UP_LINES: readonly string[] = [
+  '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"a\\"1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/d/pods/p\\u0031/exec","verb":"create","user":{"username":"u\\u0041","uid":"1","groups":["g"],"extra":{"k":["v"]}},"sourceIPs":["10.0.0.1"],"userAgent":"x","objectRef":{"resource":"pods","namespace":"d\\u0041","name":"p","apiGroup":"","apiVersion":"v1","subresource":"exec"},"responseStatus":{"metadata":{},"code":201},"requestObject":{"kind":"Pod","spec":{"a":[1,2.5,true,false,null]}},"responseObject":{"kind":"Pod","metadata":{"name":"p","apiVersion":"v1"}},"requestReceivedTimestamp":"2026-01-01T00:00:00.000000Z","stageTimestamp":"2026-01-01T00:00:00.000001Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""}}',
+  '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"b","stage":"ResponseComplete","requestURI":"/api/v1/configmaps","verb":"update","user":{"username":"v"},"sourceIPs":["::1"],"userAgent":"y","objectRef":{"resource":"configmaps","namespace":"n","name":"c"},"responseStatus":{"metadata":{},"code":200},"requestObject":{"data":{"k":"\\u00e9"}},"verb":"patch","requestReceivedTimestamp":"2026-01-01T00:00:00Z","stageTimestamp":"2026-01-01T00:00:01Z"}',
+  '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"c","stage":"ResponseComplete","requestURI":"/","verb":"get","user":{"username":"w"},"sourceIPs":[],"objectRef":{"resource":"pods"},"requestReceivedTimestamp":"2026-01-01T00:00:00Z","stageTimestamp":"2026-01-01T00:00:00Z"}',
+  ' { "verb" : "delete", "kind":"Event", "apiVersion":"audit.k8s.io/v1", "auditID":"d", "stage":"ResponseComplete", "requestURI":"/x", "user":{"uid":"1", "username":"x"}, "objectRef":{"apiGroup":"g", "resource":"secrets", "subresource":"s", "namespace":"n", "name":"m"}, "responseStatus":{"code":"403"}, "other":[{"a":"\\"}"}, [2]], "n": -1.5e3, "t": true, "f": false, "z": null, "annotations":{"authorization.k8s.io/decision":"forbid"}, "stageTimestamp":"2026-01-01T00:00:00Z", "requestReceivedTimestamp":"2026-01-01T00:00:00Z" } ',
+  '{"apiVersion":"audit.k8s.io/v1","kind":"Event","\\u0076erb":"list","responseStatus":{"code":404},"stageTimestamp":"2026-01-01T00:00:00Z","requestReceivedTimestamp":"2026-01-01T00:00:00Z","annotations":{}}',
+  '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":7}',
+  '{"kind":"Event",',
+  '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[]}',
+  '[]',
+];
+
+let warmedUp = false;
+
+/**
+ * Runs the scan over WARM_UP_LINES, once per thread, before the first real line. The
+ * JIT optimizes the scan for the paths it has seen taken; a path first taken later (say
+ * the first line with an escape in its head) throws that code away and the scan is
+ * compiled again, once per rare path and per thread, which is most of the start-up cost
+ * of each thread of a parallel scan. Lines seen here have left their type feedback.
+ */
+export function warmUpHeaderScan(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  for (let round = 0; round < 20; round++) for (const line of WARM_UP_LINES) scanHeader(line);
+}

@@ -1,5 +1,5 @@
 import type { Expr } from '../lang/ast.ts';
-import { scanHeader } from './header-scan.ts';
+import { scanHeader, warmUpHeaderScan } from './header-scan.ts';
 import { createLiteralFilter } from './literal-filter.ts';
 import { createPrefilter, type PrefilterEnv } from './prefilter.ts';
 
@@ -30,6 +30,7 @@ export function createLineSkipper(
   const literal = opts.literals ? createLiteralFilter(conditions) : undefined;
   const header = createPrefilter(conditions, env);
   if (literal === undefined && header === undefined) return undefined;
+  if (header !== undefined) warmUpHeaderScan();
   return (line) => {
     if (
       literal !== undefined &&

@@ -120,3 +120,13 @@ test('scanHeader() reads a string response code as a string', () => {
 test('scanHeader() reads stageTimestamp for the record time', () => {
   assert.equal(scanHeader(line())?.stageTimestamp, '2026-11-02T10:15:30.234567Z');
 });
+
+test('the warm-up lines take the rare paths and are read as JSON.parse reads them', async () => {
+  const { WARM_UP_LINES } = await import('../../src/fastpath/header-scan.ts');
+  const answered = WARM_UP_LINES.filter((text) => scanHeader(text) !== undefined);
+  for (const text of answered) assertAgrees(text);
+  // Escapes in the head, a \u in the bodies, a duplicate, another order, an escaped key,
+  // no userAgent: each one answered. A wrong type and non-events are refused.
+  assert.equal(answered.length, 5);
+  assert.ok(WARM_UP_LINES.some((t) => t.startsWith(' {')));
+});
