@@ -2,7 +2,7 @@ import type { EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { type Code, createCodegenScope, joinCode, js } from '../lang/index.ts';
 import type { Expr } from '../lang/ast.ts';
-import { analyzeRequirements } from './requirements.ts';
+import { verbGuarded } from './verb-guard.ts';
 
 /** The rule conditions of one source, compiled into a single function. */
 export interface Dispatch {
@@ -14,7 +14,7 @@ export interface Dispatch {
   readonly source: string;
 }
 
-// The switch key is the event's raw verb read through a JSON pointer: unlike ka.verb it is
+// The guards read the event's raw verb through a JSON pointer: unlike ka.verb it is
 // present even without an auditID, so rules constrained through jevt.value[/verb] are
 // still reached, and it renders exactly as ka.verb (and kar.verb) do when those exist.
 const VERB_KEY: Readonly<Record<EventSource, string>> = {
@@ -24,11 +24,11 @@ const VERB_KEY: Readonly<Record<EventSource, string>> = {
 
 /**
  * Generates one function that evaluates every rule of a source in definition order,
- * indexed by verb: a `switch` on the event's verb jumps to the rules that can match
- * it (rules with no verb constraint appear in every branch), so an event is checked only
- * against rules whose verb requirement it meets. Field reads are cached per event across
- * all rules (the codegen scope's prologue). With `first`, the function returns at the
- * first match, which is Falco's default `rule_matching: first`.
+ * the rules that require some verbs behind a bit test on the event's verb (verbGuarded)
+ * so that an event is checked only against rules whose verb requirement it meets. Field
+ * reads are cached per event across all rules (the codegen scope's prologue). With
+ * `first`, the function returns at the first match, which is Falco's default
+ * `rule_matching: first`.
  */
 export function compileDispatch(
   conditions: readonly Expr[],
@@ -44,35 +44,17 @@ export function compileDispatch(
     return js`if (${scope.emit(cond)}) { ${hit} }`;
   };
 
-  const verbSets = conditions.map((c) => analyzeRequirements(c).verbs);
-  const verbs = new Set<string>();
-  for (const s of verbSets) for (const v of s ?? []) verbs.add(v);
-
+  const blocks = conditions.map((_, i) => block(i));
   const verbDef = env.registry.get('jevt.value');
-  // Below a handful of constrained rules, a switch buys nothing over straight checks.
-  if (verbDef === undefined || verbs.size === 0) {
-    const body = joinCode(
-      conditions.map((_, i) => block(i)),
-      '\n',
-    );
-    const built = scope.build<(r: unknown) => void>(body);
-    return { run: built.fn, matches, source: built.source };
-  }
-
-  const verbGetter = scope.helper(verbDef.bind(VERB_KEY[env.source]), 'verb');
-  const cases: Code[] = [];
-  for (const v of verbs) {
-    const idx = conditions
-      .map((_, i) => i)
-      .filter((i) => {
-        const s = verbSets[i];
-        return s === undefined || s.has(v);
-      });
-    cases.push(js`case ${v}: {\n${joinCode(idx.map(block), '\n')}\nbreak; }`);
-  }
-  const unconstrained = conditions.map((_, i) => i).filter((i) => verbSets[i] === undefined);
-  cases.push(js`default: {\n${joinCode(unconstrained.map(block), '\n')}\n}`);
-  const body = js`const v = ${verbGetter}(r);\nswitch (typeof v === 'string' ? v : undefined) {\n${joinCode(cases, '\n')}\n}`;
+  const body =
+    verbDef === undefined
+      ? joinCode(blocks, '\n')
+      : verbGuarded(
+          scope,
+          conditions,
+          blocks,
+          js`${scope.helper(verbDef.bind(VERB_KEY[env.source]), 'verb')}(r)`,
+        );
   const built = scope.build<(r: unknown) => void>(body);
   return { run: built.fn, matches, source: built.source };
 }

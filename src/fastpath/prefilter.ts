@@ -1,4 +1,4 @@
-import { analyzeRequirements } from '../engine/requirements.ts';
+import { verbGuarded } from '../engine/verb-guard.ts';
 import { type AuditRecord, parseTimestampNs } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import type { AndExpr, Expr, OrExpr } from '../lang/ast.ts';
@@ -94,29 +94,6 @@ function planTri(scope: Scope, e: Expr): Tri {
 }
 
 /**
- * Jumps on the event's verb to the checks of the conditions that can match it, as the
- * engine's dispatch does: a condition that requires a verb (analyzeRequirements) is
- * definitely false for any other. The switch reads the header's raw `verb`, which is
- * what ka.verb and jevt.value[/verb] both give when it is a string (a header holds no
- * other kind), and is absent when neither could match a required verb.
- */
-function switchOnVerb(conditions: readonly Expr[], checks: readonly Code[]): Code {
-  const verbSets = conditions.map((c) => analyzeRequirements(c).verbs);
-  const verbs = new Set<string>();
-  for (const s of verbSets) for (const v of s ?? []) verbs.add(v);
-  const pick = (keep: (s: ReadonlySet<string> | undefined) => boolean): Code =>
-    joinCode(
-      checks.filter((_, i) => keep(verbSets[i])),
-      '\n',
-    );
-  const cases = [...verbs].map(
-    (v) => js`case ${v}: {\n${pick((s) => s === undefined || s.has(v))}\nreturn false; }`,
-  );
-  const rest = pick((s) => s === undefined);
-  return js`switch (r.obj.verb) {\n${joinCode(cases, '\n')}\ndefault: {\n${rest}\nreturn false; }\n}`;
-}
-
-/**
  * Builds the raw-line prefilter for a set of (fully expanded) k8s_audit conditions: each
  * is partially evaluated on the header with the real field getters and operators, any
  * check on a field outside the header counting as unknown, and the result is false only
@@ -142,7 +119,11 @@ export function createPrefilter(
       if (!t.canFalse) return undefined;
       checks.push(js`if (${t.code} !== 0) return true;`);
     }
-    const run = scope.build<(r: AuditRecord) => boolean>(switchOnVerb(conditions, checks)).fn;
+    // Only the conditions that can match the event's verb are checked, as in the engine's
+    // dispatch: the header's raw `verb` is what ka.verb and jevt.value[/verb] both give
+    // when it is a string (a header holds no other kind).
+    const body = js`${verbGuarded(scope, conditions, checks, js`r.obj.verb`)}\nreturn false;`;
+    const run = scope.build<(r: AuditRecord) => boolean>(body).fn;
     // A fresh record per call (getters may cache per record), timed as the decoder does.
     // An event whose time the decoder cannot read is rejected: "maybe" leaves it to that.
     return (h) => {
