@@ -1,5 +1,5 @@
 import type { Expr } from '../lang/ast.ts';
-import { type Code, type CodegenScope, joinCode, js } from '../lang/index.ts';
+import { type Code, type CodegenScope, codeName, joinCode, js } from '../lang/index.ts';
 import { analyzeRequirements } from './requirements.ts';
 
 // Verbs beyond the bits of a small integer (no real rule set comes near) give up the
@@ -28,13 +28,26 @@ export function verbGuarded(
   for (const s of verbSets) for (const v of s ?? []) verbs.add(v);
   if (verbs.size === 0 || verbs.size > MAX_GUARDED_VERBS) return joinCode(blocks, '\n');
   const bits = new Map([...verbs].map((v, i) => [v, 2 ** i] as const));
+  // One boolean per distinct mask, computed up front on every call: blocks then test a
+  // boolean, which carries no type feedback. A bit test in front of a block that no
+  // event had reached yet had none, and threw the optimized function away on first use.
+  const masks = new Map<number, Code>();
   const guarded = blocks.map((b, i) => {
     const s = verbSets[i];
     if (s === undefined) return b;
     let mask = 0;
     for (const v of s) mask |= bits.get(v) ?? 0;
-    return js`if ((vb & ${mask}) !== 0) { ${b} }`;
+    let q = masks.get(mask);
+    if (q === undefined) {
+      q = codeName(`q${masks.size}`);
+      masks.set(mask, q);
+    }
+    return js`if (${q}) { ${b} }`;
   });
   const bitOf = scope.helper(bits, 'verbBits');
-  return js`const v = ${verb};\nconst vb = typeof v === 'string' ? (${bitOf}.get(v) ?? 0) : 0;\n${joinCode(guarded, '\n')}`;
+  const flags = joinCode(
+    [...masks].map(([mask, q]) => js`${q} = (vb & ${mask}) !== 0`),
+    ', ',
+  );
+  return js`const v = ${verb};\nconst vb = typeof v === 'string' ? (${bitOf}.get(v) ?? 0) : 0;\nconst ${flags};\n${joinCode(guarded, '\n')}`;
 }

@@ -117,7 +117,8 @@ export function createPrefilter(
     for (const c of conditions) {
       const t = planTri(scope, c);
       if (!t.canFalse) return undefined;
-      checks.push(js`if (${t.code} !== 0) return true;`);
+      // 1 and 2 are truthy: a test on the number itself carries no type feedback.
+      checks.push(js`if (${t.code}) return true;`);
     }
     // Only the conditions that can match the event's verb are checked, as in the engine's
     // dispatch: the header's raw `verb` is what ka.verb and jevt.value[/verb] both give

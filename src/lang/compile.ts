@@ -39,12 +39,13 @@ const TRANSFORM_FNS: Readonly<Record<TransformerName, (v: FieldValue) => FieldVa
   len: (v) => applyTransformer('len', v),
 };
 
-// "Not read yet" marker of the field cache; undefined already means "absent".
-const UNSET: unique symbol = Symbol('unset');
-
 /**
  * Creates a code generation scope. Each distinct field (with its argument) becomes a
- * getter parameter `gN` and a cache local `cN`, read as `(cN !== U ? cN : (cN = gN(r)))`.
+ * getter parameter `gN` and a cache local `cN`, read as `(cN !== null ? cN : (cN = gN(r)))`.
+ * Null marks "not read yet" (a field value is a string, a list or undefined): a test
+ * against the null literal carries no type feedback, so the JIT cannot find it missing
+ * when a rarely reached check first reads a field, which threw the generated function's
+ * optimized code away (a sentinel object compared with !== did).
  *
  * @example const s = createCodegenScope(env); const { fn } = s.build(js`return ${s.emit(e)};`);
  */
@@ -78,7 +79,7 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
       cacheNames.push(f.cache.toString());
       fields.set(key, f);
     }
-    return js`(${f.cache} !== U ? ${f.cache} : (${f.cache} = ${f.getter}(r)))`;
+    return js`(${f.cache} !== null ? ${f.cache} : (${f.cache} = ${f.getter}(r)))`;
   };
 
   const readOperand = (op: Operand): Code => {
@@ -118,12 +119,12 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
     params: readonly string[] = [],
   ): { readonly fn: F; readonly source: string } => {
     const extra = params.map((p) => js`, ${codeName(p)}`);
-    const locals = cacheNames.map((c) => `${c} = U`);
+    const locals = cacheNames.map((c) => `${c} = null`);
     if (usesTemp) locals.push('$t');
     const decl = locals.length > 0 ? `let ${locals.join(', ')};\n` : '';
     const fnSource = `function (r${joinCode(extra, '')}) {\n${decl}${body.toString()}\n}`;
-    const factory = new Function('U', ...helperNames, `'use strict';\nreturn ${fnSource};`);
-    const fn = factory(UNSET, ...helperValues) as F;
+    const factory = new Function(...helperNames, `'use strict';\nreturn ${fnSource};`);
+    const fn = factory(...helperValues) as F;
     return { fn, source: fnSource };
   };
 
