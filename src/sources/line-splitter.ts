@@ -1,6 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RejectFn } from '../events/reject.ts';
-import { decodeBlock } from './decode-block.ts';
+import { decodeBlock, PIECE_BYTES, pieceEnd } from './decode-block.ts';
 
 const NL = 0x0a;
 const CR = 13;
@@ -38,6 +38,8 @@ export class LineSplitter {
     readonly origin: string,
     private readonly maxLineBytes: number,
     private readonly reject: RejectFn,
+    /** Decoded piece size (tests use tiny ones). */
+    private readonly pieceBytes = PIECE_BYTES,
   ) {}
 
   /** Whether a partial line (no newline yet) is held. */
@@ -159,8 +161,18 @@ export class LineSplitter {
     this.nextLine++;
   }
 
-  /** Whole lines separated by '\n' (no trailing newline). */
+  /** Whole lines separated by '\n' (no trailing newline), decoded in pieces. */
   private addBlock(block: Buffer): void {
+    let s = 0;
+    while (s <= block.length) {
+      const e = pieceEnd(block, s, block.length, this.pieceBytes);
+      this.addPiece(block.subarray(s, e));
+      s = e + 1;
+    }
+  }
+
+  /** Whole lines separated by '\n' (no trailing newline). */
+  private addPiece(block: Buffer): void {
     const text = decodeBlock(block);
     if (text === undefined) {
       // Rare: find the bad lines one by one so the good ones survive.

@@ -6,8 +6,13 @@ import { createRejectFn } from '../../src/events/reject.ts';
 import { LineSplitter } from '../../src/sources/line-splitter.ts';
 
 /** Feeds `data` cut at `cuts` and returns the lines and total bytes. */
-function split(data: Buffer, cuts: number[], maxLineBytes = 1 << 20) {
-  const s = new LineSplitter('t', maxLineBytes, createRejectFn(createDecodeStats(), undefined));
+function split(data: Buffer, cuts: number[], maxLineBytes = 1 << 20, pieceBytes?: number) {
+  const s = new LineSplitter(
+    't',
+    maxLineBytes,
+    createRejectFn(createDecodeStats(), undefined),
+    pieceBytes,
+  );
   const lines: string[] = [];
   let bytes = 0;
   let next = 1;
@@ -28,18 +33,19 @@ function split(data: Buffer, cuts: number[], maxLineBytes = 1 << 20) {
   return { lines, bytes };
 }
 
-test('LineSplitter gives the same lines however the bytes are chunked', () => {
+test('LineSplitter gives the same lines however the bytes are chunked and decoded', () => {
   fc.assert(
     fc.property(
       fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 12 }),
       fc.boolean(),
       fc.array(fc.nat(), { maxLength: 8 }),
-      (parts, trailing, rawCuts) => {
+      fc.integer({ min: 1, max: 40 }),
+      (parts, trailing, rawCuts, piece) => {
         const text = parts.join('\n') + (trailing ? '\n' : '');
         const data = Buffer.from(text);
         const cuts = rawCuts.map((c) => c % (data.length + 1));
         const expected = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-        const { lines, bytes } = split(data, cuts);
+        const { lines, bytes } = split(data, cuts, 1 << 20, piece);
         assert.deepEqual(
           lines,
           expected.map((l) => l.replace(/\r$/, '')),

@@ -1,17 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { decodeBlock } from '../../sources/decode-block.ts';
+import { decodeBlock, PIECE_BYTES, pieceEnd } from '../../sources/decode-block.ts';
 
-/** Read size: one read per MiB; the bytes are decoded in smaller pieces (see PIECE). */
+/** Read size: one read per MiB; the bytes are decoded in smaller pieces (PIECE_BYTES). */
 const BLOCK = 1024 * 1024;
 const NL = 0x0a;
-/**
- * Decoded text is cut into pieces of about this size, below V8's 128 KiB limit for
- * objects on regular heap pages: a larger string gets pages of its own, mapped and
- * unmapped per block, which cost a two-thread scan of a 930 MiB log 230,000 page
- * faults (0.5 s of system time) more than one thread reading the same log.
- */
-const PIECE = 64 * 1024;
 
 /** A line-level problem found while reading a range (before JSON decoding). */
 export interface RangeReject {
@@ -40,7 +33,7 @@ export function readRangeLines(
   /** Read size (tests use tiny blocks to put lines across block boundaries). */
   blockBytes = BLOCK,
   /** Decoded piece size (tests use tiny pieces too). */
-  pieceBytes = PIECE,
+  pieceBytes = PIECE_BYTES,
 ): number {
   const fd = openSync(path, 'r');
   try {
@@ -173,13 +166,7 @@ function emitLines(
   let n = 0;
   let s = from;
   while (s <= lastNl) {
-    // A piece ends at the last newline within PIECE bytes, or at the first one after
-    // them when a single line is longer.
-    let e = lastNl;
-    if (e - s > pieceBytes) {
-      e = data.lastIndexOf(NL, s + pieceBytes);
-      if (e < s) e = data.indexOf(NL, s + pieceBytes);
-    }
+    const e = pieceEnd(data, s, lastNl, pieceBytes);
     n += emitPiece(data.subarray(s, e), before + n, maxLineBytes, onLines, onReject);
     s = e + 1;
   }
