@@ -18,7 +18,7 @@ const hasScript = existsSync('/usr/bin/script')
   ? false
   : 'needs util-linux script(1) to give kaudit a terminal';
 
-// The log is over 32 MiB, so the default scan runs on every core; --workers 1 takes the
+// The log is over 128 MiB, so the default scan runs on every core; --workers 1 takes the
 // single-threaded pipeline: both must report progress.
 for (const workers of [[], ['--workers', '1']]) {
   test(`kaudit scan ${workers.join(' ') || '(all cores)'} shows a progress line on a terminal`, {

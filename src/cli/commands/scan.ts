@@ -114,7 +114,7 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
     .option(
       '--workers <n>',
-      `threads scanning files, alerts kept in file order (default: one per core, ${availableParallelism()} here, for inputs of 32 MiB or more)`,
+      `threads scanning files, alerts kept in file order (default: one per core, ${availableParallelism()} here, for inputs of 128 MiB or more)`,
       parsePositiveInt,
     )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
@@ -125,8 +125,12 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     });
 }
 
-/** Below this much input, a second thread costs more (its start-up) than it saves. */
-const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
+/**
+ * Below this much input, more threads cost more (their start-up and JIT warm-up) than
+ * they save: on the 2-core reference machine two threads took 0.93x to 0.96x the time of
+ * one at 40 and 80 MB, broke even near 120 MB and gained 1.14x at 160 MB.
+ */
+const MIN_PARALLEL_BYTES = 128 * 1024 * 1024;
 
 /**
  * How many threads scan, and the chunks they share; undefined for one thread. `--workers`
