@@ -37,6 +37,20 @@ test('createLiteralFilter() needs one pinned value of every pinned field', () =>
   );
 });
 
+test('createLiteralFilter() finds short tokens from their rarest character, keys aside', () => {
+  const f = createLiteralFilter([parseCondition('ka.target.subresource in (exec, attach)')]);
+  assert.ok(f);
+  assert.equal(f('{"objectRef":{"subresource":"exec"}}'), true);
+  assert.equal(f('{"objectRef":{"subresource":"attach"}}'), true);
+  // `x` all over the line, never in a quoted "exec" value.
+  assert.equal(f('{"x":"xexec","exec":{"command":["exec x"]},"y":"execx"}'), false);
+  // A key first, then the value: the value counts.
+  assert.equal(f('{"exec":{},"objectRef":{"subresource":"exec"}}'), true);
+  assert.equal(f('{"subresource" : "exec" }'), true);
+  assert.equal(f('"exec"'), true);
+  assert.equal(f('"exec" :'), false);
+});
+
 test('createLiteralFilter() gives up on values it cannot search verbatim', () => {
   assert.equal(createLiteralFilter([parseCondition('ka.verb != create')]), undefined);
   assert.equal(createLiteralFilter([parseCondition('ka.user.name = "a<b"')]), undefined);
