@@ -6,6 +6,16 @@ import { decodeBlock, PIECE_BYTES, pieceEnd } from '../../sources/decode-block.t
 const BLOCK = 1024 * 1024;
 const NL = 0x0a;
 
+// One read buffer per thread (module state is per thread), reused by every chunk: a fresh
+// 1 MiB per chunk was fresh memory to fault in on the main thread. Reads are synchronous
+// and every byte kept is copied out, so no two reads share it at once.
+let reusable: Buffer | undefined;
+
+function readBuffer(size: number): Buffer {
+  if (reusable === undefined || reusable.length !== size) reusable = Buffer.allocUnsafeSlow(size);
+  return reusable;
+}
+
 /** A line-level problem found while reading a range (before JSON decoding). */
 export interface RangeReject {
   readonly reason: 'line_too_long' | 'invalid_utf8';
@@ -47,7 +57,7 @@ export function readRangeLines(
     let carry: Buffer = Buffer.alloc(0);
     let skipping = false;
     let lineNo = 0;
-    const buf = Buffer.allocUnsafe(blockBytes);
+    const buf = readBuffer(blockBytes);
     while (true) {
       // Past `end`, read only to finish the line that crosses it.
       if (pos >= end && carry.length === 0 && !skipping) break;
