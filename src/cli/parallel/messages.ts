@@ -37,5 +37,4 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | ChunkResult
-  | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string };

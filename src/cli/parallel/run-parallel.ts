@@ -161,8 +161,6 @@ export async function runParallelScan(
     w.on('message', (m: WorkerResponse) => {
       if (m.type === 'error') {
         failure ??= new CliError(`kaudit: worker failed: ${m.message}`);
-      } else if (m.type === 'ready') {
-        // Nothing to do: its first chunks were sent with the rules.
       } else {
         done.set(m.index, m);
         queued.set(w, (queued.get(w) ?? 1) - 1);

@@ -22,7 +22,6 @@ port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'init') {
     try {
       scanner = createChunkScanner(createScanCore(msg.rules, msg.cfg), msg.cfg);
-      post({ type: 'ready' });
     } catch (err) {
       post({ type: 'error', message: (err as Error).message });
     }
