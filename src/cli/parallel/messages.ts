@@ -35,6 +35,4 @@ export type WorkerRequest =
   | { readonly type: 'chunk'; readonly chunk: Chunk }
   | { readonly type: 'stop' };
 
-export type WorkerResponse =
-  | ChunkResult
-  | { readonly type: 'error'; readonly message: string };
+export type WorkerResponse = ChunkResult | { readonly type: 'error'; readonly message: string };
