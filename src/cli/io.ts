@@ -11,6 +11,25 @@ export interface LineWriter {
 
 const CHUNK = 64 * 1024;
 
+/**
+ * Resolves when `stream` can take more writes, or can never again: a reader that goes
+ * away (`kaudit scan ... | head`) ends the stream with an error or a close, not with
+ * 'drain', and waiting for 'drain' alone left the process to end on an unsettled await.
+ */
+export function waitForDrain(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.removeListener('drain', done);
+      stream.removeListener('error', done);
+      stream.removeListener('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
+}
+
 export function createLineWriter(stream: NodeJS.WritableStream): LineWriter {
   let buf: string[] = [];
   let size = 0;
@@ -40,9 +59,7 @@ export function createLineWriter(stream: NodeJS.WritableStream): LineWriter {
     },
     async flush() {
       writeOut();
-      if (needDrain && !closed) {
-        await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-      }
+      if (needDrain && !closed) await waitForDrain(stream);
       needDrain = false;
     },
   };

@@ -5,6 +5,7 @@ import { createDecodeStats } from '../../events/index.ts';
 import type { LoadedRule } from '../../rules/types.ts';
 import type { CommandIo } from '../commands/scan.ts';
 import { CliError } from '../errors.ts';
+import { waitForDrain } from '../io.ts';
 import { startProgress } from '../progress.ts';
 import { formatRunStats } from '../run-stats.ts';
 import { createScanCore, type ScanConfig } from '../scan-core.ts';
@@ -151,8 +152,8 @@ export async function runParallelScan(
       merge(r, chunks[nextPrint] as Chunk);
       nextPrint++;
       for (const w of threads) feed(w);
-      if (r.output.length > 0 && !opts.io.stdout.write(r.output)) {
-        await new Promise<void>((resolve) => opts.io.stdout.once('drain', () => resolve()));
+      if (r.output.length > 0 && !outClosed && !opts.io.stdout.write(r.output)) {
+        await waitForDrain(opts.io.stdout);
       }
     }
   };
@@ -184,10 +185,19 @@ export async function runParallelScan(
     feed(w);
   }
 
+  // A reader that goes away (`| head`) ends the scan quietly, as on one thread. The
+  // listener stays: an EPIPE from an earlier write may be reported after the scan.
+  let outClosed = false;
+  const onOutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') outClosed = true;
+    else failure ??= err;
+    notify();
+  };
+  opts.io.stdout.on('error', onOutError);
   const progress = opts.progress ? startProgress(opts.io.stderr, stats) : undefined;
   try {
     const scanner = createChunkScanner(createScanCore(rules, cfg), cfg);
-    while (nextPrint < chunks.length) {
+    while (nextPrint < chunks.length && !outClosed) {
       if (failure !== undefined) throw failure;
       await printReady();
       if (canAssign()) {
