@@ -35,7 +35,8 @@ export function startScanWorkers(n: number): ScanWorkers {
   const entry = new URL('./worker-entry.mjs', import.meta.url);
   // A smaller young generation than V8's default for the workers' heaps: two isolates
   // with default heaps took the process past 200 MB on large files (203-213 MB on a
-  // 930 MiB log; 185-188 MB with 8 MB), and the scavenges it adds were not measurable.
+  // 930 MiB log, with 512 KiB reads). With 8 MB: 167-178 MB; with 24 or 48 MB, 186-197 MB
+  // and no faster.
   const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
   const threads = Array.from({ length: n }, () => new Worker(entry, options));
   let stopped: Promise<void> | undefined;
