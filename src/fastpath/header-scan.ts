@@ -307,13 +307,18 @@ const UNSAFE_NAME_BUT_ANNOTATIONS = unsafeName(OURS);
  * Text that is not JSON may be misread; it yields no alert on the full path either.
  */
 function skipBodies(s: string, i: number): RegExpExecArray | null {
+  // No bodies (most lines): the tail follows the head (after its comma) up to the end of
+  // the line, so it holds the last members and there is nothing to skip. Tried first, it
+  // spares those lines the search from the end (lastIndexOf compares backwards, character
+  // by character).
+  TAIL.lastIndex = i;
+  const t0 = TAIL.exec(s);
+  if (t0 !== null) return t0;
   const k = s.lastIndexOf(TAIL_START);
-  // k === i: no bodies (most lines); the tail follows the head and is matched here too.
-  if (k < i || s.charCodeAt(k - 1) !== COMMA) return null;
+  if (k <= i || s.charCodeAt(k - 1) !== COMMA) return null;
   TAIL.lastIndex = k;
   const t = TAIL.exec(s);
   if (t === null) return null;
-  if (k === i) return t;
   const u = s.indexOf('\\u', i);
   if (u !== -1 && u < k) return null;
   const unsafe = t[2] === undefined ? UNSAFE_NAME : UNSAFE_NAME_BUT_ANNOTATIONS;
