@@ -72,7 +72,11 @@ export async function* readChunks(
   }
 }
 
-/** Opens a file for a one-shot read; `*.gz` must be gzip, others are sniffed. */
+/**
+ * Opens a file for a one-shot read; `*.gz` must be gzip, others are sniffed. A block
+ * yielded for a plain file is valid only until the next one is asked for (its buffer
+ * is reused): copy what must outlive it.
+ */
 export async function openFileChunks(path: string): Promise<AsyncGenerator<Buffer>> {
   let fh: FileHandle;
   try {
