@@ -56,9 +56,9 @@ export interface ChunkPlan {
 
 /**
  * Splits the input files into ordered byte-range chunks for `threads` scanning threads:
- * about a dozen per thread, between 1 and 16 MiB each, smaller towards the end. Returns undefined when the inputs
- * cannot be split (stdin); errors such as a missing file are left to the single-threaded
- * reader so they are worded the same way.
+ * about a dozen per thread, between 1 and 16 MiB each, smaller towards the end. Returns
+ * undefined when the inputs cannot be split (stdin); errors such as a missing file are
+ * left to the single-threaded reader so they are worded the same way.
  */
 export async function planChunks(
   paths: readonly string[],
@@ -77,8 +77,9 @@ export async function planChunks(
   }
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   // KAUDIT_CHUNK_BYTES fixes the split (tests use small chunks to exercise the pool).
+  const fixedBytes = Number(process.env.KAUDIT_CHUNK_BYTES) || 0;
   const chunkBytes =
-    Number(process.env.KAUDIT_CHUNK_BYTES) ||
+    fixedBytes ||
     Math.min(
       CHUNK_BYTES,
       Math.max(MIN_CHUNK_BYTES, Math.ceil(totalBytes / (threads * CHUNKS_PER_THREAD))),
@@ -86,8 +87,8 @@ export async function planChunks(
   // The last stretch of the input goes in quarter-size chunks: threads then finish within
   // a small chunk of each other rather than a large one (a two-thread scan of a 930 MiB
   // log waited up to 100 ms at the end for the other thread's last 16 MiB).
-  const fixed = Number(process.env.KAUDIT_CHUNK_BYTES) > 0;
-  const fineFrom = fixed ? totalBytes : totalBytes - FINE_TAIL_CHUNKS * threads * chunkBytes;
+  const fineFrom =
+    fixedBytes > 0 ? totalBytes : totalBytes - FINE_TAIL_CHUNKS * threads * chunkBytes;
   const fineBytes = Math.max(MIN_CHUNK_BYTES, Math.ceil(chunkBytes / 4));
   const chunks: Chunk[] = [];
   let before = 0;
