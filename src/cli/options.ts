@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { type Priority, parsePriority } from '../engine/priority.ts';
+import { type Priority, parsePriority } from '../rules/index.ts';
 
 /** commander parser for a priority name (`warning`, `INFO`, …). */
 export function parsePriorityOption(value: string): Priority {

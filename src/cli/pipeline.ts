@@ -1,11 +1,11 @@
-import type { AuditRecord } from '../events/record.ts';
 import {
-  createDecodeStats,
   createDecoder,
+  createDecodeStats,
   type Decoder,
   type DecodeStats,
   type RejectInfo,
 } from '../events/index.ts';
+import type { AuditRecord } from '../events/record.ts';
 import { InputError, readInputs } from '../sources/index.ts';
 import { CliError, EXIT_FAIL } from './errors.ts';
 

@@ -1,7 +1,6 @@
 import type { EventSource } from '../events/record.ts';
 import type { Expr } from '../lang/ast.ts';
-import { loadRules, readRulesPaths, type RulesSource } from '../rules/index.ts';
-import { formatLoadResult } from '../rules/index.ts';
+import { formatLoadResult, loadRules, type RulesSource, readRulesPaths } from '../rules/index.ts';
 import { CliError, EXIT_USAGE } from './errors.ts';
 
 const QUERY_RULE = '__kaudit_query__';

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
+import type { Priority } from '../rules/index.ts';
 import {
-  type LoadRulesOptions,
-  type LoadResult,
-  type RulesSource,
   applyRuleSelection,
+  formatLoadResult,
+  type LoadResult,
+  type LoadRulesOptions,
   loadRules,
+  type RulesSource,
   readRulesPaths,
 } from '../rules/index.ts';
-import type { Priority } from '../engine/priority.ts';
 import { CliError, EXIT_FAIL } from './errors.ts';
 import { packageRoot } from './package-root.ts';
 import { readCachedLoad, rulesCacheDir, rulesCacheKey, writeCachedLoad } from './rules-cache.ts';
-import { formatLoadResult } from '../rules/index.ts';
 
 /** The built-in ruleset, used when no `-r` is given. */
 export const DEFAULT_RULES_PATH = join(packageRoot(), 'rules', 'kaudit-rules.yaml');

@@ -4,11 +4,11 @@ import {
   type Engine,
   formatAlertJson,
   formatAlertText,
-  type Priority,
 } from '../engine/index.ts';
 import type { AuditRecord } from '../events/record.ts';
 import { createLineSkipper } from '../fastpath/index.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
+import type { Priority } from '../rules/index.ts';
 import type { LoadedRule } from '../rules/types.ts';
 
 /** Everything that decides what a scan prints; plain data, so it can go to workers. */

@@ -1,4 +1,4 @@
-import type { Priority } from './priority.ts';
+import type { Priority } from '../rules/index.ts';
 
 /** An output field's value in an alert: absent fields are `null` (Falco's JSON). */
 export type AlertFieldValue = string | readonly string[] | null;

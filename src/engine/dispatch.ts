@@ -1,7 +1,8 @@
+import { type Code, joinCode, js } from '../codegen/index.ts';
 import type { EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
-import { type Code, createCodegenScope, joinCode, js } from '../lang/index.ts';
 import type { Expr } from '../lang/ast.ts';
+import { createCodegenScope } from '../lang/index.ts';
 import { verbGuarded } from './verb-guard.ts';
 
 /** The rule conditions of one source, compiled into a single function. */

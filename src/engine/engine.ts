@@ -3,10 +3,10 @@ import type { AuditRecord, EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
+import { type Priority, priorityRank } from '../rules/index.ts';
 import type { LoadedRule } from '../rules/types.ts';
 import type { Alert } from './alert.ts';
 import { compileDispatch, type Dispatch } from './dispatch.ts';
-import { type Priority, priorityRank } from './priority.ts';
 import { countMatch, createMatchStats, type MatchStats } from './summary.ts';
 
 /** Falco's `rule_matching`: stop at the first matching rule, or fire every match. */

@@ -3,13 +3,6 @@ export { compileDispatch, type Dispatch } from './dispatch.ts';
 export { createEngine, type Engine, type EngineOptions, type RuleMatching } from './engine.ts';
 export { type FormatOptions, formatAlertJson, formatAlertText } from './format.ts';
 export {
-  PRIORITIES,
-  type Priority,
-  parsePriority,
-  priorityRank,
-  prioritySummaryLabel,
-} from './priority.ts';
-export {
   analyzeRequirements,
   type DataNeed,
   fieldDataNeed,

@@ -1,4 +1,4 @@
-import { PRIORITIES, type Priority, prioritySummaryLabel } from './priority.ts';
+import { PRIORITIES, type Priority, prioritySummaryLabel } from '../rules/index.ts';
 
 /** Counts of rule matches, as Falco's stats_manager keeps them. */
 export interface MatchStats {

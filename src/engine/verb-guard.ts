@@ -1,5 +1,6 @@
+import { type Code, codeName, joinCode, js } from '../codegen/index.ts';
 import type { Expr } from '../lang/ast.ts';
-import { type Code, type CodegenScope, codeName, joinCode, js } from '../lang/index.ts';
+import type { CodegenScope } from '../lang/index.ts';
 import { analyzeRequirements } from './requirements.ts';
 
 // Verbs beyond the bits of a small integer (no real rule set comes near) give up the

@@ -12,8 +12,8 @@ import {
 import { parseTimestampNs } from './timestamp.ts';
 import { checkAdmissionReview, checkAuditEvent, isObject } from './validate.ts';
 
-export { createDecodeStats, REJECT_REASONS } from './reject.ts';
 export type { DecodeStats, RejectInfo, RejectReason } from './reject.ts';
+export { createDecodeStats, REJECT_REASONS } from './reject.ts';
 export { parseTimestampNs } from './timestamp.ts';
 
 /** Limits and reporting for a decoder. */

@@ -1,4 +1,4 @@
-import { isObject, type EventProblem } from './validate.ts';
+import { type EventProblem, isObject } from './validate.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -7,6 +7,6 @@ export type {
 } from './header.ts';
 export { readsOnlyHeader } from './header-fields.ts';
 export { scanHeader } from './header-scan.ts';
-export { createPrefilter, type Prefilter, type PrefilterEnv } from './prefilter.ts';
-export { createLiteralFilter } from './literal-filter.ts';
 export { createLineSkipper } from './line-skipper.ts';
+export { createLiteralFilter } from './literal-filter.ts';
+export { createPrefilter, type Prefilter, type PrefilterEnv } from './prefilter.ts';

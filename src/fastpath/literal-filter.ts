@@ -1,5 +1,5 @@
-import type { Expr } from '../lang/ast.ts';
 import { fieldConstraints } from '../engine/requirements.ts';
+import type { Expr } from '../lang/ast.ts';
 
 /**
  * Fields whose value is a top-level or near-top-level JSON string of the event, copied

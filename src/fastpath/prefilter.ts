@@ -1,8 +1,9 @@
+import { type Code, joinCode, js } from '../codegen/index.ts';
 import { verbGuarded } from '../engine/verb-guard.ts';
 import { type AuditRecord, parseTimestampNs } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import type { AndExpr, Expr, OrExpr } from '../lang/ast.ts';
-import { type Code, type CodegenScope, createCodegenScope, joinCode, js } from '../lang/index.ts';
+import { type CodegenScope, createCodegenScope } from '../lang/index.ts';
 import type { Header } from './header.ts';
 import { readsOnlyHeader } from './header-fields.ts';
 

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { EventSource } from '../events/record.ts';
-import type { FieldDef } from './field.ts';
 import {
   formatIsoTime,
   formatLocalDateTime,
@@ -8,6 +7,7 @@ import {
   type SplitTime,
   splitTimeNs,
 } from './evt-time.ts';
+import type { FieldDef } from './field.ts';
 import { buildFieldDefs, type Extract, type ExtractorFactory, type FieldRow } from './table.ts';
 
 const PLUGIN_NAMES: Readonly<Record<EventSource, string>> = {

@@ -1,4 +1,4 @@
-import { type Code, codeName, joinCode, js } from '../lang/code.ts';
+import { type Code, codeName, joinCode, js } from '../codegen/index.ts';
 
 /** Reads a fixed key path from a parsed JSON value; `undefined` when it is not there. */
 export type PathReader = (root: unknown) => unknown;

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../events/record.ts';
 import {
-  type FieldArgSpec,
   FieldArgError,
+  type FieldArgSpec,
   type FieldDataNeed,
   type FieldDef,
   type FieldGetter,

@@ -1,8 +1,8 @@
+import { type Code, codeName, joinCode, js } from '../codegen/index.ts';
 import type { AuditRecord } from '../events/record.ts';
 import type { FieldValue } from '../fields/field.ts';
 import type { Expr, FieldRef, Operand, TransformerName } from './ast.ts';
 import { validateCheck } from './check.ts';
-import { type Code, codeName, joinCode, js } from './code.ts';
 import { type EmitContext, emitCheck } from './emit-check.ts';
 import { undefinedMacroError } from './errors.ts';
 import { printOperand } from './print.ts';

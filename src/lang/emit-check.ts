@@ -1,6 +1,6 @@
+import { type Code, js } from '../codegen/index.ts';
 import type { FieldValue } from '../fields/field.ts';
 import type { CheckExpr, Modifier, Operand } from './ast.ts';
-import { type Code, js } from './code.ts';
 import { testNumeric, toNumeric } from './numeric.ts';
 import { compilePathMatcher, type OperatorSpec } from './operators.ts';
 import type { OperandInfo } from './resolve.ts';

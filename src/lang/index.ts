@@ -1,6 +1,5 @@
 export type * from './ast.ts';
 export { type CheckEnv, checkExpr } from './check.ts';
-export { Code, codeName, joinCode, js, safeStringify } from './code.ts';
 export {
   type CodegenScope,
   type CompiledCondition,

@@ -1,4 +1,4 @@
-import { checkCoverage, type CoverageInput } from './coverage.ts';
+import { type CoverageInput, checkCoverage } from './coverage.ts';
 import { BUILTIN_RESOURCES, findResourceGroups } from './known-resources.ts';
 import type { GroupResources, Level, Policy, PolicyRule } from './types.ts';
 

@@ -50,8 +50,8 @@ export {
 export { relevelEvent } from './relevel.ts';
 export { renderPolicyYaml } from './render-policy.ts';
 export {
-  type SimulationReport,
   type SimulateOptions,
+  type SimulationReport,
   simulatePolicy,
   type Tally,
 } from './simulate.ts';

@@ -1,6 +1,6 @@
-import type { LintContext, LintFinding, LintRule, Severity } from './lint-rules/finding.ts';
 import { CONFIGMAP_BODY_LOGGED } from './lint-rules/configmap-body-logged.ts';
 import { DUPLICATE_RULE } from './lint-rules/duplicate-rule.ts';
+import type { LintContext, LintFinding, LintRule, Severity } from './lint-rules/finding.ts';
 import { HIGH_VOLUME_BODY } from './lint-rules/high-volume-body.ts';
 import { NO_CATCH_ALL } from './lint-rules/no-catch-all.ts';
 import { PARTLY_SHADOWED_RULE } from './lint-rules/partly-shadowed-rule.ts';

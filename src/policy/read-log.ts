@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import {
-  createDecodeStats,
   createDecoder,
+  createDecodeStats,
   type DecodeStats,
   type RejectInfo,
 } from '../events/index.ts';

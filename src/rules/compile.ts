@@ -1,4 +1,3 @@
-import { type Priority, priorityRank } from '../engine/priority.ts';
 import type { EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import type { Expr } from '../lang/ast.ts';
@@ -12,6 +11,7 @@ import { reportInText } from './locate.ts';
 import type { MappedText } from './mapped-text.ts';
 import { type Context, ITEM, type Reporter, RuleLoadError } from './messages.ts';
 import type { Collection, RuleInfo } from './model.ts';
+import { type Priority, priorityRank } from './priority.ts';
 import type { LoadedRule } from './types.ts';
 import { findConditionWarnings } from './warnings.ts';
 

@@ -1,5 +1,12 @@
 export { readRulesPaths } from './files.ts';
 export { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
+export {
+  PRIORITIES,
+  type Priority,
+  parsePriority,
+  priorityRank,
+  prioritySummaryLabel,
+} from './priority.ts';
 export { formatLoadResult, loadResultToJSON } from './result.ts';
 export { applyRuleSelection, type RuleSelector } from './select.ts';
 export type {

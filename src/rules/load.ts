@@ -1,10 +1,10 @@
-import type { Priority } from '../engine/priority.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import { collectItem } from './collect.ts';
 import { compileCollection } from './compile.ts';
 import { createReporter, type Reporter, RuleLoadError } from './messages.ts';
 import { type Collection, createCollection, type LoaderConfig } from './model.ts';
+import type { Priority } from './priority.ts';
 import { readRulesItems } from './read.ts';
 import { createSourceFile } from './source-file.ts';
 import type { LoadResult, RulesSource } from './types.ts';

@@ -1,7 +1,7 @@
-import type { Priority } from '../engine/priority.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import type { MappedText } from './mapped-text.ts';
 import type { Context, Reporter } from './messages.ts';
+import type { Priority } from './priority.ts';
 import type { Position } from './types.ts';
 import type { SemVer } from './versions.ts';
 import type { ScalarNode, YamlNode } from './yaml-node.ts';

@@ -1,5 +1,5 @@
-import type { Priority } from '../engine/priority.ts';
 import type { Expr } from '../lang/ast.ts';
+import type { Priority } from './priority.ts';
 
 /** A position in a rules file (1-based line and column, 0-based byte offset). */
 export interface Position {

@@ -1,8 +1,8 @@
-import { type Priority, parsePriority } from '../engine/priority.ts';
 import { decodeBool, decodeScalar, decodeScalarSeq, decodeString, decodeUint } from './decode.ts';
 import { concatText, textOfScalar, trimText } from './mapped-text.ts';
 import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
 import type { Collection, ExceptionInfo, LoaderConfig, RuleInfo } from './model.ts';
+import { type Priority, parsePriority } from './priority.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
 import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
 

@@ -3,13 +3,13 @@ import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_RULES_PATH } from '../../src/cli/ruleset.ts';
 import {
   readCachedLoad,
   rulesCacheDir,
   rulesCacheKey,
   writeCachedLoad,
 } from '../../src/cli/rules-cache.ts';
+import { DEFAULT_RULES_PATH } from '../../src/cli/ruleset.ts';
 import { loadRules, readRulesPaths } from '../../src/rules/index.ts';
 import { bundleIsFresh, runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';

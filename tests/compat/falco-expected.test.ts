@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { createEngine, type Priority, prioritySummaryLabel } from '../../src/engine/index.ts';
+import { createEngine } from '../../src/engine/index.ts';
 import { createDecoder, type RejectInfo } from '../../src/events/index.ts';
-import { loadRules } from '../../src/rules/index.ts';
+import { loadRules, type Priority, prioritySummaryLabel } from '../../src/rules/index.ts';
 import { HAS_SHARED, SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';
 
 interface Case {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { js } from '../../src/codegen/code.ts';
 import type { FieldDef, FieldRegistry } from '../../src/fields/field.ts';
-import { js } from '../../src/lang/code.ts';
 import { compileCondition, createCodegenScope } from '../../src/lang/compile.ts';
 import { ConditionError } from '../../src/lang/errors.ts';
 import { parseCondition } from '../../src/lang/parser.ts';

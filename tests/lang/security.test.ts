@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Code, codeName, joinCode, js, safeStringify } from '../../src/codegen/code.ts';
 import type { Expr, Operator } from '../../src/lang/ast.ts';
-import { Code, codeName, joinCode, js, safeStringify } from '../../src/lang/code.ts';
 import { compileCondition, createCodegenScope } from '../../src/lang/compile.ts';
 import { quoteString } from '../../src/lang/lexer.ts';
 import { compileOutputFormat, parseOutputFormat } from '../../src/lang/output-format.ts';

@@ -5,6 +5,8 @@ import type { CoverageInput } from '../../policy/coverage.ts';
 import {
   checkCoverage,
   countFindings,
+  countRejected,
+  createLogReadStats,
   evaluatePolicy,
   formatCoverage,
   formatDecision,
@@ -17,8 +19,6 @@ import {
   PROFILES,
   type Profile,
   type ReadPolicyResult,
-  countRejected,
-  createLogReadStats,
   readAuditLogs,
   readPolicy,
   readPolicyFile,

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import { formatSummary, type Priority, priorityRank } from '../../engine/index.ts';
+import { formatSummary } from '../../engine/index.ts';
 import { createDecodeStats } from '../../events/index.ts';
+import { type Priority, priorityRank } from '../../rules/index.ts';
 import { EXIT_FAIL, EXIT_OK, usageError } from '../errors.ts';
 import { createLineWriter } from '../io.ts';
 import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
@@ -9,9 +10,9 @@ import { type Chunk, planChunks } from '../parallel/plan-chunks.ts';
 import { runParallelScan, startScanWorkers } from '../parallel/run-parallel.ts';
 import { runPipeline } from '../pipeline.ts';
 import { startProgress } from '../progress.ts';
+import { loadRuleset, type SelectionArg } from '../ruleset.ts';
 import { formatRunStats } from '../run-stats.ts';
 import { createScanCore, type ScanConfig } from '../scan-core.ts';
-import { loadRuleset, type SelectionArg } from '../ruleset.ts';
 
 interface ScanOptions {
   rules?: string[];

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { createMatchStats, formatSummary, type Priority } from '../../engine/index.ts';
+import { createMatchStats, formatSummary } from '../../engine/index.ts';
 import { createDecodeStats } from '../../events/index.ts';
+import type { Priority } from '../../rules/index.ts';
 import type { LoadedRule } from '../../rules/types.ts';
 import type { CommandIo } from '../commands/scan.ts';
 import { CliError } from '../errors.ts';

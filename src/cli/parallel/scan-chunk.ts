@@ -1,6 +1,6 @@
 import { createDecoder, REJECT_REASONS, type RejectInfo } from '../../events/index.ts';
-import { type Priority, priorityRank } from '../../engine/index.ts';
 import type { AuditRecord } from '../../events/record.ts';
+import { type Priority, priorityRank } from '../../rules/index.ts';
 import { readInputs } from '../../sources/index.ts';
 import { processLines } from '../pipeline.ts';
 import type { ScanConfig, ScanCore } from '../scan-core.ts';

@@ -1,0 +1,1 @@
+export { Code, codeName, joinCode, js, safeStringify } from './code.ts';
