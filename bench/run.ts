@@ -10,8 +10,8 @@ import {
   renameSync,
   statSync,
 } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { type Mix, writeEvents } from './generate.ts';
 import { median, type RunResult, runMeasured } from './measure.ts';

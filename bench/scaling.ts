@@ -4,31 +4,29 @@
 // file once before timing), so this shows what the machine gives a second thread.
 //
 //   npx tsx bench/scaling.ts [FILE] [--rounds 3]
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { planChunks } from '../src/cli/parallel/plan-chunks.ts';
-import { createChunkScanner } from '../src/cli/parallel/scan-chunk.ts';
-import { loadRuleset } from '../src/cli/ruleset.ts';
-import { createScanCore, type ScanConfig } from '../src/cli/scan-core.ts';
+import { createChunkScanner } from '../src/pipeline/parallel/chunk-scanner.ts';
+import type { ChunkScanConfig } from '../src/pipeline/parallel/messages.ts';
+import { loadRuleset } from '../src/rules/index.ts';
+import { planChunks } from '../src/sources/index.ts';
 
 interface Job {
   readonly file: string;
   readonly rules: string;
 }
 
-const cfg: ScanConfig = {
-  selections: [],
-  format: 'json',
-  ruleMatching: 'first',
-  isoTime: false,
-  fastpath: true,
+const cfg: ChunkScanConfig = {
+  detector: { ruleMatching: 'first', hostname: 'bench', fastpath: true },
+  maxLineBytes: 4 * 1024 * 1024,
+  channels: [{ format: { format: 'json' } }],
+  structured: false,
 };
 
 async function prepare(job: Job) {
-  const devNull = new Writable({ write: (_c, _e, cb) => cb() });
-  const loaded = await loadRuleset({ rules: [job.rules], stderr: devNull });
-  const scanner = createChunkScanner(createScanCore(loaded.rules, cfg), cfg);
+  const loaded = await loadRuleset({ rules: [job.rules] });
+  if (!loaded.ok) throw new Error(`rules failed to load: ${job.rules}`);
+  const scanner = createChunkScanner(loaded.rules, cfg);
   const plan = await planChunks([job.file], 2);
   if (plan === undefined) throw new Error(`cannot split ${job.file}`);
   // Every other chunk, starting at `first`.

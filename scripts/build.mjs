@@ -25,6 +25,6 @@ await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/kaudit
 // run-parallel.ts starts `./worker-entry.mjs` next to the module that holds it.
 await build({
   ...common,
-  entryPoints: ['src/cli/parallel/scan-worker.ts'],
+  entryPoints: ['src/pipeline/parallel/scan-worker.ts'],
   outfile: 'dist/worker-entry.mjs',
 });

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { readCachedLoad, rulesCacheKey, writeCachedLoad } from '../../src/cli/rules-cache.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createPrefilter } from '../../src/fastpath/index.ts';
 import { defaultFieldRegistry } from '../../src/fields/index.ts';
+import { readCachedLoad, rulesCacheKey, writeCachedLoad } from '../../src/rules/cache.ts';
 import { loadRules } from '../../src/rules/index.ts';
 import type { Suite } from './types.ts';
 

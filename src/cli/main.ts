@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import type { CommandIo } from './command-io.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerQueryCommand } from './commands/query.ts';
 import { registerRulesCommand } from './commands/rules.ts';
-import { type CommandIo, registerScanCommand } from './commands/scan.ts';
+import { registerScanCommand } from './commands/scan.ts';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './errors.ts';
 
 const VERSION = '0.1.0';

@@ -1,13 +1,17 @@
-import { hostname as osHostname } from 'node:os';
 import type { AuditRecord, EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
-import { type Priority, priorityRank } from '../rules/index.ts';
-import type { LoadedRule } from '../rules/types.ts';
+import {
+  type LoadedRule,
+  type Priority,
+  priorityRank,
+  type RuleSelector,
+  selectRules,
+} from '../rules/index.ts';
 import type { Alert } from './alert.ts';
 import { compileDispatch, type Dispatch } from './dispatch.ts';
-import { countMatch, createMatchStats, type MatchStats } from './summary.ts';
+import { countMatch, createMatchStats, type MatchStats } from './match-stats.ts';
 
 /** Falco's `rule_matching`: stop at the first matching rule, or fire every match. */
 export type RuleMatching = 'first' | 'all';
@@ -18,12 +22,15 @@ export interface EngineOptions {
   readonly ruleMatching?: RuleMatching;
   /** Rules less severe than this are never run (falco.yaml `priority`). */
   readonly minPriority?: Priority;
-  /** Alert `hostname`; default FALCO_HOSTNAME, else the machine's name. */
+  /**
+   * Rule selections applied in order on top of each rule's `enabled` (falco.yaml
+   * `rules:`, `--enable`/`--disable`): which rules run is decided here, once.
+   */
+  readonly selections?: readonly RuleSelector[];
+  /** Alert `hostname` (Falco: FALCO_HOSTNAME, else the machine's name); default ''. */
   readonly hostname?: string;
   /** Keep the event object on each alert (for stores and `--with-event`). */
   readonly keepEvent?: boolean;
-  /** Extra output fields on every alert, e.g. `ka.cluster.name` from `--cluster`. */
-  readonly extraFields?: Readonly<Record<string, string>>;
 }
 
 /** Matches events against compiled rules. */
@@ -59,11 +66,13 @@ export function createEngine(opts: EngineOptions): Engine {
   const registry = opts.registry ?? defaultFieldRegistry;
   const first = (opts.ruleMatching ?? 'first') === 'first';
   const minRank = opts.minPriority === undefined ? 7 : priorityRank(opts.minPriority);
-  const host = opts.hostname ?? process.env.FALCO_HOSTNAME ?? osHostname();
+  const host = opts.hostname ?? '';
   const plans = new Map<EventSource, SourcePlan>();
   const active: LoadedRule[] = [];
+  const selected = selectRules(opts.rules, opts.selections ?? []);
+  const clusterField = registry.get('ka.cluster.name')?.bind(undefined);
   for (const source of SOURCES) {
-    const rules = opts.rules.filter(
+    const rules = selected.filter(
       (r) => r.enabled && r.source === source && priorityRank(r.priority) <= minRank,
     );
     if (rules.length === 0) continue;
@@ -78,7 +87,6 @@ export function createEngine(opts: EngineOptions): Engine {
     active.push(...rules);
   }
   const stats = createMatchStats(opts.rules.map((r) => r.name));
-  const extra = opts.extraFields ?? {};
   let internalErrors = 0;
 
   const engine: Engine = {
@@ -106,6 +114,12 @@ export function createEngine(opts: EngineOptions): Engine {
         const rule = plan.rules[i] as LoadedRule;
         const out = plan.outputs[i] as CompiledOutput;
         countMatch(stats, rule.name, rule.priority);
+        const outputFields = out.fields(rec);
+        // An input labelled with its cluster labels every alert, as Falco's k8saudit
+        // cluster label does for its sidekick outputs.
+        if (rec.cluster !== undefined && clusterField !== undefined) {
+          outputFields['ka.cluster.name'] = (clusterField(rec) as string | undefined) ?? null;
+        }
         alerts.push({
           rule: rule.name,
           priority: rule.priority,
@@ -113,7 +127,7 @@ export function createEngine(opts: EngineOptions): Engine {
           tags: rule.tags,
           timeNs: rec.timeNs,
           message: out.text(rec),
-          outputFields: { ...out.fields(rec), ...extra },
+          outputFields,
           hostname: host,
           ...(opts.keepEvent ? { event: rec.obj } : {}),
           ...(rec.origin !== undefined ? { origin: rec.origin } : {}),

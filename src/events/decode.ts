@@ -12,10 +12,6 @@ import {
 import { parseTimestampNs } from './timestamp.ts';
 import { checkAdmissionReview, checkAuditEvent, isObject } from './validate.ts';
 
-export type { DecodeStats, RejectInfo, RejectReason } from './reject.ts';
-export { createDecodeStats, REJECT_REASONS } from './reject.ts';
-export { parseTimestampNs } from './timestamp.ts';
-
 /** Limits and reporting for a decoder. */
 export interface DecoderOptions {
   /** Largest accepted event in bytes (compact JSON), default 262144 as Falco's k8saudit. */
@@ -26,6 +22,8 @@ export interface DecoderOptions {
   readonly stats?: DecodeStats;
   /** Called for the FIRST reject of each reason per origin (log once); all are counted. */
   readonly onReject?: (info: RejectInfo) => void;
+  /** The cluster these inputs come from, set on every record (`ka.cluster.name`'s fallback). */
+  readonly cluster?: string;
 }
 
 /** Turns audit log lines or webhook payloads into records; never throws. */
@@ -37,6 +35,8 @@ export interface Decoder {
   /** Numbers the next event 1 again (evt.num): a parallel scan counts per chunk. */
   restartNumbering(): void;
   readonly stats: DecodeStats;
+  /** The decoder's reject counter, for the source that feeds it (line-level rejects). */
+  readonly reject: RejectFn;
 }
 
 export const DEFAULT_MAX_EVENT_SIZE = 262144;
@@ -81,6 +81,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const maxSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const reject: RejectFn = createRejectFn(stats, opts.onReject);
+  const cluster = opts.cluster;
   let num = 0;
 
   /** Byte size of a text, exact only when it might exceed the limit. */
@@ -122,7 +123,8 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
           continue;
         }
       }
-      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line });
+      // Every record has the same properties, set in the same order (one object shape).
+      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line, cluster });
     }
   }
 
@@ -245,6 +247,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
 
   return {
     stats,
+    reject,
     decodeLine(text, origin, line) {
       stats.lines++;
       stats.bytes += text.length + 1;

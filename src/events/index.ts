@@ -1,11 +1,21 @@
-export type { Decoder, DecoderOptions, DecodeStats, RejectInfo, RejectReason } from './decode.ts';
 export {
   createDecoder,
-  createDecodeStats,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_EVENT_SIZE,
-  parseTimestampNs,
-  REJECT_REASONS,
+  type Decoder,
+  type DecoderOptions,
 } from './decode.ts';
 export { convertGkeLogEntry, parseGkeResourceName } from './gke.ts';
 export type { AuditRecord, EventSource } from './record.ts';
+export {
+  createDecodeStats,
+  createRejectFn,
+  type DecodeStats,
+  mergeDecodeStats,
+  REJECT_REASONS,
+  type RejectFn,
+  type RejectInfo,
+  type RejectReason,
+  resetDecodeStats,
+} from './reject.ts';
+export { parseTimestampNs } from './timestamp.ts';

@@ -22,4 +22,10 @@ export interface AuditRecord {
   readonly origin?: string;
   /** 1-based line number within `origin`, when it came from a line-oriented file. */
   readonly line?: number;
+  /**
+   * The cluster the event came from when the input says so (`--cluster`, a webhook
+   * route or token): `ka.cluster.name` falls back to it when the event carries no
+   * `cluster_name` annotation.
+   */
+  readonly cluster?: string;
 }

@@ -53,6 +53,27 @@ export function createDecodeStats(): DecodeStats {
   return { lines: 0, events: 0, bytes: 0, rejected };
 }
 
+/** Adds `from`'s counts into `into` (per-thread or per-chunk counts of one run). */
+export function mergeDecodeStats(
+  into: DecodeStats,
+  from: Pick<DecodeStats, 'lines' | 'events' | 'bytes'> & {
+    readonly rejected: Readonly<Partial<Record<string, number>>>;
+  },
+): void {
+  into.lines += from.lines;
+  into.events += from.events;
+  into.bytes += from.bytes;
+  for (const r of REJECT_REASONS) into.rejected[r] += from.rejected[r] ?? 0;
+}
+
+/** Sets every counter back to zero. */
+export function resetDecodeStats(stats: DecodeStats): void {
+  stats.lines = 0;
+  stats.events = 0;
+  stats.bytes = 0;
+  for (const r of REJECT_REASONS) stats.rejected[r] = 0;
+}
+
 /** Counts a reject and tells `onReject` about the first one of each reason per origin. */
 export type RejectFn = (
   reason: RejectReason,

@@ -10,6 +10,10 @@ const readUri = compilePath(['requestURI']);
 const readResource = compilePath(['objectRef', 'resource']);
 const readSubresource = compilePath(['objectRef', 'subresource']);
 const readRespName = compilePath(['responseObject', 'metadata', 'name']);
+const readClusterName = compilePath(['annotations', 'cluster_name']);
+
+// The event's own annotation wins over the label of the input it came from.
+const clusterName: Extract = (root, rec) => renderValue(readClusterName(root)) ?? rec.cluster;
 
 const uriParam: ExtractorFactory = (key) => (root) => {
   const uri = readUri(root);
@@ -31,6 +35,7 @@ export const KA_EXTRACTORS: Readonly<Record<string, ExtractorFactory>> = {
   ...createObjectExtractors(['requestObject']),
   'uri.param': uriParam,
   'target.pod.name': () => targetPodName,
+  'cluster.name': () => clusterName,
   // Kept for old rules; upstream answers "true" whatever the argument.
   'binding.subject.has_name': () => () => 'true',
 };

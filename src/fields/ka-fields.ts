@@ -271,11 +271,10 @@ const KA_ROWS: readonly FieldRow[] = [
   ),
   rowAt('ka.useragent', 'User agent of the client.', 'userAgent'),
   rowIndexedAt('ka.sourceips', 'Client IP addresses (sourceIPs); [i] selects one.', 'sourceIPs'),
-  rowAt(
+  rowWith(
     'ka.cluster.name',
-    'Cluster name annotation (set by some managed-cluster exporters).',
-    ANN,
-    'cluster_name',
+    'Cluster of the event: its cluster_name annotation (set by some managed-cluster exporters), else the cluster the input was labelled with (--cluster).',
+    'cluster.name',
   ),
   ...createContainerRows('ka.req.pod', 'initContainers'),
   ...createContainerRows('ka.req.pod', 'ephemeralContainers', EPHEMERAL_PROPS),

@@ -1,4 +1,4 @@
-import { escapeCell, formatTable } from '../cli/table.ts';
+import { escapeCell, formatTable } from '../outputs/index.ts';
 import type { PolicyDecision, PolicyRequest } from './checker.ts';
 import type { RuleCoverage } from './coverage.ts';
 import { countFindings } from './lint.ts';

@@ -44,11 +44,7 @@ export async function* readAuditLogs(
     stats.firstReject ??= info;
   };
   const decoder = createDecoder({ maxEventSize: MAX_EVENT_BYTES, stats: stats.decode, onReject });
-  const batches = readInputs(paths, {
-    maxLineBytes: MAX_EVENT_BYTES,
-    stats: stats.decode,
-    onReject,
-  });
+  const batches = readInputs(paths, { maxLineBytes: MAX_EVENT_BYTES, reject: decoder.reject });
   for await (const batch of batches) {
     for (let i = 0; i < batch.lines.length; i++) {
       const text = batch.lines[i] ?? '';

@@ -1,3 +1,4 @@
+export { readCachedLoad, rulesCacheDir, rulesCacheKey, writeCachedLoad } from './cache.ts';
 export { readRulesPaths } from './files.ts';
 export { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
 export {
@@ -7,8 +8,15 @@ export {
   priorityRank,
   prioritySummaryLabel,
 } from './priority.ts';
+export {
+  compileQueryCondition,
+  QUERY_FILE,
+  type QueryCondition,
+  type QueryConditionResult,
+} from './query-condition.ts';
 export { formatLoadResult, loadResultToJSON } from './result.ts';
-export { applyRuleSelection, type RuleSelector } from './select.ts';
+export { DEFAULT_RULES_PATH, loadRuleset, type RulesetOptions } from './ruleset.ts';
+export { type RuleSelector, selectRules } from './select.ts';
 export type {
   LoadErrorCode,
   LoadedRule,

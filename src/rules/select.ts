@@ -17,21 +17,32 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * Applies `rules:` selectors in order (Falco ≥ 0.38): each sets `enabled` on the rules
- * whose name matches the glob or that carry the tag. Mutates and returns `rules`.
- * Rules below the minimum priority are never enabled, as in Falco.
+ * Applies `rules:` selectors in order (Falco ≥ 0.38) and returns the rules with the
+ * `enabled` each ends up with: a selector sets it on the rules whose name matches the
+ * glob or that carry the tag, later selectors winning. Rules below the minimum priority
+ * are never enabled, as in Falco. The input is not changed: rules whose state changes
+ * are copied, the others are returned as they are.
+ *
+ * @example
+ * const rules = selectRules(loaded.rules, [{ action: 'disable', tag: 'k8s_activity' }]);
  */
-export function applyRuleSelection<T extends readonly LoadedRule[]>(
-  rules: T,
+export function selectRules(
+  rules: readonly LoadedRule[],
   selectors: readonly RuleSelector[],
-): T {
-  for (const sel of selectors) {
-    const re = sel.rule === undefined ? undefined : globToRegExp(sel.rule);
-    for (const rule of rules) {
-      const byName = re?.test(rule.name) === true;
-      const byTag = sel.tag !== undefined && rule.tags.includes(sel.tag);
-      if (byName || byTag) rule.enabled = sel.action === 'enable' && rule.belowMinPriority !== true;
+): readonly LoadedRule[] {
+  if (selectors.length === 0) return rules;
+  const matchers = selectors.map((sel) => ({
+    enable: sel.action === 'enable',
+    name: sel.rule === undefined ? undefined : globToRegExp(sel.rule),
+    tag: sel.tag,
+  }));
+  return rules.map((rule) => {
+    let enabled = rule.enabled;
+    for (const m of matchers) {
+      const byName = m.name?.test(rule.name) === true;
+      const byTag = m.tag !== undefined && rule.tags.includes(m.tag);
+      if (byName || byTag) enabled = m.enable && rule.belowMinPriority !== true;
     }
-  }
-  return rules;
+    return enabled === rule.enabled ? rule : { ...rule, enabled };
+  });
 }

@@ -75,7 +75,7 @@ export interface LoadedRule {
   readonly source: string;
   /** Sorted, unique. */
   readonly tags: readonly string[];
-  enabled: boolean;
+  readonly enabled: boolean;
   /**
    * True when the rule is less severe than the load's minimum priority: it stays
    * disabled whatever `enabled` or a rule selection says (Falco never enables it).

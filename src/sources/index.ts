@@ -1,6 +1,11 @@
 export { CHUNK_BYTES } from './chunks.ts';
+export { createFileSource, type FileSourceOptions } from './file-source.ts';
 export { POLL_MS } from './follow-file.ts';
 export { InputError, type InputErrorCode } from './input-error.ts';
-export type { LineBatch } from './line-splitter.ts';
+export { type LineBatch, LineSplitter } from './line-splitter.ts';
 export { type InputEntry, listInputs } from './list-inputs.ts';
+export { type Chunk, type ChunkPlan, MAX_CHUNK_BYTES, planChunks } from './plan-chunks.ts';
+export { createRangeSource } from './range-source.ts';
 export { DEFAULT_MAX_LINE_BYTES, type ReadOptions, readInputs } from './read-inputs.ts';
+export { readRange } from './read-range.ts';
+export type { Source, SourceContext } from './source.ts';

@@ -40,7 +40,17 @@ export class LineSplitter {
     private readonly reject: RejectFn,
     /** Decoded piece size (tests use tiny ones). */
     private readonly pieceBytes = PIECE_BYTES,
+    /**
+     * Whether line 1 starts the input, so a byte order mark there is dropped (false for
+     * a byte range that starts inside a file).
+     */
+    private readonly atInputStart = true,
   ) {}
+
+  /** Lines completed so far (the number the next line gets, minus one). */
+  get linesRead(): number {
+    return this.nextLine - 1;
+  }
 
   /** Whether a partial line (no newline yet) is held. */
   get hasPartial(): boolean {
@@ -151,7 +161,9 @@ export class LineSplitter {
   }
 
   private addLine(text: string): void {
-    if (this.nextLine === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
+    if (this.nextLine === 1 && this.atInputStart && text.charCodeAt(0) === BOM) {
+      text = text.slice(1);
+    }
     if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
     if (text.length * 3 > this.maxLineBytes && Buffer.byteLength(text) > this.maxLineBytes) {
       this.tooLong();

@@ -1,5 +1,4 @@
-import { createDecodeStats, type DecodeStats } from '../events/decode.ts';
-import { createRejectFn, type RejectInfo } from '../events/reject.ts';
+import { createDecodeStats, createRejectFn, type RejectFn } from '../events/index.ts';
 import { openFileChunks, readChunks } from './chunks.ts';
 import { followFile } from './follow-file.ts';
 import { type LineBatch, LineSplitter } from './line-splitter.ts';
@@ -17,17 +16,15 @@ export interface ReadOptions {
   /** Follow mode: read the existing content first (default true); else start at the end. */
   readonly fromStart?: boolean;
   readonly signal?: AbortSignal;
-  /** Counters where line_too_long and invalid_utf8 are counted. */
-  readonly stats?: DecodeStats;
-  /** Called for the first line_too_long / invalid_utf8 per input. */
-  readonly onReject?: (info: RejectInfo) => void;
+  /** Counts and reports line_too_long and invalid_utf8 (default: counted nowhere). */
+  readonly reject?: RejectFn;
   /** Stream read for `-` (default process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
-type Reject = ReturnType<typeof createRejectFn>;
+type Reject = RejectFn;
 
 /** Reads one input to its end. */
 async function* readOnce(
@@ -87,7 +84,7 @@ export async function* readInputs(
   opts: ReadOptions = {},
 ): AsyncGenerator<LineBatch> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const reject = createRejectFn(opts.stats ?? createDecodeStats(), opts.onReject);
+  const reject = opts.reject ?? createRejectFn(createDecodeStats(), undefined);
   const entries = await listInputs(paths);
   if (opts.follow === true && entries.length > 1) {
     yield* mergeAsync(entries.map((e) => readEntry(e, opts, maxLineBytes, reject)));

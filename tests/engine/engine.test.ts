@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createEngine,
-  formatAlertJson,
-  formatAlertText,
-  formatSummary,
-} from '../../src/engine/index.ts';
+import { createEngine } from '../../src/engine/index.ts';
+import { formatAlertJson, formatAlertText, formatSummary } from '../../src/outputs/index.ts';
 import { loadRules } from '../../src/rules/index.ts';
 import { auditEvent, recordOf } from '../helpers/events.ts';
 import { FALCO_ALERT_KEYS } from '../helpers/falco-alert.ts';

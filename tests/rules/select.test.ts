@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyRuleSelection, loadRules } from '../../src/rules/index.ts';
+import { loadRules, selectRules } from '../../src/rules/index.ts';
 
 const rule = (name: string, priority: string, tags: string, extra = ''): string =>
   `- rule: ${name}\n  desc: d\n  condition: ka.verb = get\n  output: o\n  priority: ${priority}\n  source: k8s_audit\n  tags: [${tags}]\n${extra}`;
@@ -21,27 +21,29 @@ function load(minPriority?: 'Notice') {
 const enabled = (rules: readonly { name: string; enabled: boolean }[]): string[] =>
   rules.filter((r) => r.enabled).map((r) => r.name);
 
-test('applyRuleSelection() applies disable/enable by glob and tag in order', () => {
+test('selectRules() applies disable/enable by glob and tag in order', () => {
   const r = load();
-  applyRuleSelection(r.rules, [
+  const selected = selectRules(r.rules, [
     { action: 'disable', rule: '*' },
     { action: 'enable', tag: 'k8s' },
     { action: 'disable', rule: 'Create S*' },
   ]);
-  assert.deepEqual(enabled(r.rules), ['Create Pod']);
+  assert.deepEqual(enabled(selected), ['Create Pod']);
+  // The loaded rules are not changed: enablement is decided where the engine is built.
+  assert.deepEqual(enabled(r.rules), ['Create Pod', 'Create Secret']);
 });
 
-test('applyRuleSelection() can enable a rule disabled in the file', () => {
+test('selectRules() can enable a rule disabled in the file', () => {
   const r = load();
-  applyRuleSelection(r.rules, [{ action: 'enable', rule: 'Debug Thing' }]);
-  assert.deepEqual(enabled(r.rules), ['Create Pod', 'Create Secret', 'Debug Thing']);
+  const selected = selectRules(r.rules, [{ action: 'enable', rule: 'Debug Thing' }]);
+  assert.deepEqual(enabled(selected), ['Create Pod', 'Create Secret', 'Debug Thing']);
 });
 
 test('loadRules() keeps rules below minPriority disabled even when selected', () => {
   const r = load('Notice');
   assert.equal(r.rules.length, 3);
-  applyRuleSelection(r.rules, [{ action: 'enable', rule: '*' }]);
-  assert.deepEqual(enabled(r.rules), ['Create Pod', 'Create Secret']);
+  const selected = selectRules(r.rules, [{ action: 'enable', rule: '*' }]);
+  assert.deepEqual(enabled(selected), ['Create Pod', 'Create Secret']);
 });
 
 test('loadRules() sorts and de-duplicates tags', () => {

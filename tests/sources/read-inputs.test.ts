@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createDecodeStats, type RejectInfo } from '../../src/events/index.ts';
+import { createDecodeStats, createRejectFn, type RejectInfo } from '../../src/events/index.ts';
 import {
   InputError,
   type LineBatch,
@@ -134,7 +134,10 @@ test('readInputs() skips a line longer than maxLineBytes and keeps the following
   const rejects: RejectInfo[] = [];
   const long = 'x'.repeat(5000);
   const p = file('long.log', `ok1\n${long}\nok2\n${long}\nok3`);
-  const lines = await readAll([p], { maxLineBytes: 100, stats, onReject: (r) => rejects.push(r) });
+  const lines = await readAll([p], {
+    maxLineBytes: 100,
+    reject: createRejectFn(stats, (r) => rejects.push(r)),
+  });
   assert.deepEqual(lines, [`${p}:1:ok1`, `${p}:2:`, `${p}:3:ok2`, `${p}:4:`, `${p}:5:ok3`]);
   assert.equal(stats.rejected.line_too_long, 2);
   assert.deepEqual(
@@ -146,7 +149,10 @@ test('readInputs() skips a line longer than maxLineBytes and keeps the following
 test('readInputs() skips a long line that spans many chunks without buffering it', async () => {
   const stats = createDecodeStats();
   const p = file('huge.log', `first\n${'y'.repeat(3 * 1024 * 1024 + 17)}\nafter\n`);
-  const lines = await readAll([p], { maxLineBytes: 1024, stats });
+  const lines = await readAll([p], {
+    maxLineBytes: 1024,
+    reject: createRejectFn(stats, undefined),
+  });
   assert.deepEqual(lines, [`${p}:1:first`, `${p}:2:`, `${p}:3:after`]);
   assert.equal(stats.rejected.line_too_long, 1);
 });
@@ -159,7 +165,7 @@ test('readInputs() counts an invalid UTF-8 line and keeps the others', async () 
     'utf8.log',
     Buffer.concat([Buffer.from('good\n'), bad, Buffer.from('\nfine ✓\n')]),
   );
-  const lines = await readAll([p], { stats, onReject: (r) => rejects.push(r) });
+  const lines = await readAll([p], { reject: createRejectFn(stats, (r) => rejects.push(r)) });
   assert.deepEqual(lines, [`${p}:1:good`, `${p}:2:`, `${p}:3:fine ✓`]);
   assert.equal(stats.rejected.invalid_utf8, 1);
   assert.deepEqual(

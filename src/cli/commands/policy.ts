@@ -65,12 +65,13 @@ async function loadCoverageInputs(
   io: PolicyCommandIo,
 ): Promise<CoverageInput[]> {
   // Loaded lazily: the rules compiler is only needed by coverage and generate.
-  const { loadRuleset } = await import('../ruleset.ts');
+  const { loadRuleset } = await import('../../rules/index.ts');
   const { toCoverageInputs } = await import('../../policy/rules-input.ts');
-  const result = await loadRuleset({
-    ...(paths && paths.length > 0 ? { rules: paths } : {}),
-    stderr: io.stderr as NodeJS.WritableStream,
-  });
+  const { requireLoaded } = await import('../report.ts');
+  const result = requireLoaded(
+    await loadRuleset(paths && paths.length > 0 ? { rules: paths } : {}),
+    io.stderr as NodeJS.WritableStream,
+  );
   return toCoverageInputs(result.rules);
 }
 

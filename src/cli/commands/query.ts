@@ -1,16 +1,22 @@
 import { type Command, Option } from 'commander';
-import type { AuditRecord } from '../../events/record.ts';
+import { type AuditRecord, createDecoder } from '../../events/index.ts';
 import { createLineSkipper } from '../../fastpath/index.ts';
 import { defaultFieldRegistry } from '../../fields/index.ts';
 import { compileCondition, compileOutputFormat, parseOutputFormat } from '../../lang/index.ts';
-import { EXIT_OK, usageError } from '../errors.ts';
-import { createLineWriter } from '../io.ts';
+import { createLineWriter, formatCsvRow, formatTable } from '../../outputs/index.ts';
+import { streamRecords } from '../../pipeline/index.ts';
+import {
+  compileQueryCondition,
+  DEFAULT_RULES_PATH,
+  formatLoadResult,
+  type QueryCondition,
+} from '../../rules/index.ts';
+import { createFileSource } from '../../sources/index.ts';
+import { type CommandIo, requireInput } from '../command-io.ts';
+import { CliError, EXIT_OK, EXIT_USAGE, usageError } from '../errors.ts';
 import { collect, parsePositiveInt } from '../options.ts';
-import { runPipeline } from '../pipeline.ts';
-import { compileQueryCondition } from '../query-condition.ts';
-import { DEFAULT_RULES_PATH } from '../ruleset.ts';
-import { formatCsvRow, formatTable } from '../table.ts';
-import { type CommandIo, requireInput } from './scan.ts';
+import { describeReject } from '../report.ts';
+import { withRunErrors } from '../run-errors.ts';
 
 interface QueryOptions {
   rules?: string[];
@@ -90,7 +96,7 @@ async function runQuery(
     usageError('-o cannot be combined with --format, --count-by or --count');
   }
   requireInput(paths, io);
-  const q = await compileQueryCondition(condition, o.rules ?? [DEFAULT_RULES_PATH]);
+  const q = await compileQuery(condition, o.rules ?? [DEFAULT_RULES_PATH]);
   const env = { registry: defaultFieldRegistry, source: q.source };
   const match = compileCondition(q.expr, env).fn;
   const skipLine =
@@ -162,21 +168,32 @@ async function runQuery(
     onMatch = (rec) => out.line(JSON.stringify(rec.obj));
   }
   const countingGroups = o.countBy !== undefined;
-  await runPipeline({
-    paths,
-    stderr: io.stderr,
-    stdin: io.stdin,
-    ...(skipLine ? { skipLine } : {}),
-    onRecord: (rec) => {
-      if (matched >= limit && !countingGroups) return;
-      if (rec.source !== q.source || !match(rec)) return;
-      matched++;
-      onMatch(rec);
-    },
-    onBatch: () => out.flush(),
-    shouldStop: () => out.closed || (!countingGroups && matched >= limit),
-  });
+  const decoder = createDecoder({ onReject: (info) => io.stderr.write(describeReject(info)) });
+  await withRunErrors(() =>
+    streamRecords({
+      source: createFileSource(paths, { stdin: io.stdin }),
+      decoder,
+      ...(skipLine ? { skipLine } : {}),
+      onRecord: (rec) => {
+        if (matched >= limit && !countingGroups) return;
+        if (rec.source !== q.source || !match(rec)) return;
+        matched++;
+        onMatch(rec);
+      },
+      onBatch: () => out.flush(),
+      shouldStop: () => out.closed || (!countingGroups && matched >= limit),
+    }),
+  );
   finish();
-  await out.flush();
+  await withRunErrors(() => out.flush());
   return EXIT_OK;
+}
+
+/** The query condition, or a usage error pointing into it (a rules file error: exit 1). */
+async function compileQuery(condition: string, rules: readonly string[]): Promise<QueryCondition> {
+  const r = await compileQueryCondition(condition, rules);
+  if (r.ok) return r.query;
+  const text = formatLoadResult(r.result, { verbose: false }).trimEnd();
+  if (r.readFailed) throw new CliError(text);
+  throw new CliError(`kaudit: invalid query condition\n${text}`, EXIT_USAGE);
 }

@@ -4,17 +4,19 @@ import { analyzeRequirements, compileDispatch } from '../../engine/index.ts';
 import type { EventSource } from '../../events/record.ts';
 import { defaultFieldRegistry } from '../../fields/index.ts';
 import { compileCondition } from '../../lang/index.ts';
+import { formatTable } from '../../outputs/index.ts';
 import {
+  DEFAULT_RULES_PATH,
   formatLoadResult,
   loadResultToJSON,
   loadRules,
+  loadRuleset,
   readRulesPaths,
 } from '../../rules/index.ts';
+import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_FAIL, EXIT_OK } from '../errors.ts';
 import { collect } from '../options.ts';
-import { DEFAULT_RULES_PATH, loadRuleset } from '../ruleset.ts';
-import { formatTable } from '../table.ts';
-import type { CommandIo } from './scan.ts';
+import { requireLoaded } from '../report.ts';
 
 const RULES_EXAMPLES = `
 Examples:
@@ -80,10 +82,12 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
       '\nExamples:\n  $ kaudit rules list\n  $ kaudit rules list -r k8s_audit_rules.yaml --format json',
     )
     .action(async (o: { rules?: string[]; format: 'table' | 'json' }) => {
-      const loaded = await loadRuleset({
-        ...(o.rules ? { rules: o.rules } : {}),
-        stderr: io.stderr,
-      });
+      const loaded = requireLoaded(
+        await loadRuleset({
+          ...(o.rules ? { rules: o.rules } : {}),
+        }),
+        io.stderr,
+      );
       if (o.format === 'json') {
         for (const r of loaded.rules) {
           io.stdout.write(
@@ -156,10 +160,12 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
       "\nExamples:\n  $ kaudit rules explain 'Attach/Exec Pod' -r k8s_audit_rules.yaml --js",
     )
     .action(async (name: string, o: { rules?: string[]; js?: boolean }) => {
-      const loaded = await loadRuleset({
-        rules: o.rules ?? [DEFAULT_RULES_PATH],
-        stderr: io.stderr,
-      });
+      const loaded = requireLoaded(
+        await loadRuleset({
+          rules: o.rules ?? [DEFAULT_RULES_PATH],
+        }),
+        io.stderr,
+      );
       const rule = loaded.rules.find((r) => r.name === name);
       if (rule === undefined) throw new CliError(`kaudit: no rule named '${name}'`, EXIT_FAIL);
       const req = analyzeRequirements(rule.condition);

@@ -1,18 +1,30 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import { formatSummary } from '../../engine/index.ts';
-import { createDecodeStats } from '../../events/index.ts';
-import { type Priority, priorityRank } from '../../rules/index.ts';
-import { EXIT_FAIL, EXIT_OK, usageError } from '../errors.ts';
-import { createLineWriter } from '../io.ts';
+import type { MatchStats } from '../../engine/index.ts';
+import { createDecoder, type DecodeStats } from '../../events/index.ts';
+import {
+  createStreamOutput,
+  formatRunStats,
+  formatSummary,
+  type Output,
+  type RunStats,
+} from '../../outputs/index.ts';
+import {
+  createDetector,
+  type DetectorConfig,
+  runParallelScan,
+  runPipeline,
+  startScanWorkers,
+} from '../../pipeline/index.ts';
+import { loadRuleset, type Priority, priorityRank, type RuleSelector } from '../../rules/index.ts';
+import { type Chunk, createFileSource, planChunks } from '../../sources/index.ts';
+import { type CommandIo, requireInput } from '../command-io.ts';
+import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
+import { alertHostname } from '../hostname.ts';
 import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
-import { type Chunk, planChunks } from '../parallel/plan-chunks.ts';
-import { runParallelScan, startScanWorkers } from '../parallel/run-parallel.ts';
-import { runPipeline } from '../pipeline.ts';
 import { startProgress } from '../progress.ts';
-import { loadRuleset, type SelectionArg } from '../ruleset.ts';
-import { formatRunStats } from '../run-stats.ts';
-import { createScanCore, type ScanConfig } from '../scan-core.ts';
+import { describeReject, requireLoaded } from '../report.ts';
+import { withRunErrors } from '../run-errors.ts';
 
 interface ScanOptions {
   rules?: string[];
@@ -41,31 +53,24 @@ Examples:
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log`;
 
-/** Streams the process uses; tests pass their own. */
-export interface CommandIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
-  readonly argv: readonly string[];
-  setExitCode(code: number): void;
-}
-
-function selections(o: ScanOptions, argv: readonly string[]): SelectionArg[] {
+function selections(o: ScanOptions, argv: readonly string[]): RuleSelector[] {
   // Keep the command-line order of --enable/--disable: later ones win, as Falco's `rules:`.
-  const out: SelectionArg[] = [];
+  const out: RuleSelector[] = [];
   const en = [...(o.enable ?? [])];
   const dis = [...(o.disable ?? [])];
+  const selector = (action: 'enable' | 'disable', v: string): RuleSelector =>
+    v.startsWith('tag:') ? { action, tag: v.slice(4) } : { action, rule: v };
   for (const a of argv) {
     if (a === '--enable' || a.startsWith('--enable=')) {
       const v = en.shift();
-      if (v !== undefined) out.push({ action: 'enable', value: v });
+      if (v !== undefined) out.push(selector('enable', v));
     } else if (a === '--disable' || a.startsWith('--disable=')) {
       const v = dis.shift();
-      if (v !== undefined) out.push({ action: 'disable', value: v });
+      if (v !== undefined) out.push(selector('disable', v));
     }
   }
-  for (const v of en) out.push({ action: 'enable', value: v });
-  for (const v of dis) out.push({ action: 'disable', value: v });
+  for (const v of en) out.push(selector('enable', v));
+  for (const v of dis) out.push(selector('disable', v));
   return out;
 }
 
@@ -132,6 +137,8 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
  * one at 40 and 80 MB, broke even near 120 MB and gained 1.14x at 160 MB.
  */
 const MIN_PARALLEL_BYTES = 128 * 1024 * 1024;
+/** Longest line read from a file (a documented limit, apart from --max-event-size). */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /**
  * How many threads scan, and the chunks they share; undefined for one thread. `--workers`
@@ -151,71 +158,88 @@ async function planWorkers(
 }
 
 async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
-  const cfg: ScanConfig = {
-    ...(o.rules ? { rules: o.rules } : {}),
-    selections: selections(o, io.argv),
-    format: o.format,
+  requireInput(paths, io);
+  const detector: DetectorConfig = {
     ruleMatching: o.ruleMatching,
     ...(o.minPriority ? { minPriority: o.minPriority } : {}),
-    ...(o.cluster ? { cluster: o.cluster } : {}),
-    isoTime: o.isoTime === true,
+    selections: selections(o, io.argv),
+    hostname: alertHostname(),
     fastpath: o.fastpath,
-    ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
   };
-  requireInput(paths, io);
+  const outputs: Output[] = [
+    createStreamOutput(io.stdout, { format: { format: o.format, isoTime: o.isoTime === true } }),
+  ];
   const failRank = o.failOn ? priorityRank(o.failOn) : -1;
+  let failed = false;
+  const onPriority = (p: Priority): void => {
+    if (priorityRank(p) <= failRank) failed = true;
+  };
+  const onReject = (info: Parameters<typeof describeReject>[0]): void => {
+    io.stderr.write(describeReject(info));
+  };
+  const loadRules = async () =>
+    requireLoaded(
+      await loadRuleset({
+        ...(o.rules ? { rules: o.rules } : {}),
+        ...(o.minPriority ? { minPriority: o.minPriority } : {}),
+      }),
+      io.stderr,
+    );
+  let summary: { match: MatchStats; run: RunStats };
   const workers = await planWorkers(paths, o);
+  const stats = (s: DecodeStats) => (o.progress ? startProgress(io.stderr, s) : undefined);
   if (workers !== undefined) {
     // The workers boot while this thread loads the rules, then receive them loaded.
     const pool = startScanWorkers(workers.threads - 1);
     try {
-      const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
-      const r = await runParallelScan(pool, workers.chunks, loaded.rules, cfg, {
-        io,
-        summary: o.summary === true,
-        failRank,
-        progress: o.progress,
-      });
-      return r.failed ? EXIT_FAIL : EXIT_OK;
+      const loaded = await loadRules();
+      const decodeStats = createDecoder().stats;
+      const progress = stats(decodeStats);
+      const r = await withRunErrors(() =>
+        runParallelScan(pool, workers.chunks, loaded.rules, {
+          config: {
+            detector,
+            maxLineBytes: MAX_LINE_BYTES,
+            ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+            ...(o.cluster ? { cluster: o.cluster } : {}),
+          },
+          outputs,
+          onReject,
+          onPriority,
+          stats: decodeStats,
+        }),
+      ).finally(() => progress?.stop());
+      summary = { match: r.match, run: r };
     } finally {
       await pool.terminate();
     }
+  } else {
+    const loaded = await loadRules();
+    const det = createDetector(loaded.rules, detector);
+    const decoder = createDecoder({
+      onReject,
+      ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+      ...(o.cluster ? { cluster: o.cluster } : {}),
+    });
+    const progress = stats(decoder.stats);
+    const run = await withRunErrors(() =>
+      runPipeline({
+        source: createFileSource(paths, {
+          maxLineBytes: MAX_LINE_BYTES,
+          stdin: io.stdin,
+          ...(o.follow ? { follow: true } : {}),
+        }),
+        decoder,
+        detector: det,
+        outputs,
+        onAlert: (a) => onPriority(a.priority),
+      }),
+    ).finally(() => progress?.stop());
+    summary = { match: det.engine.stats, run };
   }
-  const loaded = await loadRuleset({ ...cfg, stderr: io.stderr });
-
-  const core = createScanCore(loaded.rules, cfg);
-  const out = createLineWriter(io.stdout);
-  let failed = false;
-  const emit = (line: string, a: { priority: Priority }): void => {
-    out.line(line);
-    if (priorityRank(a.priority) <= failRank) failed = true;
-  };
-  const stats = createDecodeStats();
-  const progress = o.progress ? startProgress(io.stderr, stats) : undefined;
-  const result = await runPipeline({
-    paths,
-    stderr: io.stderr,
-    stdin: io.stdin,
-    stats,
-    ...(o.follow ? { follow: true } : {}),
-    ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
-    ...(core.skipLine ? { skipLine: core.skipLine } : {}),
-    onRecord: (rec) => core.processRecord(rec, emit),
-    onBatch: () => out.flush(),
-    shouldStop: () => out.closed,
-  }).finally(() => progress?.stop());
-  await out.flush();
   if (o.summary) {
-    io.stderr.write(formatSummary(core.engine.stats));
-    io.stderr.write(formatRunStats(result));
+    io.stderr.write(formatSummary(summary.match));
+    io.stderr.write(formatRunStats(summary.run));
   }
   return failed ? EXIT_FAIL : EXIT_OK;
-}
-
-/** Reading a terminal would wait forever: with no paths, stdin must be a pipe or file. */
-export function requireInput(paths: readonly string[], io: CommandIo): void {
-  const onlyStdin = paths.length === 1 && paths[0] === '-';
-  if (onlyStdin && (io.stdin as NodeJS.ReadStream).isTTY === true) {
-    usageError('no input: give audit log paths, or pipe a log to stdin (use - explicitly)');
-  }
 }

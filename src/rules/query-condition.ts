@@ -1,11 +1,14 @@
 import type { EventSource } from '../events/record.ts';
 import type { Expr } from '../lang/ast.ts';
-import { formatLoadResult, loadRules, type RulesSource, readRulesPaths } from '../rules/index.ts';
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { readRulesPaths } from './files.ts';
+import { loadRules } from './load.ts';
+import type { LoadMessage, LoadResult, RulesSource } from './types.ts';
 
 const QUERY_RULE = '__kaudit_query__';
-const QUERY_FILE = '<query>';
+/** The name positions in a query condition's errors carry. */
+export const QUERY_FILE = '<query>';
 
+/** A query condition ready to compile. */
 export interface QueryCondition {
   readonly expr: Expr;
   readonly source: EventSource;
@@ -13,20 +16,35 @@ export interface QueryCondition {
   readonly expanded: string;
 }
 
+/** The outcome of compiling a query: the condition, or the load errors that stop it. */
+export type QueryConditionResult =
+  | { readonly ok: true; readonly query: QueryCondition }
+  | {
+      readonly ok: false;
+      /** The errors, those that point into the query first; the rest of the load result. */
+      readonly result: LoadResult;
+      /** Whether the rules files could not be read (as opposed to a bad condition). */
+      readonly readFailed: boolean;
+    };
+
 /**
  * Compiles an ad-hoc query condition with the lists and macros of the given rules files,
  * by appending it as one synthetic rule after them: the loader then applies exactly the
  * same list substitution, macro expansion and checks as for rules. Errors point into
- * the query text with a caret.
+ * the query text (positions named QUERY_FILE). Never throws.
  */
 export async function compileQueryCondition(
   condition: string,
   rulePaths: readonly string[],
-): Promise<QueryCondition> {
+): Promise<QueryConditionResult> {
   const source: EventSource = /\bkar\./.test(condition) ? 'k8s_admission' : 'k8s_audit';
   const read = rulePaths.length > 0 ? await readRulesPaths(rulePaths) : { sources: [], errors: [] };
   if (read.errors.length > 0) {
-    throw new CliError(read.errors[0]?.message ?? 'cannot read rules');
+    return {
+      ok: false,
+      readFailed: true,
+      result: { ...loadRules([]), ok: false, errors: read.errors },
+    };
   }
   const needed = mayUseDefinitions(condition, read.sources) ? read.sources : [];
   const query: RulesSource = {
@@ -44,14 +62,13 @@ export async function compileQueryCondition(
   const result = loadRules([...needed, query]);
   const rule = result.rules.find((r) => r.name === QUERY_RULE);
   if (!result.ok || rule === undefined) {
-    const relevant = result.errors.filter((e) =>
-      e.locations.some((l) => l.position.name === QUERY_FILE),
-    );
-    const shown = relevant.length > 0 ? relevant : result.errors;
-    const text = formatLoadResult({ ...result, errors: shown, warnings: [] }, { verbose: false });
-    throw new CliError(`kaudit: invalid query condition\n${text.trimEnd()}`, EXIT_USAGE);
+    const inQuery = (e: LoadMessage): boolean =>
+      e.locations.some((l) => l.position.name === QUERY_FILE);
+    const relevant = result.errors.filter(inQuery);
+    const errors = relevant.length > 0 ? relevant : result.errors;
+    return { ok: false, readFailed: false, result: { ...result, ok: false, errors, warnings: [] } };
   }
-  return { expr: rule.condition, source, expanded: rule.compiledCondition };
+  return { ok: true, query: { expr: rule.condition, source, expanded: rule.compiledCondition } };
 }
 
 // Block-style items (`- list: name`, `- macro: name`) name what a condition can use.

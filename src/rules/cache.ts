@@ -11,7 +11,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult, RulesSource } from '../rules/index.ts';
+import type { LoadResult, RulesSource } from './types.ts';
 
 // Set by scripts/build.mjs: only the bundle has a stable identity to key the cache with
 // (its size and mtime); run from the sources through tsx, the cache is off, so an edit

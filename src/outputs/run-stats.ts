@@ -1,7 +1,15 @@
-import type { PipelineResult } from './pipeline.ts';
+import type { DecodeStats } from '../events/index.ts';
+
+/** What a run read: the decoder's counters, the prefilter's skips, the time it took. */
+export interface RunStats {
+  readonly stats: DecodeStats;
+  /** Lines the raw-line prefilter skipped without parsing. */
+  readonly skipped: number;
+  readonly elapsedMs: number;
+}
 
 /** The input half of `--summary`: events read, rejected by reason, time and rate. */
-export function formatRunStats(r: PipelineResult): string {
+export function formatRunStats(r: RunStats): string {
   const s = r.stats;
   const secs = r.elapsedMs / 1000;
   const rate = secs > 0 ? Math.round(s.events / secs) : 0;

@@ -1,18 +1,19 @@
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { createMatchStats, formatSummary } from '../../engine/index.ts';
-import { createDecodeStats } from '../../events/index.ts';
-import type { Priority } from '../../rules/index.ts';
-import type { LoadedRule } from '../../rules/types.ts';
-import type { CommandIo } from '../commands/scan.ts';
-import { CliError } from '../errors.ts';
-import { waitForDrain } from '../io.ts';
-import { startProgress } from '../progress.ts';
-import { formatRunStats } from '../run-stats.ts';
-import { createScanCore, type ScanConfig } from '../scan-core.ts';
-import type { ChunkResult, WorkerRequest, WorkerResponse } from './messages.ts';
-import type { Chunk } from './plan-chunks.ts';
-import { createChunkScanner } from './scan-chunk.ts';
+import type { Alert } from '../../engine/index.ts';
+import { createMatchStats, type MatchStats, mergeMatchStats } from '../../engine/index.ts';
+import {
+  createDecodeStats,
+  type DecodeStats,
+  mergeDecodeStats,
+  type RejectInfo,
+  type RejectReason,
+} from '../../events/index.ts';
+import type { Output, RenderChannel, RunStats } from '../../outputs/index.ts';
+import type { LoadedRule, Priority } from '../../rules/index.ts';
+import type { Chunk } from '../../sources/index.ts';
+import { createChunkScanner } from './chunk-scanner.ts';
+import type { ChunkResult, ChunkScanConfig, WorkerRequest, WorkerResponse } from './messages.ts';
 
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -21,6 +22,12 @@ export interface ScanWorkers {
   readonly threads: readonly Worker[];
   /** Stops every thread (idempotent). */
   terminate(): Promise<void>;
+}
+
+/** A scanning thread failed (its message); the scan cannot complete. */
+export class ParallelScanError extends Error {
+  override readonly name = 'ParallelScanError';
+  readonly code = 'WORKER_FAILED';
 }
 
 /**
@@ -50,37 +57,78 @@ export function startScanWorkers(n: number): ScanWorkers {
   };
 }
 
+/** What a parallel scan needs besides the workers, chunks and rules. */
 export interface ParallelOptions {
-  readonly io: CommandIo;
-  readonly summary: boolean;
-  /** Rank at or below which an alert fails the run (-1: never). */
-  readonly failRank: number;
-  /** Show the progress line (on a terminal), counting chunks as they are printed. */
-  readonly progress: boolean;
+  readonly config: Omit<ChunkScanConfig, 'channels' | 'structured'>;
+  readonly outputs: readonly Output[];
+  /** The first bad input of each kind per file, with its line in the file. */
+  readonly onReject: (info: RejectInfo) => void;
+  /** Counters to fill as chunks complete (a progress line reads them). */
+  readonly stats?: DecodeStats;
+  /** Sees every alert's priority as its chunk is delivered (`--fail-on`). */
+  readonly onPriority?: (priority: Priority, count: number) => void;
 }
 
-/** Results waiting to be printed, per scanning thread: bounds the buffered alert text. */
+/** The counts of a parallel scan, as a single-threaded run reports them. */
+export interface ParallelResult extends RunStats {
+  readonly match: MatchStats;
+}
+
+/** Results waiting to be delivered, per scanning thread: bounds the buffered alert text. */
 const AHEAD_PER_THREAD = 8;
 /** Chunks handed to a worker before it reports back, so it never waits for the main thread. */
 const QUEUED_PER_WORKER = 2;
 
+/** The distinct render channels of the outputs, and each output's index into them. */
+function planChannels(outputs: readonly Output[]): {
+  channels: RenderChannel[];
+  index: number[];
+  structured: boolean;
+} {
+  const channels: RenderChannel[] = [];
+  const keys: string[] = [];
+  const index: number[] = [];
+  let structured = false;
+  for (const o of outputs) {
+    if (o.channel === undefined || o.writeRendered === undefined) {
+      structured = true;
+      index.push(-1);
+      continue;
+    }
+    const key = JSON.stringify(o.channel);
+    let i = keys.indexOf(key);
+    if (i === -1) {
+      i = keys.push(key) - 1;
+      channels.push(o.channel);
+    }
+    index.push(i);
+  }
+  return { channels, index, structured };
+}
+
 /**
- * Scans file chunks on the main thread and the given workers together and prints the
- * alerts in file order. Chunks are taken from one queue in file order by whichever
- * thread is free (the main thread takes the first ones while the workers boot); results
- * are held until every earlier chunk has been printed.
+ * Scans file chunks on the main thread and the given workers together and delivers the
+ * alerts to the outputs in file order. Chunks are taken from one queue in file order by
+ * whichever thread is free (the main thread takes the first ones while the workers boot);
+ * results are held until every earlier chunk has been delivered.
  */
 export async function runParallelScan(
   workers: ScanWorkers,
   chunks: readonly Chunk[],
   rules: readonly LoadedRule[],
-  cfg: ScanConfig,
   opts: ParallelOptions,
-): Promise<{ failed: boolean }> {
+): Promise<ParallelResult> {
   const started = performance.now();
   const threads = workers.threads;
+  const { outputs } = opts;
+  const plan = planChannels(outputs);
+  const cfg: ChunkScanConfig = {
+    ...opts.config,
+    channels: plan.channels,
+    structured: plan.structured,
+  };
   const done = new Map<number, ChunkResult>();
-  const stats = createDecodeStats();
+  const stats = opts.stats ?? createDecodeStats();
   const match = createMatchStats(rules.map((r) => r.name));
   const reported = new Set<string>();
   const queued = new Map<Worker, number>();
@@ -90,7 +138,6 @@ export async function runParallelScan(
   let nextPrint = 0;
   let fileOffset = 0;
   let lastPath: string | undefined;
-  let failed = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = (): void => {
@@ -98,6 +145,7 @@ export async function runParallelScan(
     wake = undefined;
     w?.();
   };
+  const allClosed = (): boolean => outputs.length > 0 && outputs.every((o) => o.closed);
 
   const canAssign = (): boolean => nextAssign < chunks.length && nextAssign - nextPrint < maxAhead;
   const feed = (w: Worker): void => {
@@ -122,29 +170,33 @@ export async function runParallelScan(
       const key = `${j.origin}\u0000${j.reason}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      const line = j.line + (chunk.gzip ? 0 : fileOffset);
-      const col = j.column === undefined ? '' : `:${j.column}`;
-      opts.io.stderr.write(
-        `kaudit: ${j.origin}:${line}${col}: ${j.reason}: ${j.message} (further ${j.reason} in this input counted, not shown)\n`,
-      );
+      opts.onReject({
+        reason: j.reason as RejectReason,
+        origin: j.origin,
+        line: j.line + (chunk.gzip ? 0 : fileOffset),
+        ...(j.column !== undefined ? { column: j.column } : {}),
+        message: j.message,
+      });
     }
     fileOffset += r.lines;
-    stats.lines += r.lines;
-    stats.events += r.events;
-    stats.bytes += r.bytes;
+    mergeDecodeStats(stats, r);
     skipped += r.skipped;
-    for (const [k, v] of Object.entries(r.rejected)) {
-      const key = k as keyof typeof stats.rejected;
-      stats.rejected[key] = (stats.rejected[key] ?? 0) + v;
+    mergeMatchStats(match, r);
+    if (opts.onPriority) for (const [p, n] of r.byPriority) opts.onPriority(p, n);
+  };
+
+  const deliver = async (r: ChunkResult): Promise<void> => {
+    for (let k = 0; k < outputs.length; k++) {
+      const o = outputs[k] as Output;
+      const c = plan.index[k] as number;
+      if (c >= 0) {
+        const count = r.renderedCounts[c] as number;
+        if (count > 0) o.writeRendered?.(r.rendered[c] as string, count);
+      } else {
+        for (const a of r.alerts) o.write(a as Alert);
+      }
     }
-    for (const [rule, c] of r.byRule) {
-      match.byRule.set(rule, (match.byRule.get(rule) ?? 0) + c);
-      match.total += c;
-    }
-    for (const [p, c] of r.byPriority) {
-      match.byPriority.set(p as Priority, (match.byPriority.get(p as Priority) ?? 0) + c);
-    }
-    if (r.minRank <= opts.failRank) failed = true;
+    await Promise.all(outputs.map((o) => o.flush()));
   };
 
   const printReady = async (): Promise<void> => {
@@ -154,16 +206,14 @@ export async function runParallelScan(
       merge(r, chunks[nextPrint] as Chunk);
       nextPrint++;
       for (const w of threads) feed(w);
-      if (r.output.length > 0 && !outClosed && !opts.io.stdout.write(r.output)) {
-        await waitForDrain(opts.io.stdout);
-      }
+      await deliver(r);
     }
   };
 
   for (const w of threads) {
     w.on('message', (m: WorkerResponse) => {
       if (m.type === 'error') {
-        failure ??= new CliError(`kaudit: worker failed: ${m.message}`);
+        failure ??= new ParallelScanError(`worker failed: ${m.message}`);
       } else {
         done.set(m.index, m);
         queued.set(w, (queued.get(w) ?? 1) - 1);
@@ -176,7 +226,7 @@ export async function runParallelScan(
       notify();
     });
     w.on('exit', (code) => {
-      if (nextPrint < chunks.length) failure ??= new CliError(`kaudit: worker exited (${code})`);
+      if (nextPrint < chunks.length) failure ??= new ParallelScanError(`worker exited (${code})`);
       notify();
     });
     w.postMessage({ type: 'init', cfg, rules } satisfies WorkerRequest);
@@ -187,19 +237,9 @@ export async function runParallelScan(
     feed(w);
   }
 
-  // A reader that goes away (`| head`) ends the scan quietly, as on one thread. The
-  // listener stays: an EPIPE from an earlier write may be reported after the scan.
-  let outClosed = false;
-  const onOutError = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE') outClosed = true;
-    else failure ??= err;
-    notify();
-  };
-  opts.io.stdout.on('error', onOutError);
-  const progress = opts.progress ? startProgress(opts.io.stderr, stats) : undefined;
   try {
-    const scanner = createChunkScanner(createScanCore(rules, cfg), cfg);
-    while (nextPrint < chunks.length && !outClosed) {
+    const scanner = createChunkScanner(rules, cfg);
+    while (nextPrint < chunks.length && !allClosed()) {
       if (failure !== undefined) throw failure;
       await printReady();
       if (canAssign()) {
@@ -215,14 +255,7 @@ export async function runParallelScan(
       }
     }
   } finally {
-    progress?.stop();
     await workers.terminate();
   }
-  if (opts.summary) {
-    opts.io.stderr.write(formatSummary(match));
-    opts.io.stderr.write(
-      formatRunStats({ stats, skipped, elapsedMs: performance.now() - started }),
-    );
-  }
-  return { failed };
+  return { stats, skipped, match, elapsedMs: performance.now() - started };
 }

@@ -1,7 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { createScanCore } from '../scan-core.ts';
+import { type ChunkScanner, createChunkScanner } from './chunk-scanner.ts';
 import type { WorkerRequest, WorkerResponse } from './messages.ts';
-import { type ChunkScanner, createChunkScanner } from './scan-chunk.ts';
 
 // A scan worker boots as soon as the scan starts, while the main thread loads the
 // rules; it receives the loaded rules (plain data) instead of reading and parsing the
@@ -21,7 +20,7 @@ port.on('message', (msg: WorkerRequest) => {
   }
   if (msg.type === 'init') {
     try {
-      scanner = createChunkScanner(createScanCore(msg.rules, msg.cfg), msg.cfg);
+      scanner = createChunkScanner(msg.rules, msg.cfg);
     } catch (err) {
       post({ type: 'error', message: (err as Error).message });
     }

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type RangeReject, readRangeLines } from '../../../src/cli/parallel/read-range.ts';
+import type { RejectFn } from '../../src/events/index.ts';
+import { LineSplitter, readRange } from '../../src/sources/index.ts';
+
+interface RangeReject {
+  readonly reason: string;
+  readonly line: number;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-range-'));
 const MAX = 40;
@@ -71,22 +77,17 @@ test('byte ranges read in any block and piece size give the lines of one whole r
         let before = 0;
         for (let i = 0; i + 1 < bounds.length; i++) {
           let count = 0;
-          const read = readRangeLines(
-            file,
-            bounds[i] as number,
-            bounds[i + 1] as number,
-            MAX,
-            (ls, first) => {
-              assert.equal(first, count + 1, 'batches are numbered consecutively');
-              count += ls.length;
-              got.push(...ls);
-            },
-            (r) => rejects.push({ ...r, line: r.line + before }),
-            block,
-            piece,
-          );
-          assert.equal(read, count);
-          before += read;
+          const start = bounds[i] as number;
+          const reject: RejectFn = (reason, _origin, line) =>
+            rejects.push({ reason, line: line + before });
+          const splitter = new LineSplitter(file, MAX, reject, piece, start === 0);
+          for (const b of readRange(file, start, bounds[i + 1] as number, splitter, block)) {
+            assert.equal(b.firstLine, count + 1, 'batches are numbered consecutively');
+            count += b.lines.length;
+            got.push(...b.lines);
+          }
+          assert.equal(splitter.linesRead, count);
+          before += count;
         }
         const want = reference(bytes);
         assert.deepEqual(got, want.lines);

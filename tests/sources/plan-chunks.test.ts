@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { planChunks } from '../../../src/cli/parallel/plan-chunks.ts';
+import { planChunks } from '../../src/sources/index.ts';
 
 const MiB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-plan-'));

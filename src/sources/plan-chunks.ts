@@ -1,5 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { listInputs } from './list-inputs.ts';
 
 /** A byte range of one input file; lines whose first byte lies in [start, end). */
 export interface Chunk {
@@ -12,7 +12,7 @@ export interface Chunk {
 }
 
 /** The largest chunk: a few in flight bound the buffered output. */
-export const CHUNK_BYTES = 16 * 1024 * 1024;
+export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
 async function isGzip(path: string): Promise<boolean> {
   if (path.endsWith('.gz')) return true;
@@ -24,22 +24,6 @@ async function isGzip(path: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
-}
-
-async function expand(path: string): Promise<string[]> {
-  const st = await stat(path);
-  if (!st.isDirectory()) return [path];
-  // Same order as the single-threaded reader (and Falco): oldest modification first.
-  const entries = await readdir(path, { withFileTypes: true });
-  const files = await Promise.all(
-    entries
-      .filter((e) => e.isFile())
-      .map(async (e) => {
-        const p = join(path, e.name);
-        return { p, m: (await stat(p)).mtimeMs };
-      }),
-  );
-  return files.sort((a, b) => a.m - b.m || (a.p < b.p ? -1 : 1)).map((f) => f.p);
 }
 
 /** Chunks per thread: enough that threads finish close together, few enough to be cheap. */
@@ -67,10 +51,9 @@ export async function planChunks(
   if (paths.some((p) => p === '-')) return undefined;
   const files: { file: string; size: number; gzip: boolean }[] = [];
   try {
-    for (const p of paths) {
-      for (const file of await expand(p)) {
-        files.push({ file, size: (await stat(file)).size, gzip: await isGzip(file) });
-      }
+    // The same files in the same order as the single-threaded reader (and Falco).
+    for (const { path: file } of await listInputs(paths)) {
+      files.push({ file, size: (await stat(file)).size, gzip: await isGzip(file) });
     }
   } catch {
     return undefined;
@@ -81,7 +64,7 @@ export async function planChunks(
   const chunkBytes =
     fixedBytes ||
     Math.min(
-      CHUNK_BYTES,
+      MAX_CHUNK_BYTES,
       Math.max(MIN_CHUNK_BYTES, Math.ceil(totalBytes / (threads * CHUNKS_PER_THREAD))),
     );
   // The last stretch of the input goes in quarter-size chunks: threads then finish within

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Alert } from '../../src/engine/index.ts';
-import { formatAlertJson, formatIsoTimeNs, formatLineTimeNs } from '../../src/engine/index.ts';
+import { formatAlertJson, formatIsoTimeNs, formatLineTimeNs } from '../../src/outputs/index.ts';
 
 // The reference: BigInt arithmetic and a fresh Date per call, as Falco's formatting reads.
 function reference(timeNs: string): { iso: string; line: string; isoLine: string } {

@@ -1,4 +1,4 @@
-import type { Alert, AlertFieldValue } from './alert.ts';
+import type { Alert, AlertFieldValue } from '../engine/index.ts';
 import { formatIsoTimeNs, formatLineTimeNs } from './time-format.ts';
 
 /** Options mirroring falco.yaml's json_include_* and time_format_iso_8601. */

@@ -8,9 +8,8 @@ import {
   rulesCacheDir,
   rulesCacheKey,
   writeCachedLoad,
-} from '../../src/cli/rules-cache.ts';
-import { DEFAULT_RULES_PATH } from '../../src/cli/ruleset.ts';
-import { loadRules, readRulesPaths } from '../../src/rules/index.ts';
+} from '../../src/rules/cache.ts';
+import { DEFAULT_RULES_PATH, loadRules, readRulesPaths } from '../../src/rules/index.ts';
 import { bundleIsFresh, runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { HAS_SHARED, SHARED_SKIP, sharedFixture } from '../helpers/shared.ts';

@@ -1,0 +1,16 @@
+import type { Alert } from '../engine/index.ts';
+import { type FormatOptions, formatAlertJson, formatAlertText } from './format.ts';
+
+/** How an output renders alerts: Falco's text line or Falco's JSON object. */
+export interface AlertFormatOptions extends FormatOptions {
+  readonly format: 'text' | 'json';
+}
+
+/** An alert rendered as one line of text (no newline). */
+export type AlertFormatter = (alert: Alert) => string;
+
+/** Compiles the options once into the function an output calls per alert. */
+export function createAlertFormatter(opts: AlertFormatOptions): AlertFormatter {
+  const { format, ...fmt } = opts;
+  return format === 'json' ? (a) => formatAlertJson(a, fmt) : (a) => formatAlertText(a, fmt);
+}

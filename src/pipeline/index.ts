@@ -1,0 +1,16 @@
+export { countSkippedLine, decodeLines } from './decode-lines.ts';
+export { createDetector, type Detector, type DetectorConfig } from './detector.ts';
+export {
+  type ParallelOptions,
+  type ParallelResult,
+  ParallelScanError,
+  runParallelScan,
+  type ScanWorkers,
+  startScanWorkers,
+} from './parallel/run-parallel.ts';
+export {
+  type PipelineOptions,
+  type RecordStreamOptions,
+  runPipeline,
+  streamRecords,
+} from './pipeline.ts';

@@ -1,0 +1,54 @@
+import type { Alert } from '../../engine/index.ts';
+import type { RenderChannel } from '../../outputs/index.ts';
+import type { LoadedRule, Priority } from '../../rules/index.ts';
+import type { Chunk } from '../../sources/index.ts';
+import type { DetectorConfig } from '../detector.ts';
+
+/** Everything a scanning thread needs besides the rules; plain data. */
+export interface ChunkScanConfig {
+  readonly detector: DetectorConfig;
+  readonly maxEventSize?: number;
+  readonly cluster?: string;
+  /** Longest line (bytes) read from a chunk. */
+  readonly maxLineBytes: number;
+  /** Line outputs' renderings: each chunk's alerts are rendered once per channel. */
+  readonly channels: readonly RenderChannel[];
+  /** Whether some output takes alerts as objects (http, program, store). */
+  readonly structured: boolean;
+}
+
+/** A bad-input report from a thread; `line` is relative to the chunk's first line. */
+export interface WorkerReject {
+  readonly reason: string;
+  readonly origin: string;
+  readonly line: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** What a thread sends back for one chunk. */
+export interface ChunkResult {
+  readonly type: 'result';
+  readonly index: number;
+  /** Per channel: the chunk's alerts rendered, each line followed by '\n', and their count. */
+  readonly rendered: readonly string[];
+  readonly renderedCounts: readonly number[];
+  /** The alerts as objects, when some output needs them (ChunkScanConfig.structured). */
+  readonly alerts: readonly Alert[];
+  /** Lines in the chunk: the next chunk of the same file starts after them. */
+  readonly lines: number;
+  readonly events: number;
+  readonly bytes: number;
+  readonly skipped: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly rejects: readonly WorkerReject[];
+  readonly byRule: readonly (readonly [string, number])[];
+  readonly byPriority: readonly (readonly [Priority, number])[];
+}
+
+export type WorkerRequest =
+  | { readonly type: 'init'; readonly cfg: ChunkScanConfig; readonly rules: readonly LoadedRule[] }
+  | { readonly type: 'chunk'; readonly chunk: Chunk }
+  | { readonly type: 'stop' };
+
+export type WorkerResponse = ChunkResult | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,25 @@
+import type { RejectFn } from '../events/index.ts';
+import type { LineBatch } from './line-splitter.ts';
+
+/** What a source needs from the run it feeds. */
+export interface SourceContext {
+  /**
+   * Counts and reports a line the source cannot hand on (line_too_long, invalid_utf8);
+   * the line stays in its batch as '' so that line numbers need no gaps.
+   */
+  readonly reject: RejectFn;
+  /** Stops reading (follow mode, a server shutting down). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Where audit events come from, as batches of lines in input order: files, directories,
+ * gzip, stdin, a followed file, a byte range of a file (a parallel scan), the webhook's
+ * spool. A source only produces text with its origin; decoding is the next stage's job.
+ * A source that cannot be read at all throws an InputError from its iterator.
+ */
+export interface Source {
+  /** For messages: a path, `-`, or a description such as `3 files`. */
+  readonly name: string;
+  read(ctx: SourceContext): AsyncIterable<LineBatch> | Iterable<LineBatch>;
+}
