@@ -17,6 +17,12 @@ export {
   type OutputStats,
   type RenderChannel,
 } from './output.ts';
+export {
+  createRecordPrinter,
+  type PrintSpec,
+  type RecordPrinter,
+  TemplateError,
+} from './record-printer.ts';
 export { formatRunStats, type RunStats } from './run-stats.ts';
 export { createStreamOutput, type StreamOutputOptions } from './stream-output.ts';
 export { formatSummary } from './summary.ts';

@@ -14,3 +14,4 @@ export {
   runPipeline,
   streamRecords,
 } from './pipeline.ts';
+export { type QueryRunOptions, runQuery } from './query.ts';

@@ -1,10 +1,13 @@
 import { type Command, Option } from 'commander';
-import { type AuditRecord, createDecoder } from '../../events/index.ts';
-import { createLineSkipper } from '../../fastpath/index.ts';
-import { defaultFieldRegistry } from '../../fields/index.ts';
-import { compileCondition, compileOutputFormat, parseOutputFormat } from '../../lang/index.ts';
-import { createLineWriter, formatCsvRow, formatTable } from '../../outputs/index.ts';
-import { streamRecords } from '../../pipeline/index.ts';
+import { createDecoder } from '../../events/index.ts';
+import {
+  createLineWriter,
+  createRecordPrinter,
+  type PrintSpec,
+  type RecordPrinter,
+  TemplateError,
+} from '../../outputs/index.ts';
+import { runQuery } from '../../pipeline/index.ts';
 import {
   compileQueryCondition,
   DEFAULT_RULES_PATH,
@@ -75,7 +78,7 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .addHelpText('after', EXAMPLES)
     .action(async (condition: string, paths: string[], o: QueryOptions) => {
-      io.setExitCode(await runQuery(condition, paths, o, io));
+      io.setExitCode(await runQueryCommand(condition, paths, o, io));
     });
 }
 
@@ -86,7 +89,25 @@ function splitFields(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-async function runQuery(
+/** The printer spec the options ask for. */
+function printSpec(o: QueryOptions): PrintSpec {
+  if (o.count) return { kind: 'count' };
+  if (o.countBy) {
+    return {
+      kind: 'count-by',
+      fields: splitFields(o.countBy),
+      format: o.format ?? 'table',
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    };
+  }
+  if (o.output) return { kind: 'template', template: o.output };
+  if (o.format === 'csv' || o.format === 'table') {
+    return { kind: 'rows', fields: splitFields(o.fields ?? DEFAULT_FIELDS), format: o.format };
+  }
+  return { kind: 'events' };
+}
+
+async function runQueryCommand(
   condition: string,
   paths: string[],
   o: QueryOptions,
@@ -96,96 +117,29 @@ async function runQuery(
     usageError('-o cannot be combined with --format, --count-by or --count');
   }
   requireInput(paths, io);
-  const q = await compileQuery(condition, o.rules ?? [DEFAULT_RULES_PATH]);
-  const env = { registry: defaultFieldRegistry, source: q.source };
-  const match = compileCondition(q.expr, env).fn;
-  const skipLine =
-    o.fastpath && q.source === 'k8s_audit'
-      ? createLineSkipper(
-          [q.expr],
-          { registry: defaultFieldRegistry, source: 'k8s_audit' },
-          { literals: true },
-        )
-      : undefined;
-  const renderTemplate = (t: string) => {
-    try {
-      return compileOutputFormat(parseOutputFormat(t, env), env);
-    } catch (err) {
-      return usageError(`kaudit: bad output template: ${(err as Error).message}`);
-    }
-  };
+  const query = await compileQuery(condition, o.rules ?? [DEFAULT_RULES_PATH]);
   const out = createLineWriter(io.stdout);
-  const limit = o.limit ?? Number.POSITIVE_INFINITY;
-  let matched = 0;
-  let onMatch: (rec: AuditRecord) => void;
-  let finish: () => void = () => {};
-  if (o.count) {
-    onMatch = () => {};
-    finish = () => out.line(String(matched));
-  } else if (o.countBy) {
-    const fields = splitFields(o.countBy);
-    const tpl = renderTemplate(fields.map((f) => `%${f}`).join('\u0000'));
-    const groups = new Map<string, number>();
-    onMatch = (rec) => {
-      const key = tpl.text(rec);
-      groups.set(key, (groups.get(key) ?? 0) + 1);
-    };
-    finish = () => {
-      const sorted = [...groups].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-      const top = sorted.slice(0, o.limit ?? sorted.length);
-      const rows = top.map(([k, n]) => [String(n), ...k.split('\u0000')]);
-      const header = ['count', ...fields];
-      if (o.format === 'json') {
-        for (const r of rows) {
-          const obj: Record<string, unknown> = { count: Number(r[0]) };
-          fields.forEach((f, i) => {
-            obj[f] = r[i + 1];
-          });
-          out.line(JSON.stringify(obj));
-        }
-      } else if (o.format === 'csv') {
-        out.line(formatCsvRow(header));
-        for (const r of rows) out.line(formatCsvRow(r));
-      } else {
-        out.line(formatTable(header, rows));
-      }
-    };
-  } else if (o.output) {
-    const tpl = renderTemplate(o.output);
-    onMatch = (rec) => out.line(tpl.text(rec));
-  } else if (o.format === 'csv' || o.format === 'table') {
-    const fields = splitFields(o.fields ?? DEFAULT_FIELDS);
-    const tpl = renderTemplate(fields.map((f) => `%${f}`).join('\u0000'));
-    const rows: string[][] = [];
-    if (o.format === 'csv') out.line(formatCsvRow(fields));
-    onMatch = (rec) => {
-      const cells = tpl.text(rec).split('\u0000');
-      if (o.format === 'csv') out.line(formatCsvRow(cells));
-      else rows.push(cells);
-    };
-    if (o.format === 'table') finish = () => out.line(formatTable(fields, rows));
-  } else {
-    onMatch = (rec) => out.line(JSON.stringify(rec.obj));
+  let printer: RecordPrinter;
+  try {
+    printer = createRecordPrinter(printSpec(o), query.source, out);
+  } catch (err) {
+    if (err instanceof TemplateError) usageError(`kaudit: ${err.message}`);
+    throw err;
   }
-  const countingGroups = o.countBy !== undefined;
   const decoder = createDecoder({ onReject: (info) => io.stderr.write(describeReject(info)) });
   await withRunErrors(() =>
-    streamRecords({
+    runQuery({
       source: createFileSource(paths, { stdin: io.stdin }),
       decoder,
-      ...(skipLine ? { skipLine } : {}),
-      onRecord: (rec) => {
-        if (matched >= limit && !countingGroups) return;
-        if (rec.source !== q.source || !match(rec)) return;
-        matched++;
-        onMatch(rec);
-      },
-      onBatch: () => out.flush(),
-      shouldStop: () => out.closed || (!countingGroups && matched >= limit),
+      query,
+      printer,
+      fastpath: o.fastpath,
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      countsAll: o.countBy !== undefined,
+      flush: () => out.flush(),
+      closed: () => out.closed,
     }),
   );
-  finish();
-  await withRunErrors(() => out.flush());
   return EXIT_OK;
 }
 

@@ -1,0 +1,124 @@
+import type { AuditRecord, EventSource } from '../events/index.ts';
+import { defaultFieldRegistry } from '../fields/index.ts';
+import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
+import type { LineWriter } from './line-writer.ts';
+import { formatCsvRow, formatTable } from './table.ts';
+
+/** How `kaudit query` prints what matched. */
+export type PrintSpec =
+  | { readonly kind: 'count' }
+  | {
+      readonly kind: 'count-by';
+      readonly fields: readonly string[];
+      readonly format: 'table' | 'csv' | 'json';
+      /** Largest groups shown (all by default). */
+      readonly limit?: number;
+    }
+  | { readonly kind: 'template'; readonly template: string }
+  | { readonly kind: 'rows'; readonly fields: readonly string[]; readonly format: 'csv' | 'table' }
+  | { readonly kind: 'events' };
+
+/** Prints matched records as they come, and what only the end can tell in `finish`. */
+export interface RecordPrinter {
+  print(rec: AuditRecord): void;
+  finish(): void;
+}
+
+/** An output template or field list that does not compile (`%ka.nope`). */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  readonly code = 'BAD_TEMPLATE';
+}
+
+const SEP = '\u0000';
+
+function compileTemplate(text: string, source: EventSource): CompiledOutput {
+  const env = { registry: defaultFieldRegistry, source };
+  try {
+    return compileOutputFormat(parseOutputFormat(text, env), env);
+  } catch (err) {
+    throw new TemplateError(`bad output template: ${(err as Error).message}`);
+  }
+}
+
+/** The fields as one template whose text splits back into cells. */
+function compileCells(
+  fields: readonly string[],
+  source: EventSource,
+): (r: AuditRecord) => string[] {
+  const tpl = compileTemplate(fields.map((f) => `%${f}`).join(SEP), source);
+  return (r) => tpl.text(r).split(SEP);
+}
+
+function countBy(
+  spec: Extract<PrintSpec, { kind: 'count-by' }>,
+  source: EventSource,
+  out: LineWriter,
+): RecordPrinter {
+  const tpl = compileTemplate(spec.fields.map((f) => `%${f}`).join(SEP), source);
+  const groups = new Map<string, number>();
+  return {
+    print(rec) {
+      const key = tpl.text(rec);
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    },
+    finish() {
+      const sorted = [...groups].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const top = sorted.slice(0, spec.limit ?? sorted.length);
+      const rows = top.map(([k, n]) => [String(n), ...k.split(SEP)]);
+      const header = ['count', ...spec.fields];
+      if (spec.format === 'json') {
+        for (const r of rows) {
+          const obj: Record<string, unknown> = { count: Number(r[0]) };
+          spec.fields.forEach((f, i) => {
+            obj[f] = r[i + 1];
+          });
+          out.line(JSON.stringify(obj));
+        }
+      } else if (spec.format === 'csv') {
+        out.line(formatCsvRow(header));
+        for (const r of rows) out.line(formatCsvRow(r));
+      } else {
+        out.line(formatTable(header, rows));
+      }
+    },
+  };
+}
+
+/**
+ * Builds the printer for a spec. Every cell is event text: tables escape control
+ * characters and CSV guards formula cells (see table.ts). Throws TemplateError for a
+ * template or field list that does not compile.
+ */
+export function createRecordPrinter(
+  spec: PrintSpec,
+  source: EventSource,
+  out: LineWriter,
+): RecordPrinter {
+  switch (spec.kind) {
+    case 'count': {
+      let n = 0;
+      return { print: () => void n++, finish: () => out.line(String(n)) };
+    }
+    case 'count-by':
+      return countBy(spec, source, out);
+    case 'template': {
+      const tpl = compileTemplate(spec.template, source);
+      return { print: (rec) => out.line(tpl.text(rec)), finish() {} };
+    }
+    case 'rows': {
+      const cells = compileCells(spec.fields, source);
+      if (spec.format === 'csv') {
+        out.line(formatCsvRow(spec.fields));
+        return { print: (rec) => out.line(formatCsvRow(cells(rec))), finish() {} };
+      }
+      const rows: string[][] = [];
+      return {
+        print: (rec) => void rows.push(cells(rec)),
+        finish: () => out.line(formatTable(spec.fields, rows)),
+      };
+    }
+    case 'events':
+      return { print: (rec) => out.line(JSON.stringify(rec.obj)), finish() {} };
+  }
+}
