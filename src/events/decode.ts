@@ -75,7 +75,13 @@ function collectEvents(v: unknown, out: Candidate[]): boolean {
   return false;
 }
 
-/** Creates a decoder; its `num` counter (evt.num) runs over its whole lifetime. */
+/**
+ * Creates a decoder; its `num` counter (evt.num) runs over its whole lifetime.
+ *
+ * @example
+ * const decoder = createDecoder({ maxEventSize: 256 * 1024, onReject: (r) => console.error(r.message) });
+ * const records = decoder.decodeLine(line, 'audit.log', 42);
+ */
 export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const stats = opts.stats ?? createDecodeStats();
   const maxSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
@@ -88,6 +94,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const textSize = (text: string): number =>
     text.length * 3 <= maxSize ? text.length : Buffer.byteLength(text);
 
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the per-event checks in one pass, in the order Falco's plugin applies them
   function emit(
     cands: readonly Candidate[],
     whole: unknown,
@@ -128,6 +135,53 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     }
   }
 
+  /** AKS diagnostic settings: each record's properties.log holds one event as text. */
+  function decodeAksRecords(
+    records: unknown[],
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    for (const r of records) {
+      const log = isObject(r) && isObject(r.properties) ? r.properties.log : undefined;
+      if (typeof log === 'string') decodeText(log, origin, line, nest + 1, out);
+      else reject('not_audit_event', origin, line, 'AKS record without properties.log text');
+    }
+  }
+
+  /** CloudWatch Logs subscription payload (EKS): each log event's message is an event. */
+  function decodeLogEvents(
+    events: unknown[],
+    origin: string,
+    line: number,
+    nest: number,
+    out: AuditRecord[],
+  ): void {
+    for (const e of events) {
+      const msg = isObject(e) ? e.message : undefined;
+      if (typeof msg === 'string') decodeMessage(msg, origin, line, nest, out);
+      else reject('not_audit_event', origin, line, 'CloudWatch log event without message');
+    }
+  }
+
+  function decodeGkeEntry(
+    v: Record<string, unknown>,
+    origin: string,
+    line: number,
+    out: AuditRecord[],
+  ): void {
+    const conv = convertGkeLogEntry(v);
+    if ('problem' in conv) {
+      reject(conv.problem.reason, origin, line, conv.problem.message);
+      return;
+    }
+    const event = conv.event;
+    const size = Buffer.byteLength(JSON.stringify(event));
+    emit([{ obj: event, source: 'k8s_audit' }], event, size, origin, line, out);
+  }
+
+  /** A cloud export's wrapper around one or more events (EKS, AKS, GKE, GELF). */
   function decodeEnvelope(
     v: Record<string, unknown>,
     origin: string,
@@ -135,49 +189,16 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     nest: number,
     out: AuditRecord[],
   ): void {
-    const records = v.records;
-    if (Array.isArray(records)) {
-      // AKS diagnostic settings: each record's properties.log holds one event as text.
-      for (const r of records) {
-        const log = isObject(r) && isObject(r.properties) ? r.properties.log : undefined;
-        if (typeof log === 'string') decodeText(log, origin, line, nest + 1, out);
-        else reject('not_audit_event', origin, line, 'AKS record without properties.log text');
-      }
-      return;
-    }
-    const logEvents = v.logEvents;
-    if (Array.isArray(logEvents)) {
-      // CloudWatch Logs subscription payload (EKS).
-      for (const e of logEvents) {
-        const msg = isObject(e) ? e.message : undefined;
-        if (typeof msg === 'string') decodeMessage(msg, origin, line, nest, out);
-        else reject('not_audit_event', origin, line, 'CloudWatch log event without message');
-      }
-      return;
-    }
-    if (typeof v.message === 'string') {
-      decodeMessage(v.message, origin, line, nest, out);
-      return;
-    }
-    if (typeof v.short_message === 'string') {
+    if (Array.isArray(v.records)) decodeAksRecords(v.records, origin, line, nest, out);
+    else if (Array.isArray(v.logEvents)) decodeLogEvents(v.logEvents, origin, line, nest, out);
+    else if (typeof v.message === 'string') decodeMessage(v.message, origin, line, nest, out);
+    else if (typeof v.short_message === 'string') {
       // OVH Logs Data Platform GELF: "<appID>> <event JSON>".
       const text = v.short_message;
       const at = text.indexOf('> ');
       decodeText(at === -1 ? text : text.slice(at + 2), origin, line, nest + 1, out);
-      return;
-    }
-    if (isGkeLogEntry(v)) {
-      const conv = convertGkeLogEntry(v);
-      if ('problem' in conv) {
-        reject(conv.problem.reason, origin, line, conv.problem.message);
-        return;
-      }
-      const event = conv.event;
-      const size = Buffer.byteLength(JSON.stringify(event));
-      emit([{ obj: event, source: 'k8s_audit' }], event, size, origin, line, out);
-      return;
-    }
-    reject('not_audit_event', origin, line, describeUnknown(v));
+    } else if (isGkeLogEntry(v)) decodeGkeEntry(v, origin, line, out);
+    else reject('not_audit_event', origin, line, describeUnknown(v));
   }
 
   function decodeMessage(

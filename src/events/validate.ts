@@ -66,6 +66,7 @@ function notString(v: unknown): boolean {
  * requestObject/responseObject may hold any JSON (runtime.Unknown). Written out key by
  * key: named property reads measured ~2x faster than a loop over a key list.
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: named property reads in one function, measured ~2x faster than a loop over a key list
 export function checkAuditEvent(e: Obj): EventProblem | undefined {
   const ts = e.stageTimestamp;
   if (ts === undefined) return { reason: 'missing_timestamp', message: 'no stageTimestamp' };

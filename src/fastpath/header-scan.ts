@@ -134,6 +134,7 @@ function readStr(s: string, i: number): number {
 }
 
 /** Reads a member name and returns its key id (K_OTHER if not ours); sets `after`. */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: a character-by-character key dispatcher on the hot path: one flat switch, measured faster than lookups (docs/performance.md)
 function readKey(s: string, i: number): number {
   if (s.charCodeAt(i) !== QUOTE) return -1;
   const e = findStringEnd(s, i);
@@ -231,6 +232,7 @@ function readNum(s: string, i: number): number {
  * key id) into `nested`, keeping our members (the last duplicate wins, as in JSON.parse)
  * and skipping the others. One of ours with a value of another type gives up.
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the hot path of the header scan, one flat loop per nested object; calls per member were measured slower
 function readNested(s: string, i: number, ctx: number): number {
   if (s.charCodeAt(i) !== LBRACE) return -1;
   const o: Record<string, string | number> = {};
@@ -371,6 +373,7 @@ function headRef(m: RegExpExecArray, escaped: boolean): Record<string, string> {
   return o;
 }
 
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the header scan of every line, written as one function so that V8 optimises it as a whole (docs/performance.md)
 function scanLine(s: string): Header | undefined {
   bsAt = s.indexOf('\\');
   let kind: string | undefined;

@@ -9,7 +9,13 @@ export interface AlertFormatOptions extends FormatOptions {
 /** An alert rendered as one line of text (no newline). */
 export type AlertFormatter = (alert: Alert) => string;
 
-/** Compiles the options once into the function an output calls per alert. */
+/**
+ * Compiles the options once into the function an output calls per alert.
+ *
+ * @example
+ * const render = createAlertFormatter({ format: 'json', includeTags: false });
+ * console.log(render(alert));
+ */
 export function createAlertFormatter(opts: AlertFormatOptions): AlertFormatter {
   const { format, ...fmt } = opts;
   return format === 'json' ? (a) => formatAlertJson(a, fmt) : (a) => formatAlertText(a, fmt);

@@ -10,7 +10,12 @@ export interface FormatOptions {
   readonly includeMessage?: boolean;
 }
 
-/** Falco's text line: `<time>: <Priority> <message>`. */
+/**
+ * Falco's text line: `<time>: <Priority> <message>`.
+ *
+ * @example
+ * formatAlertText(alert); // '10:20:00.406766000: Warning Secret read by ...'
+ */
 export function formatAlertText(a: Alert, opts: FormatOptions = {}): string {
   return `${formatLineTimeNs(a.timeNs, opts.isoTime)}: ${a.priority} ${a.message}`;
 }
@@ -48,6 +53,9 @@ function sortedKeys(fields: Readonly<Record<string, unknown>>, timeKey: string):
  * Falco's JSON alert, keys in Falco's (alphabetical) order, so falcosidekick reads it
  * unchanged. Built as text because `evt.time` in output_fields is a nanosecond integer
  * that a double cannot hold.
+ *
+ * @example
+ * process.stdout.write(`${formatAlertJson(alert)}\n`); // one falcosidekick-ready line
  */
 export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
   const parts: string[] = [`"hostname":${JSON.stringify(a.hostname)}`];

@@ -15,6 +15,9 @@ export interface StreamOutputOptions {
  * Alerts as lines on a stream (stdout, or a file stream): buffered, flushed per batch of
  * events. A reader that leaves (`| head`) closes the output; a write error makes `flush`
  * reject with an OutputWriteError.
+ *
+ * @example
+ * const out = createStreamOutput(process.stdout, { format: { format: 'text', isoTime: true } });
  */
 export function createStreamOutput(
   stream: NodeJS.WritableStream,

@@ -27,7 +27,13 @@ export interface Detector {
   process(rec: AuditRecord): Alert[];
 }
 
-/** Builds the engine for `rules` and, when every active rule allows it, the prefilter. */
+/**
+ * Builds the engine for `rules` and, when every active rule allows it, the prefilter.
+ *
+ * @example
+ * const detector = createDetector(loaded.rules, { ruleMatching: 'first', hostname: 'h', fastpath: true });
+ * const alerts = detector.process(record);
+ */
 export function createDetector(rules: readonly LoadedRule[], cfg: DetectorConfig): Detector {
   const engine = createEngine({
     rules,

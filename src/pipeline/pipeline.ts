@@ -62,6 +62,14 @@ export interface PipelineOptions {
  * (their backpressure paces the reading); the run stops early once every output has
  * closed (a reader of stdout went away). A write error of an output (a full disk)
  * rejects with that output's error.
+ *
+ * @example
+ * const stats = await runPipeline({
+ *   source: createFileSource(['audit.log']),
+ *   decoder: createDecoder(),
+ *   detector: createDetector(rules, { ruleMatching: 'all', hostname: 'h', fastpath: true }),
+ *   outputs: [createStreamOutput(process.stdout, { format: { format: 'json' } })],
+ * });
  */
 export async function runPipeline(opts: PipelineOptions): Promise<RunStats> {
   const { detector, outputs, onAlert } = opts;

@@ -91,6 +91,81 @@ export interface SimulateOptions {
   readonly top?: number;
 }
 
+/** Running totals of a simulation. */
+interface SimulationState {
+  readonly before: { total: Tally; byLevel: Record<Level, Tally> };
+  readonly after: { total: Tally; byLevel: Record<Level, Tally> };
+  readonly omittedStage: Tally;
+  readonly notJudgeable: Tally;
+  readonly rules: Map<number, RuleVolume>;
+  readonly users: Map<string, Acc>;
+  readonly resources: Map<string, Acc>;
+  first: number | undefined;
+  last: number | undefined;
+}
+
+function ruleVolume(state: SimulationState, ruleIndex: number, level: Level): RuleVolume {
+  let rv = state.rules.get(ruleIndex);
+  if (rv === undefined) {
+    rv = { ruleIndex, level, before: tally(), after: tally(), notJudgeable: tally() };
+    state.rules.set(ruleIndex, rv);
+  }
+  return rv;
+}
+
+/**
+ * Bytes the event takes under the decision: 0 when dropped, undefined when it cannot be
+ * judged (the policy wants more than was logged) or is dropped by its stage.
+ */
+function relevelBytes(
+  state: SimulationState,
+  rv: RuleVolume,
+  ev: LoggedEvent,
+  logged: string,
+  d: ReturnType<typeof evaluatePolicy>,
+): { bytes: number | undefined; written: boolean } {
+  const { obj, bytes } = ev;
+  if (levelRank(d.level) > levelRank(logged)) {
+    add(state.notJudgeable, bytes);
+    add(rv.notJudgeable, bytes);
+    return { bytes: undefined, written: false };
+  }
+  if (d.level === 'None') {
+    add(state.after.byLevel.None, 0);
+    return { bytes: 0, written: false };
+  }
+  if (d.omitStages.includes(String(obj.stage))) {
+    add(state.omittedStage, bytes);
+    return { bytes: 0, written: false };
+  }
+  const r = relevelEvent(obj, d.level, d.omitManagedFields);
+  const newBytes = r.changed ? Buffer.byteLength(JSON.stringify(r.obj)) : bytes;
+  add(state.after.byLevel[d.level], newBytes);
+  add(state.after.total, newBytes);
+  return { bytes: newBytes, written: true };
+}
+
+function accountEvent(state: SimulationState, policy: Policy, ev: LoggedEvent): void {
+  const { obj, bytes } = ev;
+  const logged = typeof obj.level === 'string' ? obj.level : '';
+  add(state.before.total, bytes);
+  if (levelRank(logged) >= 0) add(state.before.byLevel[logged as Level], bytes);
+  const t = typeof obj.stageTimestamp === 'string' ? Date.parse(obj.stageTimestamp) : Number.NaN;
+  if (!Number.isNaN(t)) {
+    state.first = state.first === undefined || t < state.first ? t : state.first;
+    state.last = state.last === undefined || t > state.last ? t : state.last;
+  }
+  const req = requestFromEvent(obj);
+  const d = evaluatePolicy(policy, req);
+  const rv = ruleVolume(state, d.ruleIndex, d.level);
+  add(rv.before, bytes);
+  const after = relevelBytes(state, rv, ev, logged, d);
+  if (after.written) add(rv.after, after.bytes ?? 0);
+  const kept = after.written ? after.bytes : undefined;
+  bump(state.users, req.user?.name ?? '(no user)', bytes, kept);
+  bump(state.resources, resourceLabel(req), bytes, kept);
+}
+
 /**
  * Re-levels every logged event under `policy` and totals events and bytes per level and
  * per policy rule, before and after. The per-event path never throws.
@@ -100,71 +175,28 @@ export async function simulatePolicy(
   events: AsyncIterable<LoggedEvent> | Iterable<LoggedEvent>,
   options: SimulateOptions = {},
 ): Promise<SimulationReport> {
-  const before = { total: tally(), byLevel: byLevel() };
-  const after = { total: tally(), byLevel: byLevel() };
-  const omittedStage = tally();
-  const notJudgeable = tally();
-  const rules = new Map<number, RuleVolume>();
-  const users = new Map<string, Acc>();
-  const resources = new Map<string, Acc>();
-  let first: number | undefined;
-  let last: number | undefined;
-  for await (const ev of events) {
-    const { obj, bytes } = ev;
-    const logged = typeof obj.level === 'string' ? obj.level : '';
-    add(before.total, bytes);
-    if (levelRank(logged) >= 0) add(before.byLevel[logged as Level], bytes);
-    const t = typeof obj.stageTimestamp === 'string' ? Date.parse(obj.stageTimestamp) : Number.NaN;
-    if (!Number.isNaN(t)) {
-      first = first === undefined || t < first ? t : first;
-      last = last === undefined || t > last ? t : last;
-    }
-    const req = requestFromEvent(obj);
-    const d = evaluatePolicy(policy, req);
-    let rv = rules.get(d.ruleIndex);
-    if (rv === undefined) {
-      rv = {
-        ruleIndex: d.ruleIndex,
-        level: d.level,
-        before: tally(),
-        after: tally(),
-        notJudgeable: tally(),
-      };
-      rules.set(d.ruleIndex, rv);
-    }
-    add(rv.before, bytes);
-    // Bytes the event takes under the policy: 0 when dropped, undefined when unknown.
-    let newBytes: number | undefined;
-    let written = false;
-    if (levelRank(d.level) > levelRank(logged)) {
-      add(notJudgeable, bytes);
-      add(rv.notJudgeable, bytes);
-    } else if (d.level === 'None') {
-      newBytes = 0;
-      add(after.byLevel.None, 0);
-    } else if (d.omitStages.includes(String(obj.stage))) {
-      newBytes = 0;
-      add(omittedStage, bytes);
-    } else {
-      const r = relevelEvent(obj, d.level, d.omitManagedFields);
-      newBytes = r.changed ? Buffer.byteLength(JSON.stringify(r.obj)) : bytes;
-      add(after.byLevel[d.level], newBytes);
-      add(after.total, newBytes);
-      written = true;
-    }
-    if (written) add(rv.after, newBytes ?? 0);
-    bump(users, req.user?.name ?? '(no user)', bytes, written ? newBytes : undefined);
-    bump(resources, resourceLabel(req), bytes, written ? newBytes : undefined);
-  }
+  const state: SimulationState = {
+    before: { total: tally(), byLevel: byLevel() },
+    after: { total: tally(), byLevel: byLevel() },
+    omittedStage: tally(),
+    notJudgeable: tally(),
+    rules: new Map(),
+    users: new Map(),
+    resources: new Map(),
+    first: undefined,
+    last: undefined,
+  };
+  for await (const ev of events) accountEvent(state, policy, ev);
+  const { first, last } = state;
   const spanSeconds = first === undefined || last === undefined ? 0 : (last - first) / 1000;
   return {
-    before,
-    after,
-    omittedStage,
-    notJudgeable,
-    byRule: [...rules.values()].sort((a, b) => a.ruleIndex - b.ruleIndex),
-    topUsers: top(users, options.top ?? 10),
-    topResources: top(resources, options.top ?? 10),
+    before: state.before,
+    after: state.after,
+    omittedStage: state.omittedStage,
+    notJudgeable: state.notJudgeable,
+    byRule: [...state.rules.values()].sort((a, b) => a.ruleIndex - b.ruleIndex),
+    topUsers: top(state.users, options.top ?? 10),
+    topResources: top(state.resources, options.top ?? 10),
     ...(first === undefined ? {} : { firstTime: new Date(first).toISOString() }),
     ...(last === undefined ? {} : { lastTime: new Date(last).toISOString() }),
     spanSeconds,

@@ -69,29 +69,47 @@ export function substituteList(cond: MappedText, list: CompiledList): MappedText
   let used = false;
   let start = t.text.indexOf(name);
   while (start !== -1) {
-    const s = t.text;
-    let end = start + name.length;
-    if (
-      (start === 0 || DELIMS.includes(s[start - 1] ?? '')) &&
-      (end >= s.length || DELIMS.includes(s[end] ?? ''))
-    ) {
-      const nameStart = start;
-      while (start > 0 && BLANKS.includes(s[start - 1] ?? '')) start--;
-      while (end < s.length && BLANKS.includes(s[end] ?? '')) end++;
+    if (isWholeName(t.text, start, start + name.length)) {
       const sub = list.items.map(quoteItem).join(', ');
-      if (sub === '') {
-        if (start > 0 && s[start - 1] === ',') start--;
-        else if (end < s.length && s[end] === ',') end++;
-      }
-      const replacement = `${start > 0 ? ' ' : ''}${sub} `;
-      t = spliceText(t, start, end, replacement, nameStart);
+      const span = replacedSpan(t.text, start, start + name.length, sub === '');
+      const replacement = `${span.start > 0 ? ' ' : ''}${sub} `;
+      t = spliceText(t, span.start, span.end, replacement, start);
       // Falco resumes searching one past the inserted items.
-      start += sub.length + 1;
+      start = span.start + sub.length + 1;
       used = true;
     }
     start = t.text.indexOf(name, start + 1);
   }
   return used ? t : undefined;
+}
+
+/** Whether s[start, end) stands alone: bounded by the text's ends or by delimiters. */
+function isWholeName(s: string, start: number, end: number): boolean {
+  return (
+    (start === 0 || DELIMS.includes(s[start - 1] ?? '')) &&
+    (end >= s.length || DELIMS.includes(s[end] ?? ''))
+  );
+}
+
+/**
+ * The text a list name's substitution replaces: the name with the blanks around it,
+ * and, for an empty list, one adjacent comma (before it, else after it).
+ */
+function replacedSpan(
+  s: string,
+  nameStart: number,
+  nameEnd: number,
+  empty: boolean,
+): { start: number; end: number } {
+  let start = nameStart;
+  let end = nameEnd;
+  while (start > 0 && BLANKS.includes(s[start - 1] ?? '')) start--;
+  while (end < s.length && BLANKS.includes(s[end] ?? '')) end++;
+  if (empty) {
+    if (start > 0 && s[start - 1] === ',') start--;
+    else if (end < s.length && s[end] === ',') end++;
+  }
+  return { start, end };
 }
 
 /** Substitutes every compiled list, in order, marking the ones that occur as used. */
