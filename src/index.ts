@@ -20,7 +20,13 @@
  * @module
  */
 
-export type { Alert, AlertFieldValue, Engine, EngineOptions, RuleMatching } from './engine/index.ts';
+export type {
+  Alert,
+  AlertFieldValue,
+  Engine,
+  EngineOptions,
+  RuleMatching,
+} from './engine/index.ts';
 export { createEngine } from './engine/index.ts';
 export type {
   AuditRecord,

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+
+// The stages and the modules below them, lowest first: a module may import its own
+// folder and any folder listed before it, never one after it (docs/architecture.md).
+const LAYERS: readonly string[] = [
+  'package-root.ts',
+  'codegen',
+  'events',
+  'fields',
+  'lang',
+  'rules',
+  'engine',
+  'fastpath',
+  'sources',
+  'outputs',
+  'pipeline',
+  'store',
+  'policy',
+  'server',
+  'cli',
+];
+/** The library's entry point re-exports every stage but the CLI. */
+const TOP = 'index.ts';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+
+function listFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listFiles(p, out);
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
+
+/** Relative imports of every source file, resolved to paths under src/. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of listFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    const deps: string[] = [];
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[1] ?? m[2]) as string;
+      deps.push(relative(SRC, resolve(dirname(file), spec)));
+    }
+    graph.set(relative(SRC, file), deps);
+  }
+  return graph;
+}
+
+/** The layer a src-relative path belongs to: its top folder, or the file at the top. */
+function layerOf(path: string): string {
+  return path.includes('/') ? (path.split('/')[0] as string) : path;
+}
+
+test('every src/ folder and top-level file has a place in the layer order', () => {
+  const unknown = [...importGraph().keys()]
+    .map(layerOf)
+    .filter((l) => l !== TOP && !LAYERS.includes(l));
+  assert.deepEqual([...new Set(unknown)], []);
+});
+
+test('no module imports a layer above its own', () => {
+  const upward: string[] = [];
+  for (const [file, deps] of importGraph()) {
+    const from = layerOf(file);
+    for (const dep of deps) {
+      const to = layerOf(dep);
+      if (from === TOP) {
+        if (to === 'cli') upward.push(`${file} -> ${dep} (the library API must not need the CLI)`);
+        continue;
+      }
+      if (to === TOP) upward.push(`${file} -> ${dep}`);
+      else if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) upward.push(`${file} -> ${dep}`);
+    }
+  }
+  assert.deepEqual(upward, []);
+});
+
+test('the import graph of src/ has no cycles', () => {
+  const graph = importGraph();
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[] = [];
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const dep of graph.get(file) ?? []) {
+      if (!graph.has(dep)) continue;
+      const s = state.get(dep);
+      if (s === 'open') cycles.push([...stack.slice(stack.indexOf(dep)), dep].join(' -> '));
+      else if (s === undefined) visit(dep);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  assert.deepEqual(cycles, []);
+});
+
+test('the layer test sees imports (it would catch an upward one)', () => {
+  // Guards the guard: if the pattern stopped matching, the tests above would pass on
+  // any code. cli/main.ts imports its commands; engine/engine.ts imports rules.
+  const graph = importGraph();
+  assert.ok((graph.get('cli/main.ts') ?? []).some((d) => d.startsWith('cli/commands/')));
+  assert.ok((graph.get('engine/engine.ts') ?? []).some((d) => d.startsWith('rules/')));
+});
