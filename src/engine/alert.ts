@@ -17,6 +17,8 @@ export interface Alert {
   /** Every `%field` of the output, in template order. */
   readonly outputFields: Readonly<Record<string, AlertFieldValue>>;
   readonly hostname: string;
+  /** The event's identity (auditID and stage, or an admission uid), when it has one. */
+  readonly eventId?: string;
   /** The event the alert is about, for stores and the `--with-event` JSON. */
   readonly event?: Readonly<Record<string, unknown>>;
   /** Where the event was read (file:line), when known. */

@@ -1,4 +1,4 @@
-import type { AuditRecord, EventSource } from '../events/record.ts';
+import { type AuditRecord, type EventSource, eventIdentity } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
@@ -110,6 +110,7 @@ export function createEngine(opts: EngineOptions): Engine {
       }
       if (dispatch.matches.length === 0) return [];
       const alerts: Alert[] = [];
+      const eventId = eventIdentity(rec);
       for (const i of dispatch.matches) {
         const rule = plan.rules[i] as LoadedRule;
         const out = plan.outputs[i] as CompiledOutput;
@@ -129,6 +130,7 @@ export function createEngine(opts: EngineOptions): Engine {
           message: out.text(rec),
           outputFields,
           hostname: host,
+          ...(eventId !== undefined ? { eventId } : {}),
           ...(opts.keepEvent ? { event: rec.obj } : {}),
           ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
           ...(rec.line !== undefined ? { line: rec.line } : {}),

@@ -28,8 +28,11 @@ export interface DecoderOptions {
 
 /** Turns audit log lines or webhook payloads into records; never throws. */
 export interface Decoder {
-  /** Decodes one line of a log (blank lines give no record and no reject). */
-  decodeLine(text: string, origin: string, line: number): AuditRecord[];
+  /**
+   * Decodes one line of a log (blank lines give no record and no reject). `cluster`
+   * labels this line's records instead of the decoder's own (a webhook batch's sender).
+   */
+  decodeLine(text: string, origin: string, line: number, cluster?: string): AuditRecord[];
   /** Decodes an already-parsed JSON value (webhook bodies); `byteLength` is its size. */
   decodeValue(value: unknown, origin: string, line: number, byteLength: number): AuditRecord[];
   /** Numbers the next event 1 again (evt.num): a parallel scan counts per chunk. */
@@ -87,7 +90,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const maxSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const reject: RejectFn = createRejectFn(stats, opts.onReject);
-  const cluster = opts.cluster;
+  let cluster = opts.cluster;
   let num = 0;
 
   /** Byte size of a text, exact only when it might exceed the limit. */
@@ -269,10 +272,11 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   return {
     stats,
     reject,
-    decodeLine(text, origin, line) {
+    decodeLine(text, origin, line, lineCluster) {
       stats.lines++;
       stats.bytes += text.length + 1;
       if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return [];
+      cluster = lineCluster ?? opts.cluster;
       return guard(origin, line, (out) => decodeText(text, origin, line, 0, out));
     },
     decodeValue(value, origin, line, byteLength) {

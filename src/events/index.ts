@@ -1,3 +1,4 @@
+export { checkEventObject, type EventProblem } from './check-event.ts';
 export {
   createDecoder,
   DEFAULT_MAX_DEPTH,
@@ -6,6 +7,7 @@ export {
   type DecoderOptions,
 } from './decode.ts';
 export { convertGkeLogEntry, parseGkeResourceName } from './gke.ts';
+export { eventIdentity } from './identity.ts';
 export type { AuditRecord, EventSource } from './record.ts';
 export {
   createDecodeStats,

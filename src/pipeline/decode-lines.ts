@@ -22,6 +22,7 @@ export function decodeLines(
   decoder: Decoder,
   skip: ((line: string) => boolean) | undefined,
   onRecord: (rec: AuditRecord) => void,
+  cluster?: string,
 ): number {
   let skipped = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -31,7 +32,7 @@ export function decodeLines(
       countSkippedLine(decoder.stats, line);
       continue;
     }
-    for (const rec of decoder.decodeLine(line, origin, firstLine + i)) onRecord(rec);
+    for (const rec of decoder.decodeLine(line, origin, firstLine + i, cluster)) onRecord(rec);
   }
   return skipped;
 }

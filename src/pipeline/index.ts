@@ -15,3 +15,4 @@ export {
   streamRecords,
 } from './pipeline.ts';
 export { type QueryRunOptions, runQuery } from './query.ts';
+export { createSwappableDetector, type SwappableDetector } from './swappable-detector.ts';

@@ -39,8 +39,11 @@ export async function streamRecords(opts: RecordStreamOptions): Promise<RunStats
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
   };
   for await (const batch of opts.source.read(ctx)) {
-    skipped += decodeLines(batch.lines, batch.origin, batch.firstLine, decoder, skip, onRecord);
+    const { lines, origin, firstLine, cluster } = batch;
+    skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster);
     if (opts.onBatch) await opts.onBatch();
+    // Only now, with the batch's alerts delivered, may the source forget the batch.
+    if (batch.commit) await batch.commit();
     if (opts.shouldStop?.()) break;
   }
   return { stats: decoder.stats, skipped, elapsedMs: performance.now() - started };

@@ -8,4 +8,4 @@ export { type Chunk, type ChunkPlan, MAX_CHUNK_BYTES, planChunks } from './plan-
 export { createRangeSource } from './range-source.ts';
 export { DEFAULT_MAX_LINE_BYTES, type ReadOptions, readInputs } from './read-inputs.ts';
 export { readRange } from './read-range.ts';
-export type { Source, SourceContext } from './source.ts';
+export type { Source, SourceBatch, SourceContext } from './source.ts';

@@ -13,6 +13,17 @@ export interface SourceContext {
 }
 
 /**
+ * A batch of lines from a source. Sources whose data must be acknowledged (the webhook's
+ * spool) give a `commit`, which the pipeline calls once the batch's alerts are delivered
+ * to the outputs (flushed): what is committed is never read again.
+ */
+export interface SourceBatch extends LineBatch {
+  /** The cluster these lines come from, when the source knows it (a webhook sender). */
+  readonly cluster?: string;
+  commit?(): Promise<void>;
+}
+
+/**
  * Where audit events come from, as batches of lines in input order: files, directories,
  * gzip, stdin, a followed file, a byte range of a file (a parallel scan), the webhook's
  * spool. A source only produces text with its origin; decoding is the next stage's job.
@@ -21,5 +32,5 @@ export interface SourceContext {
 export interface Source {
   /** For messages: a path, `-`, or a description such as `3 files`. */
   readonly name: string;
-  read(ctx: SourceContext): AsyncIterable<LineBatch> | Iterable<LineBatch>;
+  read(ctx: SourceContext): AsyncIterable<SourceBatch> | Iterable<SourceBatch>;
 }

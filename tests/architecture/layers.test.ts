@@ -16,6 +16,7 @@ const LAYERS: readonly string[] = [
   'fastpath',
   'sources',
   'outputs',
+  'spool',
   'pipeline',
   'store',
   'policy',

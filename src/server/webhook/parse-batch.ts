@@ -1,0 +1,92 @@
+import {
+  checkEventObject,
+  DEFAULT_MAX_DEPTH,
+  type EventSource,
+  type RejectReason,
+} from '../../events/index.ts';
+import { parseJsonText } from '../../events/parse-json.ts';
+
+/** One element of a batch that was not kept, with its place in the batch. */
+export interface ElementReject {
+  readonly index: number;
+  readonly reason: RejectReason;
+  readonly message: string;
+}
+
+/** A parsed webhook body: the events to store, and the elements refused. */
+export type ParsedBatch =
+  | {
+      readonly ok: true;
+      /** Compact JSON text of each accepted event. */
+      readonly events: string[];
+      readonly rejects: ElementReject[];
+    }
+  | {
+      readonly ok: false;
+      readonly code: 'INVALID_JSON' | 'TOO_DEEP' | 'NOT_AUDIT_PAYLOAD';
+      readonly message: string;
+      /** 1-based line and column of a JSON syntax error. */
+      readonly line?: number;
+      readonly column?: number;
+    };
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, column: offset - last };
+}
+
+/** The elements of a payload and the source they belong to, or undefined. */
+function elementsOf(v: unknown): { items: unknown[]; source: EventSource } | undefined {
+  if (Array.isArray(v)) return { items: v, source: 'k8s_audit' };
+  if (v === null || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'EventList') {
+    if (o.items === null || o.items === undefined) return { items: [], source: 'k8s_audit' };
+    return Array.isArray(o.items) ? { items: o.items, source: 'k8s_audit' } : undefined;
+  }
+  if (o.kind === 'Event') return { items: [v], source: 'k8s_audit' };
+  return undefined;
+}
+
+/**
+ * Parses a `/k8s-audit` body: an EventList (what kube-apiserver sends), one Event, or an
+ * array of Events. Each element is checked as the decoder would; good ones are kept as
+ * compact JSON, bad ones reported by index. A body that is not JSON, or not one of those
+ * shapes, fails as a whole with the position of the error.
+ */
+export function parseAuditBatch(text: string, maxDepth = DEFAULT_MAX_DEPTH): ParsedBatch {
+  // The decoder's nesting bound, plus the EventList and its items array around events.
+  const parsed = parseJsonText(text, maxDepth + 2);
+  if (!parsed.ok) {
+    if (parsed.reason === 'too_deep')
+      return { ok: false, code: 'TOO_DEEP', message: parsed.message };
+    const at = lineColumn(text, (parsed.column?.() ?? 1) - 1);
+    return {
+      ok: false,
+      code: 'INVALID_JSON',
+      message: `invalid JSON at line ${at.line}, column ${at.column}: ${parsed.message}`,
+      ...at,
+    };
+  }
+  const found = elementsOf(parsed.value);
+  if (found === undefined) {
+    return {
+      ok: false,
+      code: 'NOT_AUDIT_PAYLOAD',
+      message: 'expected an audit.k8s.io EventList, an Event, or an array of Events',
+    };
+  }
+  const events: string[] = [];
+  const rejects: ElementReject[] = [];
+  found.items.forEach((item, index) => {
+    const problem = checkEventObject(item, found.source);
+    if (problem !== undefined) rejects.push({ index, ...problem });
+    else events.push(JSON.stringify(item));
+  });
+  return { ok: true, events, rejects };
+}

@@ -1,0 +1,57 @@
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** Why a body could not be read: too large (413), or a broken gzip stream (400). */
+export class BodyError extends Error {
+  override readonly name = 'BodyError';
+  constructor(
+    readonly code: 'BODY_TOO_LARGE' | 'BAD_GZIP' | 'BODY_ABORTED',
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a request body to the end, gunzipping it when `gzip`, and fails as soon as more
+ * than `limit` bytes arrived (before gunzip) or came out (after: a gzip bomb stops at the
+ * limit, not at the end of the bomb).
+ */
+export async function readBody(stream: Readable, gzip: boolean, limit: number): Promise<Buffer> {
+  const source: Readable = gzip ? stream.pipe(createGunzip()) : stream;
+  const parts: Buffer[] = [];
+  let size = 0;
+  let raw = 0;
+  if (gzip) {
+    stream.on('data', (c: Buffer) => {
+      raw += c.length;
+      if (raw > limit)
+        source.destroy(new BodyError('BODY_TOO_LARGE', `body over ${limit} bytes`, 413));
+    });
+  }
+  try {
+    for await (const chunk of source) {
+      const c = chunk as Buffer;
+      size += c.length;
+      if (size > limit) {
+        throw new BodyError(
+          'BODY_TOO_LARGE',
+          `body over ${limit} bytes${gzip ? ' after gunzip' : ''}`,
+          413,
+        );
+      }
+      parts.push(c);
+    }
+  } catch (err) {
+    if (err instanceof BodyError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (gzip && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      throw new BodyError('BAD_GZIP', `body is not valid gzip: ${e.message}`, 400);
+    }
+    throw new BodyError('BODY_ABORTED', `body not received: ${e.message}`, 400);
+  } finally {
+    if (gzip) source.destroy();
+  }
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+}

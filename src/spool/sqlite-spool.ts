@@ -1,0 +1,207 @@
+import type Database from 'better-sqlite3';
+import { createNotifier } from './notifier.ts';
+import type { Spool, SpoolBatch, SpoolBatchInput, SpoolStats } from './spool.ts';
+import { SpoolUnavailableError } from './spool.ts';
+import type { Migration } from './sqlite-db.ts';
+
+/** The spool's tables; the outbox (outbox.ts) lives in the same database. */
+export const SPOOL_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE batches (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at INTEGER NOT NULL,
+  origin TEXT NOT NULL,
+  cluster TEXT,
+  count INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  events TEXT NOT NULL
+);
+CREATE TABLE positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+`,
+  },
+];
+
+/** Limits of the embedded spool. */
+export interface SqliteSpoolOptions {
+  /** Bytes of uncommitted events at which appends are refused (503). */
+  readonly maxBytes: number;
+  /** How long committed batches are kept (ms). */
+  readonly retentionMs: number;
+  /** Seconds a refused client is asked to wait (Retry-After). */
+  readonly retryAfter?: number;
+  /** Clock (tests). */
+  readonly now?: () => number;
+}
+
+const DETECTION = 'detection';
+// Events of one batch are stored as one text, joined by newlines: an event is compact
+// JSON (it is re-serialised at ingest), which never holds a raw newline.
+const SEP = '\n';
+
+interface Row {
+  position: number;
+  received_at: number;
+  origin: string;
+  cluster: string | null;
+  events: string;
+}
+
+/**
+ * The embedded spool: SQLite (WAL, synchronous FULL) through better-sqlite3. `append`
+ * runs one transaction, so when it returns the batch is on disk. The database handle is
+ * shared with the outbox, so a batch's commit and its alerts live in one file.
+ */
+export function createSqliteSpool(db: Database.Database, opts: SqliteSpoolOptions): Spool {
+  const now = opts.now ?? Date.now;
+  const retryAfter = opts.retryAfter ?? 10;
+  const notifier = createNotifier();
+  const insert = db.prepare(
+    'INSERT INTO batches (received_at, origin, cluster, count, bytes, events) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const select = db.prepare(
+    'SELECT position, received_at, origin, cluster, events FROM batches WHERE position > ? ORDER BY position LIMIT ?',
+  );
+  const getPos = db.prepare('SELECT position FROM positions WHERE name = ?');
+  const setPos = db.prepare(
+    'INSERT INTO positions (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+  );
+  const totals = db.prepare(
+    'SELECT COALESCE(SUM(bytes), 0) AS bytes, COALESCE(MAX(position), 0) AS head FROM batches',
+  );
+  const pendingQ = db.prepare(
+    'SELECT COUNT(*) AS batches, COALESCE(SUM(count), 0) AS events, COALESCE(SUM(bytes), 0) AS bytes, MIN(received_at) AS oldest FROM batches WHERE position > ?',
+  );
+  const prune = db.prepare(
+    'DELETE FROM batches WHERE position IN (SELECT position FROM batches WHERE position <= ? AND received_at < ? ORDER BY position LIMIT 1000)',
+  );
+  const pruneOldest = db.prepare(
+    'DELETE FROM batches WHERE position IN (SELECT position FROM batches WHERE position <= ? ORDER BY position LIMIT 100)',
+  );
+
+  let committed = (getPos.get(DETECTION) as { position: number } | undefined)?.position ?? 0;
+  const t = totals.get() as { bytes: number; head: number };
+  let bytes = t.bytes;
+  let head = t.head;
+  const p = pendingQ.get(committed) as {
+    batches: number;
+    events: number;
+    bytes: number;
+    oldest: number | null;
+  };
+  let pendingBatches = p.batches;
+  let pendingEvents = p.events;
+  let pendingBytes = p.bytes;
+  let oldestPendingAt: number | undefined = p.oldest ?? undefined;
+  let ioFailed = false;
+
+  const refreshPending = (): void => {
+    const q = pendingQ.get(committed) as typeof p;
+    pendingBatches = q.batches;
+    pendingEvents = q.events;
+    pendingBytes = q.bytes;
+    oldestPendingAt = q.oldest ?? undefined;
+  };
+
+  return {
+    async append(batch: SpoolBatchInput): Promise<number> {
+      const text = batch.events.join(SEP);
+      const size = text.length;
+      if (pendingBytes + size > opts.maxBytes) {
+        throw new SpoolUnavailableError(
+          'SPOOL_FULL',
+          `spool full: ${pendingBytes} bytes waiting for detection (limit ${opts.maxBytes})`,
+          retryAfter,
+        );
+      }
+      const receivedAt = now();
+      let position: number;
+      try {
+        const r = insert.run(
+          receivedAt,
+          batch.origin,
+          batch.cluster ?? null,
+          batch.events.length,
+          size,
+          text,
+        );
+        position = Number(r.lastInsertRowid);
+        ioFailed = false;
+      } catch (err) {
+        ioFailed = true;
+        throw new SpoolUnavailableError(
+          'SPOOL_IO',
+          `spool write failed: ${(err as Error).message}`,
+          retryAfter,
+        );
+      }
+      head = position;
+      bytes += size;
+      pendingBatches++;
+      pendingEvents += batch.events.length;
+      pendingBytes += size;
+      oldestPendingAt ??= receivedAt;
+      notifier.notify();
+      return position;
+    },
+    async read(after, max): Promise<SpoolBatch[]> {
+      const rows = select.all(after, max) as Row[];
+      return rows.map((r) => ({
+        position: r.position,
+        receivedAt: r.received_at,
+        origin: r.origin,
+        ...(r.cluster !== null ? { cluster: r.cluster } : {}),
+        events: r.events === '' ? [] : r.events.split(SEP),
+      }));
+    },
+    async commit(position) {
+      if (position <= committed) return;
+      setPos.run(DETECTION, position);
+      committed = position;
+      refreshPending();
+    },
+    async committed() {
+      return committed;
+    },
+    waitFor(after, signal) {
+      if (head > after || signal.aborted) return Promise.resolve();
+      return notifier.wait(signal);
+    },
+    async prune() {
+      let removed = 0;
+      const cutoff = now() - opts.retentionMs;
+      for (;;) {
+        const n = prune.run(committed, cutoff).changes;
+        removed += n;
+        if (n < 1000) break;
+      }
+      // Over the size limit with processed batches still kept: drop the oldest of them.
+      let total = (totals.get() as { bytes: number }).bytes;
+      while (total > opts.maxBytes) {
+        const n = pruneOldest.run(committed).changes;
+        if (n === 0) break;
+        removed += n;
+        total = (totals.get() as { bytes: number }).bytes;
+      }
+      bytes = total;
+      return removed;
+    },
+    stats(): SpoolStats {
+      return {
+        pendingBatches,
+        pendingEvents,
+        bytes,
+        head,
+        committed,
+        ...(oldestPendingAt !== undefined ? { oldestPendingAt } : {}),
+      };
+    },
+    writable() {
+      return !ioFailed && pendingBytes < opts.maxBytes;
+    },
+    async close() {
+      notifier.notify();
+    },
+  };
+}
