@@ -1,13 +1,13 @@
 import {
   decodeBool,
-  decodeOverrides,
   decodeScalar,
   decodeString,
   decodeUint,
+  decodeUpdateKeys,
   warnUnknownKeys,
 } from './decode.ts';
 import { textOfScalar, trimText } from './mapped-text.ts';
-import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
+import { at, type Context, ITEM, MSG, validationError, yamlValidationError } from './messages.ts';
 import type { Collection, LoaderConfig, RuleInfo } from './model.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
 import type { Location } from './types.ts';
@@ -53,10 +53,6 @@ const REPLACEABLE = new Set([
   'capture_duration',
 ]);
 
-function validationError(message: string, ctx: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
-}
-
 function collectOverrides(
   cfg: LoaderConfig,
   col: Collection,
@@ -70,11 +66,7 @@ function collectOverrides(
     const out = new Set<string>();
     for (const key of keys) {
       if (!expected.has(key)) {
-        throw new RuleLoadError(
-          'LOAD_ERR_YAML_VALIDATE',
-          `An ${kind} override for '${key}' was specified but '${key}' is not defined`,
-          ctx,
-        );
+        throw yamlValidationError(MSG.overrideKeyUndefined(kind, key), ctx);
       }
       expected.delete(key);
       out.add(key);
@@ -96,9 +88,8 @@ function collectOverrides(
   }
   for (const key of expected) {
     const entry = item.entries.find((e) => e.key === key);
-    throw new RuleLoadError(
-      'LOAD_ERR_YAML_VALIDATE',
-      `Unexpected key '${key}': no corresponding entry under 'override' is defined.`,
+    throw yamlValidationError(
+      MSG.overrideKeyMissing(key),
       entry === undefined ? ctx : at(ctx, entry.keyNode, ITEM.overrides, key),
     );
   }
@@ -142,20 +133,15 @@ function defineRule(
   };
   const prev = col.rules.get(name);
   if (prev !== undefined && prev.source !== source) {
-    throw validationError('Rule has been re-defined with a different source', ctx);
+    throw validationError(MSG.otherSource, ctx);
   }
   const registry = cfg.sources.get(source);
   if (registry === undefined) {
     info.unknownSource = true;
-    cfg.reporter.warn('LOAD_UNKNOWN_SOURCE', `Unknown source ${source}, skipping`, ctx);
+    cfg.reporter.warn('LOAD_UNKNOWN_SOURCE', MSG.unknownSource(source), ctx);
   }
   for (const ex of info.exceptions) {
-    if (!isValidEntry(ex)) {
-      throw validationError(
-        'Rule exception item must have fields property with a list of fields',
-        ex.ctx,
-      );
-    }
+    if (!isValidEntry(ex)) throw validationError(MSG.exceptionItemNoFields, ex.ctx);
     validateException(ex, registry, source);
   }
   const index = col.nextIndex++;
@@ -173,16 +159,12 @@ export function collectRule(
   const name = decodeString(item, 'rule', at(parent, item, ITEM.rule, ''));
   const ctx = at(parent, item, ITEM.rule, name);
   warnUnknownKeys(cfg.reporter, item, RULE_KEYS, ctx);
-  const appendFlag = decodeBool(item, 'append', ctx, true) === true;
-  if (appendFlag) cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.appendDeprecated, ctx);
-  const ov = decodeOverrides(item, APPENDABLE, REPLACEABLE, ctx);
-  const hasOverrides = ov.append.size > 0 || ov.replace.size > 0;
-  if (appendFlag && hasOverrides) throw validationError(MSG.overrideAppend, ctx);
-  if (hasOverrides) {
-    collectOverrides(cfg, col, name, item, ov, ctx);
+  const { append, overrides } = decodeUpdateKeys(cfg.reporter, item, APPENDABLE, REPLACEABLE, ctx);
+  if (overrides.append.size > 0 || overrides.replace.size > 0) {
+    collectOverrides(cfg, col, name, item, overrides, ctx);
     return;
   }
-  if (appendFlag) {
+  if (append) {
     const keys = new Set(['condition', 'exceptions'].filter((k) => hasKey(item, k)));
     const u = readUpdate(cfg, item, keys, ctx);
     if (u.exceptions !== undefined && getValue(item, 'exceptions')?.kind === 'null') {
@@ -195,9 +177,7 @@ export function collectRule(
     const enabled = decodeBool(item, 'enabled', ctx, false) ?? true;
     cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.enabledDeprecated, ctx);
     const prev = col.rules.get(name);
-    if (prev === undefined) {
-      throw validationError("Rule has 'enabled' key but no rule by that name already exists", ctx);
-    }
+    if (prev === undefined) throw validationError(MSG.noPreviousRuleEnabled, ctx);
     prev.enabled = enabled;
     return;
   }

@@ -1,29 +1,22 @@
 import { collectRule } from './collect-rule.ts';
 import {
-  decodeBool,
-  decodeOverrides,
   decodeScalar,
   decodeScalarSeq,
   decodeString,
+  decodeUpdateKeys,
   warnUnknownKeys,
 } from './decode.ts';
 import { concatText, textOfScalar } from './mapped-text.ts';
-import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
+import { at, type Context, ITEM, MSG, validationError, yamlValidationError } from './messages.ts';
 import type { Collection, ListInfo, LoaderConfig, MacroInfo } from './model.ts';
 import { requireMapItem } from './read.ts';
 import { ENGINE_VERSION, formatSemVer, isCompatible, parseSemVer } from './versions.ts';
-import { getValue, hasKey, type MapNode, type YamlNode } from './yaml-node.ts';
+import { getValue, hasKey, type MapNode, type ScalarNode, type YamlNode } from './yaml-node.ts';
 
 const LIST_KEYS = new Set(['list', 'items', 'append', 'override']);
 const MACRO_KEYS = new Set(['macro', 'condition', 'append', 'override']);
-const ITEMS_ONLY = new Set(['items']);
-const CONDITION_ONLY = new Set(['condition']);
 const LIST_NAME = /^[^()"'\s=,]+$/;
 const MACRO_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
-
-function validationError(message: string, ctx: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
-}
 
 function collectEngineVersion(col: Collection, item: MapNode, parent: Context): void {
   const ctx = at(parent, item, ITEM.engineVersion, '');
@@ -33,18 +26,11 @@ function collectEngineVersion(col: Collection, item: MapNode, parent: Context): 
     ? { major: 0, minor: Number(text), patch: 0 }
     : parseSemVer(text);
   if (version === undefined) {
-    throw new RuleLoadError(
-      'LOAD_ERR_YAML_VALIDATE',
-      `Unable to parse engine version '${text}' as a semver string. Expected "x.y.z" semver format.`,
-      ctx,
-    );
+    throw yamlValidationError(MSG.badEngineVersion(text), ctx);
   }
   const engine = parseSemVer(ENGINE_VERSION);
   if (engine === undefined || !isCompatible(engine, version)) {
-    throw validationError(
-      `Rules require engine version ${formatSemVer(version)}, but engine version is ${ENGINE_VERSION}`,
-      ctx,
-    );
+    throw validationError(MSG.engineTooOld(formatSemVer(version), ENGINE_VERSION), ctx);
   }
   const prev = col.requiredEngineVersion;
   if (
@@ -61,16 +47,12 @@ function collectPluginVersions(col: Collection, item: MapNode, parent: Context):
   const reqs = getValue(item, 'required_plugin_versions') as YamlNode;
   const ctx = at(parent, reqs, ITEM.pluginVersions, '');
   if (reqs.kind !== 'seq') {
-    throw new RuleLoadError(
-      'LOAD_ERR_YAML_VALIDATE',
-      'Value of required_plugin_versions must be a sequence',
-      ctx,
-    );
+    throw yamlValidationError(MSG.pluginVersionsNotSeq, ctx);
   }
   for (const plugin of reqs.items) {
     const tmp = at(ctx, plugin, ITEM.pluginVersionsEntry, '');
     if (plugin.kind !== 'map') {
-      throw new RuleLoadError('LOAD_ERR_YAML_VALIDATE', 'Plugin version must be a mapping', tmp);
+      throw yamlValidationError(MSG.pluginVersionNotMap, tmp);
     }
     const name = decodeString(plugin, 'name', tmp);
     const pctx = at(ctx, plugin, ITEM.pluginVersionsEntry, name);
@@ -78,20 +60,12 @@ function collectPluginVersions(col: Collection, item: MapNode, parent: Context):
     const alts = getValue(plugin, 'alternatives');
     if (alts !== undefined) {
       if (alts.kind !== 'seq') {
-        throw new RuleLoadError(
-          'LOAD_ERR_YAML_VALIDATE',
-          'Value of plugin version alternatives must be a sequence',
-          pctx,
-        );
+        throw yamlValidationError(MSG.alternativesNotSeq, pctx);
       }
       for (const alt of alts.items) {
         const actx = at(pctx, alt, ITEM.pluginVersionsAlternative, '');
         if (alt.kind !== 'map') {
-          throw new RuleLoadError(
-            'LOAD_ERR_YAML_VALIDATE',
-            'Plugin version alternative must be a mapping',
-            actx,
-          );
+          throw yamlValidationError(MSG.alternativeNotMap, actx);
         }
         const altName = decodeString(alt, 'name', actx);
         const nctx = at(pctx, alt, ITEM.pluginVersionsAlternative, altName);
@@ -101,21 +75,46 @@ function collectPluginVersions(col: Collection, item: MapNode, parent: Context):
     const seen = new Set<string>();
     for (const req of alternatives) {
       if (parseSemVer(req.version) === undefined) {
-        throw validationError(
-          `Invalid required version '${req.version}' for plugin '${req.name}'`,
-          pctx,
-        );
+        throw validationError(MSG.invalidRequiredVersion(req.version, req.name), pctx);
       }
       if (seen.has(req.name)) {
-        throw validationError(
-          `Defined multiple alternative version requirements for plugin '${req.name}'`,
-          pctx,
-        );
+        throw validationError(MSG.duplicateAlternative(req.name), pctx);
       }
       seen.add(req.name);
     }
     col.plugins.push({ alternatives, ctx: pctx });
   }
+}
+
+// Lists and macros are updated alike (collector.cpp define/append): `append: true` or
+// `override: {<key>: append}` extends the earlier item of that name and makes it see the
+// items defined since; otherwise the item is (re)defined, keeping the first definition's
+// place in the order.
+function defineOrAppend<T extends { readonly index: number; visibility: number }>(
+  cfg: LoaderConfig,
+  col: Collection,
+  item: MapNode,
+  ctx: Context,
+  how: {
+    readonly key: 'items' | 'condition';
+    readonly known: Map<string, T>;
+    readonly name: string;
+    readonly noPrevious: string;
+    readonly append: (prev: T) => void;
+    readonly define: (index: number, visibility: number) => T;
+  },
+): void {
+  const keys = new Set([how.key]);
+  const { append, overrides } = decodeUpdateKeys(cfg.reporter, item, keys, keys, ctx);
+  const index = col.nextIndex++;
+  const prev = how.known.get(how.name);
+  if (append || overrides.append.has(how.key)) {
+    if (prev === undefined) throw validationError(how.noPrevious, ctx);
+    how.append(prev);
+    prev.visibility = index;
+    return;
+  }
+  how.known.set(how.name, how.define(prev?.index ?? index, index));
 }
 
 function collectList(cfg: LoaderConfig, col: Collection, item: MapNode, parent: Context): void {
@@ -127,23 +126,14 @@ function collectList(cfg: LoaderConfig, col: Collection, item: MapNode, parent: 
     value: node.value,
     node,
   }));
-  let append = decodeBool(item, 'append', ctx, true) === true;
-  if (append) cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.appendDeprecated, ctx);
-  const ov = decodeOverrides(item, ITEMS_ONLY, ITEMS_ONLY, ctx);
-  if (append && (ov.append.size > 0 || ov.replace.size > 0)) {
-    throw validationError(MSG.overrideAppend, ctx);
-  }
-  append ||= ov.append.has('items');
-  const index = col.nextIndex++;
-  const prev = col.lists.get(name);
-  if (append) {
-    if (prev === undefined) throw validationError(MSG.noPreviousList, ctx);
-    prev.items.push(...items);
-    prev.visibility = index;
-    return;
-  }
-  const info: ListInfo = { name, items, index: prev?.index ?? index, visibility: index, ctx };
-  col.lists.set(name, info);
+  defineOrAppend<ListInfo>(cfg, col, item, ctx, {
+    key: 'items',
+    known: col.lists,
+    name,
+    noPrevious: MSG.noPreviousList,
+    append: (prev) => prev.items.push(...items),
+    define: (index, visibility) => ({ name, items, index, visibility, ctx }),
+  });
 }
 
 function collectMacro(cfg: LoaderConfig, col: Collection, item: MapNode, parent: Context): void {
@@ -153,33 +143,25 @@ function collectMacro(cfg: LoaderConfig, col: Collection, item: MapNode, parent:
     cfg.reporter.warn('LOAD_INVALID_MACRO_NAME', MSG.invalidMacroName, ctx);
   }
   warnUnknownKeys(cfg.reporter, item, MACRO_KEYS, ctx);
-  const condNode = decodeScalar(item, 'condition', ctx, false);
-  if (condNode === undefined) return;
+  const condNode = decodeScalar(item, 'condition', ctx, false) as ScalarNode;
   const condCtx = at(ctx, condNode, ITEM.macroCondition, '');
-  let append = decodeBool(item, 'append', ctx, true) === true;
-  if (append) cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.appendDeprecated, ctx);
-  const ov = decodeOverrides(item, CONDITION_ONLY, CONDITION_ONLY, ctx);
-  if (append && (ov.append.size > 0 || ov.replace.size > 0)) {
-    throw validationError(MSG.overrideAppend, ctx);
-  }
-  append ||= ov.append.has('condition');
-  const index = col.nextIndex++;
-  const prev = col.macros.get(name);
-  if (append) {
-    if (prev === undefined) throw validationError(MSG.noPreviousMacro, ctx);
-    prev.cond = concatText(prev.cond, ' ', textOfScalar(condNode));
-    prev.visibility = index;
-    return;
-  }
-  const info: MacroInfo = {
+  defineOrAppend<MacroInfo>(cfg, col, item, ctx, {
+    key: 'condition',
+    known: col.macros,
     name,
-    cond: textOfScalar(condNode),
-    condCtx,
-    index: prev?.index ?? index,
-    visibility: index,
-    ctx,
-  };
-  col.macros.set(name, info);
+    noPrevious: MSG.noPreviousMacro,
+    append: (prev) => {
+      prev.cond = concatText(prev.cond, ' ', textOfScalar(condNode));
+    },
+    define: (index, visibility) => ({
+      name,
+      cond: textOfScalar(condNode),
+      condCtx,
+      index,
+      visibility,
+      ctx,
+    }),
+  });
 }
 
 /**
@@ -202,7 +184,7 @@ export function collectItem(
   else {
     cfg.reporter.warn(
       'LOAD_UNKNOWN_ITEM',
-      'Unknown top level item',
+      MSG.unknownItem,
       at(parent, item, ITEM.rulesContentItem, ''),
     );
   }

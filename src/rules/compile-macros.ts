@@ -5,7 +5,7 @@ import { expandMacros, type ParsedMacro } from './expand.ts';
 import { type CompiledList, substituteLists } from './lists.ts';
 import { reportInText } from './locate.ts';
 import type { MappedText } from './mapped-text.ts';
-import type { Context, Reporter } from './messages.ts';
+import { type Context, MSG, type Reporter } from './messages.ts';
 import type { Collection, MacroInfo } from './model.ts';
 
 /** A macro after list substitution and parsing; `ast` is undefined when it failed. */
@@ -59,8 +59,8 @@ export function compileMacros(
     if (r.problem === undefined || r.problem.kind === 'broken') continue;
     const msg =
       r.problem.kind === 'loop'
-        ? `reference loop in macro '${r.problem.name}'`
-        : `Undefined macro '${r.problem.name}' used in filter.`;
+        ? MSG.referenceLoop(r.problem.name)
+        : MSG.undefinedMacro(r.problem.name);
     reportInText(
       reporter,
       'error',

@@ -9,7 +9,7 @@ import { expandMacros, MAX_VISIBILITY } from './expand.ts';
 import { type CompiledList, compileLists, substituteLists } from './lists.ts';
 import { reportInText } from './locate.ts';
 import type { MappedText } from './mapped-text.ts';
-import { type Context, ITEM, type Reporter, RuleLoadError } from './messages.ts';
+import { type Context, ITEM, MSG, type Reporter, RuleLoadError } from './messages.ts';
 import type { Collection, RuleInfo } from './model.ts';
 import { type Priority, priorityRank } from './priority.ts';
 import type { LoadedRule } from './types.ts';
@@ -44,12 +44,7 @@ function checkText(
   const name = text.slice(err.start, err.end).replace(/\[.*$/, '');
   const hint = registry.suggest(name);
   if (hint === undefined || err.message.includes(hint)) return err;
-  return new ConditionError(
-    err.reason,
-    `${err.message} (did you mean '${hint}'?)`,
-    err.start,
-    err.end,
-  );
+  return new ConditionError(err.reason, MSG.didYouMean(err.message, hint), err.start, err.end);
 }
 
 interface Checked {
@@ -120,9 +115,7 @@ function compileRule(
   if (problem !== undefined) {
     if (problem.kind === 'broken') return undefined;
     const msg =
-      problem.kind === 'loop'
-        ? `reference loop in macro '${problem.name}'`
-        : `Undefined macro '${problem.name}' used in filter.`;
+      problem.kind === 'loop' ? MSG.referenceLoop(problem.name) : MSG.undefinedMacro(problem.name);
     reportInText(reporter, 'error', 'LOAD_ERR_VALIDATE', msg, r.ctx, text, problem.ref);
     return undefined;
   }
@@ -199,17 +192,13 @@ export function compileCollection(
   if (reporter.errors.length === errorsBefore) {
     for (const m of macros.values()) {
       if (!m.used) {
-        reporter.warn(
-          'LOAD_UNUSED_MACRO',
-          'Macro not referred to by any other rule/macro',
-          m.info.ctx,
-        );
+        reporter.warn('LOAD_UNUSED_MACRO', MSG.unusedMacro, m.info.ctx);
       }
     }
     for (const l of lists.values()) {
       const info = col.lists.get(l.name);
       if (!l.used && info !== undefined) {
-        reporter.warn('LOAD_UNUSED_LIST', 'List not referred to by any other rule/macro', info.ctx);
+        reporter.warn('LOAD_UNUSED_LIST', MSG.unusedList, info.ctx);
       }
     }
   }

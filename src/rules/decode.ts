@@ -1,9 +1,13 @@
-import { at, type Context, ITEM, type Reporter, RuleLoadError } from './messages.ts';
+import {
+  at,
+  type Context,
+  ITEM,
+  MSG,
+  type Reporter,
+  validationError,
+  yamlValidationError,
+} from './messages.ts';
 import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
-
-function invalid(message: string, context: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_YAML_VALIDATE', message, context);
-}
 
 /** The scalar under `key` (reader.cpp decode_val): required unless `optional`. */
 export function decodeScalar(
@@ -15,12 +19,12 @@ export function decodeScalar(
   const val = getValue(item, key);
   if (val === undefined) {
     if (optional) return undefined;
-    throw invalid(`Item has no mapping for key '${key}'`, ctx);
+    throw yamlValidationError(MSG.noMapping(key), ctx);
   }
-  if (val.kind === 'null') throw invalid(`Mapping for key '${key}' is empty`, ctx);
+  if (val.kind === 'null') throw yamlValidationError(MSG.emptyMapping(key), ctx);
   const valCtx = at(ctx, val, ITEM.valueFor, key);
-  if (val.kind !== 'scalar') throw invalid('Value is not a scalar value', valCtx);
-  if (val.value === '') throw invalid('Value must be non-empty', valCtx);
+  if (val.kind !== 'scalar') throw yamlValidationError(MSG.notScalar, valCtx);
+  if (val.value === '') throw yamlValidationError(MSG.emptyValue, valCtx);
   return val;
 }
 
@@ -68,7 +72,7 @@ export function decodeBool(
   if (val === undefined) return undefined;
   if (TRUE_WORDS.has(val.value)) return true;
   if (FALSE_WORDS.has(val.value)) return false;
-  throw invalid("Can't decode YAML scalar value", at(ctx, val, ITEM.valueFor, key));
+  throw yamlValidationError(MSG.undecodableScalar, at(ctx, val, ITEM.valueFor, key));
 }
 
 /** An unsigned integer as yaml-cpp decodes it (decimal digits only). */
@@ -81,7 +85,7 @@ export function decodeUint(
   const val = decodeScalar(item, key, ctx, optional);
   if (val === undefined) return undefined;
   if (!/^\+?[0-9]+$/.test(val.value) || Number(val.value) > 0xffffffff) {
-    throw invalid("Can't decode YAML scalar value", at(ctx, val, ITEM.valueFor, key));
+    throw yamlValidationError(MSG.undecodableScalar, at(ctx, val, ITEM.valueFor, key));
   }
   return Number(val.value);
 }
@@ -96,14 +100,14 @@ export function decodeScalarSeq(
   const val = getValue(item, key);
   if (val === undefined) {
     if (optional) return undefined;
-    throw invalid(`Item has no mapping for key '${key}'`, ctx);
+    throw yamlValidationError(MSG.noMapping(key), ctx);
   }
   const valCtx = at(ctx, val, ITEM.valueFor, key);
-  if (val.kind !== 'seq') throw invalid('Value is not a sequence', valCtx);
+  if (val.kind !== 'seq') throw yamlValidationError(MSG.notSequence, valCtx);
   const out: ScalarNode[] = [];
   for (const v of val.items) {
     if (v.kind !== 'scalar') {
-      throw invalid('sequence value is not scalar', at(valCtx, v, ITEM.listItem, ''));
+      throw yamlValidationError(MSG.seqValueNotScalar, at(valCtx, v, ITEM.listItem, ''));
     }
     out.push(v);
   }
@@ -128,28 +132,54 @@ export function decodeOverrides(
   const val = getValue(item, 'override');
   if (val === undefined) return { append, replace };
   const overrideCtx = at(ctx, val, ITEM.overrides, '');
-  if (val.kind !== 'map') throw invalid('Value is not a map', overrideCtx);
+  if (val.kind !== 'map') throw yamlValidationError(MSG.notMap, overrideCtx);
   for (const entry of val.entries) {
     const key = entry.key;
     const op = entry.value.kind === 'scalar' ? entry.value.value : '';
     const keyCtx = at(overrideCtx, entry.keyNode, ITEM.overrides, key);
     if (op === 'append') {
       if (!appendable.has(key)) {
-        throw invalid(`Key '${key}' cannot be appended to, use 'replace' instead`, keyCtx);
+        throw yamlValidationError(MSG.cannotAppend(key), keyCtx);
       }
       append.add(key);
     } else if (op === 'replace') {
-      if (!replaceable.has(key)) throw invalid(`Key '${key}' cannot be replaced`, keyCtx);
+      if (!replaceable.has(key)) throw yamlValidationError(MSG.cannotReplace(key), keyCtx);
       replace.add(key);
     } else {
-      const allowed = `${appendable.has(key) ? 'append ' : ''}${replaceable.has(key) ? 'replace ' : ''}`;
-      throw invalid(
-        `Invalid override operation for key '${key}': '${op}'. Allowed values are: ${allowed}`,
+      throw yamlValidationError(
+        MSG.invalidOverrideOp(key, op, appendable.has(key), replaceable.has(key)),
         at(overrideCtx, entry.value, ITEM.valueFor, key),
       );
     }
   }
   return { append, replace };
+}
+
+/** How an item updates an earlier one: the legacy `append: true` flag and `override:`. */
+export interface UpdateKeys {
+  /** `append: true`, deprecated. */
+  readonly append: boolean;
+  readonly overrides: Overrides;
+}
+
+/**
+ * Decodes `append:` and `override:` as lists, macros and rules all do (reader.cpp): the
+ * legacy flag is warned about as deprecated and cannot be combined with `override:`.
+ */
+export function decodeUpdateKeys(
+  reporter: Reporter,
+  item: MapNode,
+  appendable: ReadonlySet<string>,
+  replaceable: ReadonlySet<string>,
+  ctx: Context,
+): UpdateKeys {
+  const append = decodeBool(item, 'append', ctx, true) === true;
+  if (append) reporter.warn('LOAD_DEPRECATED_ITEM', MSG.appendDeprecated, ctx);
+  const overrides = decodeOverrides(item, appendable, replaceable, ctx);
+  if (append && (overrides.append.size > 0 || overrides.replace.size > 0)) {
+    throw validationError(MSG.overrideAppend, ctx);
+  }
+  return { append, overrides };
 }
 
 /** Warns LOAD_UNKNOWN_KEY for each key the item kind does not know. */
@@ -161,10 +191,6 @@ export function warnUnknownKeys(
 ): void {
   for (const key of item.entries.filter((e) => !allowed.has(e.key)).map((e) => e.keyNode)) {
     const name = key.kind === 'scalar' ? key.value : '';
-    reporter.warn(
-      'LOAD_UNKNOWN_KEY',
-      `Unknown key '${name}'. The key will be ignored.`,
-      at(ctx, key, ITEM.valueFor, name),
-    );
+    reporter.warn('LOAD_UNKNOWN_KEY', MSG.unknownKey(name), at(ctx, key, ITEM.valueFor, name));
   }
 }

@@ -1,5 +1,5 @@
 import { concatText, type MappedText, plainText, textOfScalar } from './mapped-text.ts';
-import { RuleLoadError } from './messages.ts';
+import { MSG, validationError } from './messages.ts';
 import type { ExceptionEntry, ExceptionInfo } from './model.ts';
 import { isListComp } from './read-exceptions.ts';
 
@@ -30,17 +30,13 @@ function mapped(entry: ExceptionEntry, text: string): MappedText {
   };
 }
 
-function validationError(message: string, ex: ExceptionInfo): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ex.ctx);
-}
-
 // `(f comp (v1, v2, ...))` for the single-field form.
 function buildSingleField(ex: ExceptionInfo, fields: Set<string>): MappedText | undefined {
   const field = ex.fields as ExceptionEntry;
   const comp = ex.comps?.item ?? 'in';
   const parts: (MappedText | string)[] = [];
   for (const val of ex.values) {
-    if (val.isList) throw validationError('Expected values array to contain a list of strings', ex);
+    if (val.isList) throw validationError(MSG.valuesNotStrings, ex.ctx);
     parts.push(parts.length === 0 ? '' : ', ', mapped(val, quoteItem(val.item)));
     fields.add(field.item);
   }
@@ -55,7 +51,7 @@ function buildFieldList(ex: ExceptionInfo, fields: Set<string>): MappedText | un
   const alternatives: (MappedText | string)[] = [];
   for (const values of ex.values) {
     if (fieldItems.length !== values.items.length) {
-      throw validationError('Fields and values lists must have equal length', ex);
+      throw validationError(MSG.valuesLength, ex.ctx);
     }
     const checks: (MappedText | string)[] = [];
     fieldItems.forEach((field, k) => {

@@ -1,14 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createReporter } from './messages.ts';
+import { createReporter, ITEM, MSG } from './messages.ts';
 import type { LoadMessage, RulesSource } from './types.ts';
 
 function readError(path: string, err: unknown): LoadMessage {
   const reporter = createReporter();
   const detail = err instanceof Error ? err.message : String(err);
-  reporter.error('LOAD_ERR_FILE_READ', `Could not read rules file '${path}': ${detail}`, [
+  reporter.error('LOAD_ERR_FILE_READ', MSG.readFailed(path, detail), [
     {
-      itemType: 'rules content',
+      itemType: ITEM.rulesContent,
       itemName: '',
       position: { name: path, line: 0, column: 0, offset: 0 },
     },

@@ -1,5 +1,5 @@
 import { type MappedText, spliceText } from './mapped-text.ts';
-import { at, ITEM, type Reporter } from './messages.ts';
+import { at, ITEM, MSG, type Reporter } from './messages.ts';
 import type { Collection } from './model.ts';
 
 /** A list after expanding references to earlier lists. */
@@ -30,10 +30,9 @@ export function compileLists(col: Collection, reporter: Reporter): Map<string, C
       }
       if (ref !== undefined && ref !== list) {
         const where = ref.ctx[ref.ctx.length - 1]?.position;
-        const place = where === undefined ? '' : ` (${where.name}:${where.line})`;
         reporter.warn(
           'LOAD_UNKNOWN_ITEM',
-          `List item '${item.value}' names the list '${ref.name}', which is defined later${place}; a list can only include lists defined before it, so the item stays the literal string '${item.value}' (a condition using this list may still see it replaced, since list names are substituted as text). Define '${ref.name}' first to include its items.`,
+          MSG.listDefinedLater(item.value, ref.name, where),
           at(list.ctx, item.node, ITEM.listItem, item.value),
           { end: item.node.end },
         );

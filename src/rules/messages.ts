@@ -55,8 +55,55 @@ export const CODE_DESCRIPTIONS: Readonly<Record<LoadErrorCode | LoadWarningCode,
   LOAD_UNKNOWN_KEY: 'Unknown key in item',
 };
 
-// Falco's fixed messages (rule_loading_messages.h); tests and users match on them.
+/**
+ * Every message the loader reports, word for word: Falco's own (rule_loading_messages.h,
+ * reader.cpp, collector.cpp, compiler.cpp) and kaudit's additions. Tests and users match
+ * on this text, so a change here is a change of behaviour.
+ */
 export const MSG = {
+  // Reading a rules file (reader.cpp).
+  readFailed: (path: string, detail: string) => `Could not read rules file '${path}': ${detail}`,
+  notYaml: 'Rules content is not yaml',
+  notYamlArray: 'Rules content is not yaml array of objects',
+  notMapItem: 'Unexpected element type. Each element should be a yaml associative array.',
+  unknownItem: 'Unknown top level item',
+  unknownKey: (name: string) => `Unknown key '${name}'. The key will be ignored.`,
+
+  // Decoding values (reader.cpp decode_val, decode_seq, decode_overrides).
+  noMapping: (key: string) => `Item has no mapping for key '${key}'`,
+  emptyMapping: (key: string) => `Mapping for key '${key}' is empty`,
+  notScalar: 'Value is not a scalar value',
+  emptyValue: 'Value must be non-empty',
+  undecodableScalar: "Can't decode YAML scalar value",
+  notSequence: 'Value is not a sequence',
+  seqValueNotScalar: 'sequence value is not scalar',
+  notMap: 'Value is not a map',
+  cannotAppend: (key: string) => `Key '${key}' cannot be appended to, use 'replace' instead`,
+  cannotReplace: (key: string) => `Key '${key}' cannot be replaced`,
+  invalidOverrideOp: (key: string, op: string, canAppend: boolean, canReplace: boolean) =>
+    `Invalid override operation for key '${key}': '${op}'. Allowed values are: ${canAppend ? 'append ' : ''}${canReplace ? 'replace ' : ''}`,
+
+  // Engine and plugin versions.
+  badEngineVersion: (text: string) =>
+    `Unable to parse engine version '${text}' as a semver string. Expected "x.y.z" semver format.`,
+  engineTooOld: (required: string, engine: string) =>
+    `Rules require engine version ${required}, but engine version is ${engine}`,
+  pluginVersionsNotSeq: 'Value of required_plugin_versions must be a sequence',
+  pluginVersionNotMap: 'Plugin version must be a mapping',
+  alternativesNotSeq: 'Value of plugin version alternatives must be a sequence',
+  alternativeNotMap: 'Plugin version alternative must be a mapping',
+  invalidRequiredVersion: (version: string, plugin: string) =>
+    `Invalid required version '${version}' for plugin '${plugin}'`,
+  duplicateAlternative: (plugin: string) =>
+    `Defined multiple alternative version requirements for plugin '${plugin}'`,
+  pluginInvalidVersion: (plugin: string, have: string) =>
+    `Plugin '${plugin}' has invalid version string '${have}'`,
+  pluginIncompatible: (plugin: string, have: string, required: string) =>
+    `Plugin '${plugin}' version '${have}' is not compatible with required plugin version '${required}'`,
+  pluginNotLoaded: (alternatives: readonly { readonly name: string; readonly version: string }[]) =>
+    `Plugin requirement not satisfied, must load one of: ${alternatives.map((r) => `${r.name} (>= ${r.version})`).join(', ')}`,
+
+  // Append and override (rule_loading_messages.h).
   appendDeprecated:
     "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.",
   enabledDeprecated:
@@ -71,10 +118,59 @@ export const MSG = {
     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists",
   noPreviousRuleReplace:
     "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists",
+  noPreviousRuleEnabled: "Rule has 'enabled' key but no rule by that name already exists",
+  overrideKeyUndefined: (kind: string, key: string) =>
+    `An ${kind} override for '${key}' was specified but '${key}' is not defined`,
+  overrideKeyMissing: (key: string) =>
+    `Unexpected key '${key}': no corresponding entry under 'override' is defined.`,
+  emptyAppend: 'Appended rule must have exceptions or condition property',
+  emptyReplace: 'The rule must have at least one field that can be replaced',
+
+  // Lists, macros and rules.
   invalidMacroName:
     'Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)',
   invalidListName:
     'List has an invalid name. List names should match a regular expression: ([^()"\'[:space:]=,]+)',
+  invalidPriority: 'Invalid priority',
+  otherSource: 'Rule has been re-defined with a different source',
+  unknownSource: (source: string) => `Unknown source ${source}, skipping`,
+
+  // Exceptions (reader.cpp read_rule_exceptions, collector.cpp, compiler.cpp).
+  exceptionsNotSeq: 'Rule exceptions must be a sequence',
+  exceptionNotMap: 'Rule exception must be a mapping',
+  exceptionValuesNotSeq: 'Rule exception values must be a sequence',
+  duplicateException: (name: string) =>
+    `Multiple definitions of exception '${name}' in the same rule`,
+  exceptionNoValuesAppended: 'Overriding/appending exception with no values',
+  exceptionItemNoFields: 'Rule exception item must have fields property with a list of fields',
+  exceptionNoFields: 'Rule exception must have fields property with a list of fields',
+  exceptionNoValues: 'Rule exception must have values property with a list of values',
+  appendExceptionFields: 'Can not append exception fields to existing exception, only values',
+  appendExceptionComps: 'Can not append exception comps to existing exception, only values',
+  compsLength: 'Fields and comps lists must have equal length',
+  valuesLength: 'Fields and values lists must have equal length',
+  compsNotStrings: 'Fields and comps must both be strings',
+  singleFieldComp:
+    'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
+  unsupportedComp: (comp: string) => `'${comp}' is not a supported comparison operator`,
+  unsupportedField: (field: string) => `'${field}' is not a supported filter field`,
+  valuesNotStrings: 'Expected values array to contain a list of strings',
+
+  // Compiling (compiler.cpp).
+  referenceLoop: (macro: string) => `reference loop in macro '${macro}'`,
+  undefinedMacro: (macro: string) => `Undefined macro '${macro}' used in filter.`,
+  didYouMean: (message: string, hint: string) => `${message} (did you mean '${hint}'?)`,
+  unusedMacro: 'Macro not referred to by any other rule/macro',
+  unusedList: 'List not referred to by any other rule/macro',
+  listDefinedLater: (item: string, list: string, where?: { name: string; line: number }) =>
+    `List item '${item}' names the list '${list}', which is defined later${where === undefined ? '' : ` (${where.name}:${where.line})`}; a list can only include lists defined before it, so the item stays the literal string '${item}' (a condition using this list may still see it replaced, since list names are substituted as text). Define '${list}' first to include its items.`,
+
+  // Condition warnings (filter_warning_resolver.cpp, reworded as ours; the filter compiler).
+  unsafeNaCheck:
+    "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
+  transformerAsString: (text: string) =>
+    `'${text}' may be a valid field transformer misused as a const string value`,
+  fieldAsString: (text: string) => `'${text}' may be a valid field misused as a const string value`,
 } as const;
 
 /** A context chain: outermost first, as Falco's `rule_loader::context`. */
@@ -105,6 +201,16 @@ export class RuleLoadError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A LOAD_ERR_VALIDATE error: the item is well-formed YAML but breaks a rule of the loader. */
+export function validationError(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
+}
+
+/** A LOAD_ERR_YAML_VALIDATE error: the item does not have the shape a rules file needs. */
+export function yamlValidationError(message: string, ctx: Context): RuleLoadError {
+  return new RuleLoadError('LOAD_ERR_YAML_VALIDATE', message, ctx);
 }
 
 /** Collects errors and warnings; snippets default to the innermost location's line. */

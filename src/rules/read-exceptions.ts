@@ -1,6 +1,14 @@
 import type { FieldRegistry } from '../fields/field.ts';
 import { decodeScalar } from './decode.ts';
-import { at, type Context, ITEM, type Reporter, RuleLoadError } from './messages.ts';
+import {
+  at,
+  type Context,
+  ITEM,
+  MSG,
+  type Reporter,
+  validationError,
+  yamlValidationError,
+} from './messages.ts';
 import type { ExceptionEntry, ExceptionInfo } from './model.ts';
 import { getValue, type MapNode, type YamlNode } from './yaml-node.ts';
 
@@ -67,15 +75,11 @@ export function isFieldDefined(registry: FieldRegistry, source: string, field: s
   return def.sources.some((s) => s === '*' || s === source);
 }
 
-function invalid(message: string, ctx: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_YAML_VALIDATE', message, ctx);
-}
-
 // reader.cpp decode_exception_info_entry
 function decodeEntry(val: YamlNode, key: string, ctx: Context): ExceptionEntry {
   const valCtx = at(ctx, val, ITEM.valueFor, key);
   if (val.kind === 'scalar') {
-    if (val.value === '') throw invalid('Value must be non-empty', valCtx);
+    if (val.value === '') throw yamlValidationError(MSG.emptyValue, valCtx);
     return { isList: false, item: val.value, items: [], node: val };
   }
   if (val.kind === 'seq') {
@@ -100,36 +104,31 @@ export function readExceptions(
   const exs = getValue(item, 'exceptions');
   if (exs === undefined || exs.kind === 'null') return undefined;
   const exsCtx = at(parent, exs, ITEM.exceptions, '');
-  if (exs.kind !== 'seq') throw invalid('Rule exceptions must be a sequence', exsCtx);
+  if (exs.kind !== 'seq') throw yamlValidationError(MSG.exceptionsNotSeq, exsCtx);
   const out: ExceptionInfo[] = [];
   for (const ex of exs.items) {
     const tmp = at(exsCtx, ex, ITEM.exception, '');
-    if (ex.kind !== 'map') throw invalid('Rule exception must be a mapping', tmp);
+    if (ex.kind !== 'map') throw yamlValidationError(MSG.exceptionNotMap, tmp);
     const name = decodeScalar(ex, 'name', tmp, false)?.value ?? '';
     const ctx = at(parent, ex, ITEM.exception, name);
     if (out.some((e) => e.name === name)) {
-      reporter.warn(
-        'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
-        `Multiple definitions of exception '${name}' in the same rule`,
-        ctx,
-      );
+      reporter.warn('LOAD_EXCEPTION_NAME_NOT_UNIQUE', MSG.duplicateException(name), ctx);
     }
     const fieldsNode = getValue(ex, 'fields');
     if (fieldsNode === undefined && !append) {
-      throw invalid("Item has no mapping for key 'fields'", ctx);
+      throw yamlValidationError(MSG.noMapping('fields'), ctx);
     }
     const compsNode = getValue(ex, 'comps');
     const valuesNode = getValue(ex, 'values');
     const values: ExceptionEntry[] = [];
     if (valuesNode !== undefined) {
       const valsCtx = at(ctx, valuesNode, ITEM.exceptionValues, '');
-      if (valuesNode.kind !== 'seq')
-        throw invalid('Rule exception values must be a sequence', valsCtx);
+      if (valuesNode.kind !== 'seq') throw yamlValidationError(MSG.exceptionValuesNotSeq, valsCtx);
       for (const v of valuesNode.items) {
         values.push(decodeEntry(v, '', at(valsCtx, v, ITEM.exceptionValue, '')));
       }
     } else if (append) {
-      reporter.warn('LOAD_APPEND_NO_VALUES', 'Overriding/appending exception with no values', ctx);
+      reporter.warn('LOAD_APPEND_NO_VALUES', MSG.exceptionNoValuesAppended, ctx);
     }
     out.push({
       name,
@@ -140,10 +139,6 @@ export function readExceptions(
     });
   }
   return out;
-}
-
-function validationError(message: string, ctx: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
 }
 
 /**
@@ -166,7 +161,7 @@ export function validateException(
       ex.comps = { isList: true, item: '', items, node: fields.node };
     }
     if (fields.items.length !== ex.comps.items.length) {
-      throw validationError('Fields and comps lists must have equal length', ex.ctx);
+      throw validationError(MSG.compsLength, ex.ctx);
     }
     ex.comps = {
       ...ex.comps,
@@ -174,13 +169,13 @@ export function validateException(
     };
     for (const c of ex.comps.items) {
       if (!isSupportedComp(c.item)) {
-        throw validationError(`'${c.item}' is not a supported comparison operator`, ex.ctx);
+        throw validationError(MSG.unsupportedComp(c.item), ex.ctx);
       }
     }
     if (registry !== undefined) {
       for (const f of fields.items) {
         if (!isFieldDefined(registry, source, f.item)) {
-          throw validationError(`'${f.item}' is not a supported filter field`, ex.ctx);
+          throw validationError(MSG.unsupportedField(f.item), ex.ctx);
         }
       }
     }
@@ -188,15 +183,12 @@ export function validateException(
   }
   if (ex.comps === undefined)
     ex.comps = { isList: false, item: 'in', items: [], node: fields.node };
-  if (ex.comps.isList) throw validationError('Fields and comps must both be strings', ex.ctx);
+  if (ex.comps.isList) throw validationError(MSG.compsNotStrings, ex.ctx);
   ex.comps = { ...ex.comps, item: normalizeComp(ex.comps.item) };
   if (!isListComp(ex.comps.item) || !isSupportedComp(ex.comps.item)) {
-    throw validationError(
-      'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
-      ex.ctx,
-    );
+    throw validationError(MSG.singleFieldComp, ex.ctx);
   }
   if (registry !== undefined && !isFieldDefined(registry, source, fields.item)) {
-    throw validationError(`'${fields.item}' is not a supported filter field`, ex.ctx);
+    throw validationError(MSG.unsupportedField(fields.item), ex.ctx);
   }
 }

@@ -9,7 +9,7 @@ import {
   Scalar,
   type Node as YNode,
 } from 'yaml';
-import { at, type Context, ITEM, RuleLoadError } from './messages.ts';
+import { at, type Context, ITEM, MSG, RuleLoadError, yamlValidationError } from './messages.ts';
 import { positionAt, type SourceFile } from './source-file.ts';
 import type { MapEntry, ScalarStyle, YamlNode } from './yaml-node.ts';
 
@@ -100,14 +100,10 @@ export function readRulesItems(file: SourceFile): ReadItems {
     const contents = convert(doc.contents, file, doc, 0);
     if (contents.kind === 'null') continue;
     if (contents.kind === 'scalar') {
-      throw new RuleLoadError('LOAD_ERR_YAML_VALIDATE', 'Rules content is not yaml', root);
+      throw yamlValidationError(MSG.notYaml, root);
     }
     if (contents.kind !== 'seq') {
-      throw new RuleLoadError(
-        'LOAD_ERR_YAML_VALIDATE',
-        'Rules content is not yaml array of objects',
-        root,
-      );
+      throw yamlValidationError(MSG.notYamlArray, root);
     }
     for (const item of contents.items) if (item.kind !== 'null') items.push(item);
   }
@@ -117,10 +113,6 @@ export function readRulesItems(file: SourceFile): ReadItems {
 /** Throws unless `item` is a map (Falco checks this before looking at any key). */
 export function requireMapItem(item: YamlNode, parent: Context): void {
   if (item.kind !== 'map') {
-    throw new RuleLoadError(
-      'LOAD_ERR_YAML_VALIDATE',
-      'Unexpected element type. Each element should be a yaml associative array.',
-      at(parent, item, ITEM.rulesContentItem, ''),
-    );
+    throw yamlValidationError(MSG.notMapItem, at(parent, item, ITEM.rulesContentItem, ''));
   }
 }

@@ -1,24 +1,16 @@
 import { decodeBool, decodeScalar, decodeScalarSeq, decodeString, decodeUint } from './decode.ts';
 import { concatText, textOfScalar, trimText } from './mapped-text.ts';
-import { at, type Context, ITEM, MSG, RuleLoadError } from './messages.ts';
+import { at, type Context, ITEM, MSG, validationError, yamlValidationError } from './messages.ts';
 import type { Collection, ExceptionInfo, LoaderConfig, RuleInfo } from './model.ts';
 import { type Priority, parsePriority } from './priority.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
 import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
 
-function validationError(message: string, ctx: Context): RuleLoadError {
-  return new RuleLoadError('LOAD_ERR_VALIDATE', message, ctx);
-}
-
 export function decodePriority(item: MapNode, ctx: Context): Priority {
   const node = decodeScalar(item, 'priority', ctx, false) as ScalarNode;
   const p = parsePriority(node.value);
   if (p === undefined || node.value.trim() !== node.value) {
-    throw new RuleLoadError(
-      'LOAD_ERR_YAML_VALIDATE',
-      'Invalid priority',
-      at(ctx, node, ITEM.rulePriority, ''),
-    );
+    throw yamlValidationError(MSG.invalidPriority, at(ctx, node, ITEM.rulePriority, ''));
   }
   return p;
 }
@@ -36,7 +28,7 @@ function checkSameSource(item: MapNode, prev: RuleInfo, ctx: Context): void {
   const node = getValue(item, 'source');
   if (node?.kind !== 'scalar' || node.value === '') return;
   if (node.value !== prev.source) {
-    throw validationError('Rule has been re-defined with a different source', ctx);
+    throw validationError(MSG.otherSource, ctx);
   }
 }
 
@@ -113,7 +105,7 @@ export function appendToRule(
 ): void {
   const { prev, registry } = ruleToUpdate(cfg, col, name, u, item, ctx, {
     missing: MSG.noPreviousRuleAppend,
-    empty: 'Appended rule must have exceptions or condition property',
+    empty: MSG.emptyAppend,
   });
   if (u.cond !== undefined && u.cond.value !== '') {
     prev.cond = concatText(prev.cond, ' ', textOfScalar(u.cond));
@@ -126,33 +118,13 @@ export function appendToRule(
   for (const ex of u.exceptions ?? []) {
     const old = prev.exceptions.find((e) => e.name === ex.name);
     if (old === undefined) {
-      if (!isValidEntry(ex)) {
-        throw validationError(
-          'Rule exception must have fields property with a list of fields',
-          ex.ctx,
-        );
-      }
-      if (ex.values.length === 0) {
-        throw validationError(
-          'Rule exception must have values property with a list of values',
-          ex.ctx,
-        );
-      }
+      if (!isValidEntry(ex)) throw validationError(MSG.exceptionNoFields, ex.ctx);
+      if (ex.values.length === 0) throw validationError(MSG.exceptionNoValues, ex.ctx);
       validateException(ex, registry, prev.source);
       prev.exceptions.push(ex);
     } else {
-      if (ex.fields !== undefined) {
-        throw validationError(
-          'Can not append exception fields to existing exception, only values',
-          ex.ctx,
-        );
-      }
-      if (ex.comps !== undefined) {
-        throw validationError(
-          'Can not append exception comps to existing exception, only values',
-          ex.ctx,
-        );
-      }
+      if (ex.fields !== undefined) throw validationError(MSG.appendExceptionFields, ex.ctx);
+      if (ex.comps !== undefined) throw validationError(MSG.appendExceptionComps, ex.ctx);
       old.values.push(...ex.values);
     }
   }
@@ -169,7 +141,7 @@ export function replaceInRule(
 ): void {
   const { prev, registry } = ruleToUpdate(cfg, col, name, u, item, ctx, {
     missing: MSG.noPreviousRuleReplace,
-    empty: 'The rule must have at least one field that can be replaced',
+    empty: MSG.emptyReplace,
   });
   if (u.cond !== undefined) {
     prev.cond = textOfScalar(u.cond);
@@ -183,7 +155,7 @@ export function replaceInRule(
   if (u.tags !== undefined) prev.tags = u.tags;
   if (u.exceptions !== undefined) {
     for (const ex of u.exceptions) {
-      if (!isValidEntry(ex)) throw validationError("Item has no mapping for key 'fields'", ex.ctx);
+      if (!isValidEntry(ex)) throw validationError(MSG.noMapping('fields'), ex.ctx);
       validateException(ex, registry, prev.source);
     }
     prev.exceptions = u.exceptions;

@@ -1,3 +1,5 @@
+import { MSG } from './messages.ts';
+
 /** The rules engine version we implement (Falco HEAD's falco_engine_version.h). */
 export const ENGINE_VERSION = '0.63.0';
 
@@ -64,13 +66,12 @@ export function checkPluginRequirement(
     const have = plugins.get(req.name);
     if (have === undefined) continue;
     const haveVer = parseSemVer(have);
-    if (haveVer === undefined) return `Plugin '${req.name}' has invalid version string '${have}'`;
+    if (haveVer === undefined) return MSG.pluginInvalidVersion(req.name, have);
     const reqVer = parseSemVer(req.version);
     if (reqVer === undefined || !isCompatible(haveVer, reqVer)) {
-      return `Plugin '${req.name}' version '${have}' is not compatible with required plugin version '${req.version}'`;
+      return MSG.pluginIncompatible(req.name, have, req.version);
     }
     return undefined;
   }
-  const wanted = alternatives.map((r) => `${r.name} (>= ${r.version})`).join(', ');
-  return `Plugin requirement not satisfied, must load one of: ${wanted}`;
+  return MSG.pluginNotLoaded(alternatives);
 }

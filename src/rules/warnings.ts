@@ -1,5 +1,6 @@
 import type { FieldRegistry } from '../fields/field.ts';
 import type { CheckExpr, Expr, Operand } from '../lang/ast.ts';
+import { MSG } from './messages.ts';
 import { isFieldDefined } from './read-exceptions.ts';
 
 /** A condition warning with offsets into the text its node was parsed from. */
@@ -11,10 +12,6 @@ export interface ConditionWarning {
 }
 
 const NA_OPERATORS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
-
-/** filter_warning_resolver.cpp's message, reworded as ours. */
-export const UNSAFE_NA_MESSAGE =
-  "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.";
 
 const TRANSFORMER_TEXT = /^\s*(tolower|toupper|b64|basename|len)\s*\((.*)\)\s*$/;
 
@@ -38,7 +35,7 @@ function checkWarnings(
     if (values.some((v) => v.value === '<NA>')) {
       out.push({
         code: 'LOAD_UNSAFE_NA_CHECK',
-        message: UNSAFE_NA_MESSAGE,
+        message: MSG.unsafeNaCheck,
         start: e.start,
         end: e.end,
       });
@@ -50,7 +47,7 @@ function checkWarnings(
   if (m !== null && isFieldDefined(registry, source, m[2] ?? '')) {
     out.push({
       code: 'LOAD_COMPILE_CONDITION',
-      message: `'${text}' may be a valid field transformer misused as a const string value`,
+      message: MSG.transformerAsString(text),
       start: rhs.start,
       end: rhs.end,
     });
@@ -60,7 +57,7 @@ function checkWarnings(
   ) {
     out.push({
       code: 'LOAD_COMPILE_CONDITION',
-      message: `'${text}' may be a valid field misused as a const string value`,
+      message: MSG.fieldAsString(text),
       start: rhs.start,
       end: rhs.end,
     });

@@ -101,3 +101,21 @@ test('loadRules() drops a rule with an unknown field when skip-if-unknown-filter
   assert.deepEqual(r.rules, []);
   assert.equal(r.warnings[0]?.code, 'LOAD_UNKNOWN_FILTER');
 });
+
+test('loadRules() lets an appended list and macro see the items defined before the append', () => {
+  const compiled = (content: string) => {
+    const r = loadRules([{ name: 'v.yaml', content }]);
+    assert.deepEqual([r.errors, r.warnings], [[], []]);
+    return r.rules[0]?.compiledCondition;
+  };
+  const list = compiled(
+    '- list: a\n  items: [get]\n- list: b\n  items: [list]\n' +
+      `- list: a\n  items: [b]\n  override: {items: append}\n${rule('r', 'ka.verb in (a)')}`,
+  );
+  assert.equal(list, compiled(rule('r', 'ka.verb in (get, list)')));
+  const macro = compiled(
+    '- macro: a\n  condition: ka.verb = get\n- macro: b\n  condition: ka.verb = list\n' +
+      `- macro: a\n  condition: or b\n  override: {condition: append}\n${rule('r', 'a')}`,
+  );
+  assert.equal(macro, compiled(rule('r', 'ka.verb = get or ka.verb = list')));
+});
