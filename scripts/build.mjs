@@ -18,6 +18,8 @@ const common = {
   // Marks the bundle (see src/cli/rules-cache.ts).
   define: { __KAUDIT_BUNDLE__: 'true' },
   sourcemap: 'linked',
+  // Native addons load from node_modules at run time; a bundle cannot hold them.
+  external: ['better-sqlite3'],
   logLevel: 'warning',
 };
 

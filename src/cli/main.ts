@@ -4,6 +4,7 @@ import { registerPolicyCommand } from './commands/policy.ts';
 import { registerQueryCommand } from './commands/query.ts';
 import { registerRulesCommand } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './errors.ts';
 
 const VERSION = '0.1.0';
@@ -34,6 +35,7 @@ Examples:
   registerQueryCommand(program, io);
   registerRulesCommand(program, io);
   registerPolicyCommand(program, io);
+  registerServeCommand(program, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

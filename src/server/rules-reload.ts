@@ -1,0 +1,88 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { createDetector, type DetectorConfig, type SwappableDetector } from '../pipeline/index.ts';
+import { formatLoadResult, type LoadResult, loadRuleset } from '../rules/index.ts';
+import type { Logger } from './log.ts';
+import type { ServeMetrics } from './metrics.ts';
+
+/** The outcome of a reload: ok, or the load errors as file:line:col messages. */
+export interface ReloadResult {
+  readonly ok: boolean;
+  readonly errors: readonly string[];
+}
+
+/** Loads the rules the way serve does (fresh: a reload must read the files again). */
+export function loadServeRules(
+  rules: readonly string[],
+  minPriority: DetectorConfig['minPriority'],
+) {
+  return loadRuleset({
+    ...(rules.length > 0 ? { rules } : {}),
+    ...(minPriority !== undefined ? { minPriority } : {}),
+    cache: false,
+  });
+}
+
+/** Load errors as one line each (the first line of every formatted message). */
+export function loadErrors(result: LoadResult): string[] {
+  return formatLoadResult({ ...result, warnings: [] }, { verbose: false })
+    .split('\n')
+    .filter((l) => / error LOAD_/.test(l));
+}
+
+/**
+ * Reloads the rules: builds a new detector aside and swaps it in only when the files load
+ * without error; otherwise the running rules stay and the errors are logged with their
+ * positions. Returns what happened.
+ */
+export async function reloadRules(
+  detector: SwappableDetector,
+  rules: readonly string[],
+  cfg: DetectorConfig,
+  log: Logger,
+  metrics: ServeMetrics,
+  reason: string,
+): Promise<ReloadResult> {
+  const result = await loadServeRules(rules, cfg.minPriority);
+  if (!result.ok) {
+    const errors = loadErrors(result);
+    metrics.ruleReloads.inc({ result: 'failed' });
+    log.error({ reason, errors }, 'rules reload failed; the previous rules keep running');
+    return { ok: false, errors };
+  }
+  const next = createDetector(result.rules, cfg);
+  detector.swap(next);
+  metrics.ruleReloads.inc({ result: 'ok' });
+  metrics.rulesLoaded.set(next.engine.activeRules.length);
+  log.info({ reason, rules: next.engine.activeRules.length }, 'rules reloaded');
+  return { ok: true, errors: [] };
+}
+
+/**
+ * Watches the rules files and directories and calls `onChange` once things settle
+ * (editors write a file in several steps; Kubernetes swaps a ConfigMap's symlink).
+ */
+export function watchRules(
+  paths: readonly string[],
+  onChange: () => void,
+  debounceMs = 500,
+): () => void {
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const fire = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, debounceMs);
+  };
+  for (const p of paths) {
+    try {
+      const w = watch(p, { persistent: false }, fire);
+      w.on('error', () => w.close());
+      watchers.push(w);
+    } catch {
+      // A path that cannot be watched still reloads on SIGHUP.
+    }
+  }
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+}
