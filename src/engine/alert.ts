@@ -21,6 +21,8 @@ export interface Alert {
   readonly eventId?: string;
   /** The event the alert is about, for stores and the `--with-event` JSON. */
   readonly event?: Readonly<Record<string, unknown>>;
+  /** `event`'s JSON text as it was read, when known (saves serialising it again). */
+  readonly eventText?: string;
   /** Where the event was read (file:line), when known. */
   readonly origin?: string;
   readonly line?: number;

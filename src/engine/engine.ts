@@ -131,7 +131,7 @@ export function createEngine(opts: EngineOptions): Engine {
           outputFields,
           hostname: host,
           ...(eventId !== undefined ? { eventId } : {}),
-          ...(opts.keepEvent ? { event: rec.obj } : {}),
+          ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),
           ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
           ...(rec.line !== undefined ? { line: rec.line } : {}),
         });

@@ -105,6 +105,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     origin: string,
     line: number,
     out: AuditRecord[],
+    text?: string,
   ): void {
     for (const c of cands) {
       const obj = c.obj;
@@ -134,7 +135,9 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         }
       }
       // Every record has the same properties, set in the same order (one object shape).
-      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line, cluster });
+      // The event's own text when the payload was this one event (a line, a message).
+      const raw = obj === whole ? text : undefined;
+      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line, cluster, text: raw });
     }
   }
 
@@ -225,10 +228,11 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     line: number,
     nest: number,
     out: AuditRecord[],
+    text?: string,
   ): void {
     const cands: Candidate[] = [];
     if (collectEvents(value, cands)) {
-      emit(cands, value, size, origin, line, out);
+      emit(cands, value, size, origin, line, out, text);
     } else if (isObject(value) && typeof value.kind !== 'string' && nest < MAX_ENVELOPE_NESTING) {
       decodeEnvelope(value, origin, line, nest, out);
     } else {
@@ -252,7 +256,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       reject(parsed.reason, origin, line, where + parsed.message, column);
       return;
     }
-    decodePayload(parsed.value, textSize(text), origin, line, nest, out);
+    decodePayload(parsed.value, textSize(text), origin, line, nest, out, text);
   }
 
   function guard(origin: string, line: number, run: (out: AuditRecord[]) => void): AuditRecord[] {

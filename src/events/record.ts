@@ -28,4 +28,9 @@ export interface AuditRecord {
    * `cluster_name` annotation.
    */
   readonly cluster?: string;
+  /**
+   * The event's JSON text as read, when the input held this one event (a log line, a
+   * webhook batch's element): stores and outboxes keep it instead of serialising `obj`.
+   */
+  readonly text?: string;
 }

@@ -12,15 +12,18 @@ export interface EmbeddedSpool {
 
 /** Opens `spool.db` in `dataDir` (created on first use). */
 export function openEmbeddedSpool(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
-  const db = openStateDb(dataDir, 'spool.db', [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS]);
-  const spool = createSqliteSpool(db, opts);
-  const outbox = createSqliteOutbox(db, opts.now);
+  const migrations = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS];
+  const ingest = openStateDb(dataDir, 'spool.db', migrations, 'FULL');
+  const state = openStateDb(dataDir, 'spool.db', migrations, 'NORMAL');
+  const spool = createSqliteSpool(ingest, state, opts);
+  const outbox = createSqliteOutbox(state, opts.now);
   return {
     spool,
     outbox,
     close() {
       void spool.close();
-      db.close();
+      state.close();
+      ingest.close();
     },
   };
 }

@@ -58,6 +58,23 @@ CREATE TABLE output_cursors (output TEXT PRIMARY KEY, id INTEGER NOT NULL);
   },
 ];
 
+/**
+ * An alert as stored: the alert without its event, and the event as JSON text. The event
+ * text is the one read from the spool when the engine kept it (`eventText`), so storing an
+ * alert does not serialise its event again: it was most of the cost of adding alerts.
+ */
+export function serializeAlert(alert: Alert): string {
+  const { event, eventText, ...rest } = alert;
+  const e = eventText ?? (event === undefined ? 'null' : JSON.stringify(event));
+  return `{"a":${JSON.stringify(rest)},"e":${e}}`;
+}
+
+/** The inverse of serializeAlert (the event comes back as an object). */
+export function deserializeAlert(text: string): Alert {
+  const v = JSON.parse(text) as { a: Alert; e: Record<string, unknown> | null };
+  return v.e === null ? v.a : { ...v.a, event: v.e };
+}
+
 /** The SQLite outbox, in the spool's database. */
 export function createSqliteOutbox(
   db: Database.Database,
@@ -79,7 +96,7 @@ export function createSqliteOutbox(
   const addAll = db.transaction((alerts: readonly KeyedAlert[], at: number) => {
     let added = 0;
     for (const { alert, key } of alerts) {
-      const r = insert.run(key ?? null, at, JSON.stringify(alert));
+      const r = insert.run(key ?? null, at, serializeAlert(alert));
       if (r.changes > 0) {
         added++;
         head = Number(r.lastInsertRowid);
@@ -100,7 +117,7 @@ export function createSqliteOutbox(
     },
     async read(after, max) {
       const rows = select.all(after, max) as { id: number; alert: string }[];
-      return rows.map((r) => ({ id: r.id, alert: JSON.parse(r.alert) as Alert }));
+      return rows.map((r) => ({ id: r.id, alert: deserializeAlert(r.alert) }));
     },
     async cursor(output) {
       let id = cursorOf(output);

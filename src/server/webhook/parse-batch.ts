@@ -5,6 +5,7 @@ import {
   type RejectReason,
 } from '../../events/index.ts';
 import { parseJsonText } from '../../events/parse-json.ts';
+import { splitArrayObjects } from './split-items.ts';
 
 /** One element of a batch that was not kept, with its place in the batch. */
 export interface ElementReject {
@@ -40,17 +41,38 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - last };
 }
 
+/** Where the elements sit: a top-level array (1), an EventList's items (2), the body (0). */
+type ElementDepth = 0 | 1 | 2;
+
 /** The elements of a payload and the source they belong to, or undefined. */
-function elementsOf(v: unknown): { items: unknown[]; source: EventSource } | undefined {
-  if (Array.isArray(v)) return { items: v, source: 'k8s_audit' };
+function elementsOf(
+  v: unknown,
+): { items: unknown[]; source: EventSource; depth: ElementDepth } | undefined {
+  if (Array.isArray(v)) return { items: v, source: 'k8s_audit', depth: 1 };
   if (v === null || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   if (o.kind === 'EventList') {
-    if (o.items === null || o.items === undefined) return { items: [], source: 'k8s_audit' };
-    return Array.isArray(o.items) ? { items: o.items, source: 'k8s_audit' } : undefined;
+    if (o.items === null || o.items === undefined) return { items: [], source: 'k8s_audit', depth: 2 };
+    return Array.isArray(o.items) ? { items: o.items, source: 'k8s_audit', depth: 2 } : undefined;
   }
-  if (o.kind === 'Event') return { items: [v], source: 'k8s_audit' };
+  if (o.kind === 'Event') return { items: [v], source: 'k8s_audit', depth: 0 };
   return undefined;
+}
+
+/**
+ * Each element's text as sent, when it can be cut out of the body with certainty (the
+ * count of objects found equals the count of elements, all objects); else undefined.
+ * Raw newlines can only be whitespace between tokens in JSON, so they become spaces:
+ * the spool keeps one event per line.
+ */
+function elementTexts(text: string, items: readonly unknown[], depth: ElementDepth): string[] | undefined {
+  const parts = depth === 0 ? [text.trim()] : splitArrayObjects(text, depth);
+  if (parts === undefined || parts.length !== items.length) return undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as string;
+    if (p.includes('\n') || p.includes('\r')) parts[i] = p.replace(/[\r\n]/g, ' ');
+  }
+  return parts;
 }
 
 /**
@@ -83,10 +105,11 @@ export function parseAuditBatch(text: string, maxDepth = DEFAULT_MAX_DEPTH): Par
   }
   const events: string[] = [];
   const rejects: ElementReject[] = [];
+  const texts = elementTexts(text, found.items, found.depth);
   found.items.forEach((item, index) => {
     const problem = checkEventObject(item, found.source);
     if (problem !== undefined) rejects.push({ index, ...problem });
-    else events.push(JSON.stringify(item));
+    else events.push(texts?.[index] ?? JSON.stringify(item));
   });
   return { ok: true, events, rejects };
 }
