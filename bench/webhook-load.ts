@@ -48,11 +48,17 @@ function buildBodies(): Buffer[] {
   let items: string[] = [];
   const flush = (): void => {
     bodies.push(
-      Buffer.from(`{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items.join(',')}]}`),
+      Buffer.from(
+        `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items.join(',')}]}`,
+      ),
     );
     items = [];
   };
-  for (const line of generateEvents({ mix: values.mix as Mix, events: totalEvents, seed: Number(values.seed) })) {
+  for (const line of generateEvents({
+    mix: values.mix as Mix,
+    events: totalEvents,
+    seed: Number(values.seed),
+  })) {
     items.push(line);
     if (items.length === batchSize) flush();
   }
@@ -241,7 +247,10 @@ async function main(): Promise<void> {
   if (values.save) {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${result.date.replace(/[:.]/g, '-').slice(0, 19)}-webhook-${mode}.json`);
+    const file = join(
+      dir,
+      `${result.date.replace(/[:.]/g, '-').slice(0, 19)}-webhook-${mode}.json`,
+    );
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`saved ${file}\n`);
   }

@@ -30,3 +30,9 @@ await build({
   entryPoints: ['src/pipeline/parallel/scan-worker.ts'],
   outfile: 'dist/worker-entry.mjs',
 });
+// serve's detection thread: src/server/detection/client.ts starts `./detection-worker.mjs`.
+await build({
+  ...common,
+  entryPoints: ['src/server/detection/thread.ts'],
+  outfile: 'dist/detection-worker.mjs',
+});

@@ -1,6 +1,11 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { createDetector, type DetectorConfig, type SwappableDetector } from '../pipeline/index.ts';
-import { formatLoadResult, type LoadResult, loadRuleset } from '../rules/index.ts';
+import {
+  formatLoadResult,
+  type LoadedRule,
+  type LoadResult,
+  loadRuleset,
+  type Priority,
+} from '../rules/index.ts';
 import type { Logger } from './log.ts';
 import type { ServeMetrics } from './metrics.ts';
 
@@ -11,10 +16,7 @@ export interface ReloadResult {
 }
 
 /** Loads the rules the way serve does (fresh: a reload must read the files again). */
-export function loadServeRules(
-  rules: readonly string[],
-  minPriority: DetectorConfig['minPriority'],
-) {
+export function loadServeRules(rules: readonly string[], minPriority: Priority | undefined) {
   return loadRuleset({
     ...(rules.length > 0 ? { rules } : {}),
     ...(minPriority !== undefined ? { minPriority } : {}),
@@ -30,30 +32,29 @@ export function loadErrors(result: LoadResult): string[] {
 }
 
 /**
- * Reloads the rules: builds a new detector aside and swaps it in only when the files load
- * without error; otherwise the running rules stay and the errors are logged with their
- * positions. Returns what happened.
+ * Reloads the rules: loads them aside and hands them to `apply` (which switches the
+ * running detector) only when the files load without error; otherwise the running rules
+ * stay and the errors are logged with their positions. Returns what happened.
  */
 export async function reloadRules(
-  detector: SwappableDetector,
   rules: readonly string[],
-  cfg: DetectorConfig,
+  minPriority: Priority | undefined,
+  apply: (loaded: readonly LoadedRule[]) => Promise<number>,
   log: Logger,
   metrics: ServeMetrics,
   reason: string,
 ): Promise<ReloadResult> {
-  const result = await loadServeRules(rules, cfg.minPriority);
+  const result = await loadServeRules(rules, minPriority);
   if (!result.ok) {
     const errors = loadErrors(result);
     metrics.ruleReloads.inc({ result: 'failed' });
     log.error({ reason, errors }, 'rules reload failed; the previous rules keep running');
     return { ok: false, errors };
   }
-  const next = createDetector(result.rules, cfg);
-  detector.swap(next);
+  const running = await apply(result.rules);
   metrics.ruleReloads.inc({ result: 'ok' });
-  metrics.rulesLoaded.set(next.engine.activeRules.length);
-  log.info({ reason, rules: next.engine.activeRules.length }, 'rules reloaded');
+  metrics.rulesLoaded.set(running);
+  log.info({ reason, rules: running }, 'rules reloaded');
   return { ok: true, errors: [] };
 }
 

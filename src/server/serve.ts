@@ -2,23 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createDecoder, type RejectInfo } from '../events/index.ts';
 import type { Output } from '../outputs/index.ts';
-import {
-  createDetector,
-  createSwappableDetector,
-  type DetectorConfig,
-  runPipeline,
-} from '../pipeline/index.ts';
-import {
-  createOutboxOutput,
-  createSpoolSource,
-  type EmbeddedSpool,
-  openEmbeddedSpool,
-  runDelivery,
-} from '../spool/index.ts';
+import type { DetectorConfig } from '../pipeline/index.ts';
+import type { LoadedRule } from '../rules/index.ts';
+import { type EmbeddedSpool, openEmbeddedSpool, runDelivery, type Spool } from '../spool/index.ts';
 import { ConfigError } from './config/load-config.ts';
 import { isLoopback, type ServeConfig } from './config/serve-config.ts';
+import { startDetectionThread } from './detection/client.ts';
+import type { DetectionProgress } from './detection/messages.ts';
 import { registerHealth } from './health.ts';
 import { createListener, type TlsMaterial } from './listener.ts';
 import { createThrottledLog, type Logger } from './log.ts';
@@ -48,7 +39,8 @@ export interface ServeDeps {
 export interface ServeContext {
   readonly metrics: ServeMetrics;
   readonly reload: (reason: string) => Promise<ReloadResult>;
-  readonly detector: ReturnType<typeof createSwappableDetector>;
+  /** The rules running now (changes with reloads). */
+  readonly rules: () => readonly LoadedRule[];
 }
 
 /** A running `kaudit serve`. */
@@ -124,55 +116,70 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       `rules failed to load:\n${loadErrors(loaded).join('\n')}`,
     );
   }
-  const detector = createSwappableDetector(createDetector(loaded.rules, detectorCfg));
-  metrics.rulesLoaded.set(detector.engine.activeRules.length);
+  let currentRules: readonly LoadedRule[] = loaded.rules;
 
   const outputs = c.outputs.map((spec) => ({ spec, output: deps.openOutput(spec) }));
+  const spoolOptions = { maxBytes: c.spoolMaxSize, retentionMs: c.spoolRetentionMs };
   let embedded: EmbeddedSpool;
   try {
-    embedded = openEmbeddedSpool(c.dataDir, {
-      maxBytes: c.spoolMaxSize,
-      retentionMs: c.spoolRetentionMs,
-    });
+    embedded = openEmbeddedSpool(c.dataDir, spoolOptions);
   } catch (err) {
     throw new ConfigError(
       'CONFIG_VALUE',
       `cannot open the spool in ${c.dataDir}: ${(err as Error).message}`,
     );
   }
-  const { spool, outbox } = embedded;
+  const { outbox } = embedded;
   const stopping = new AbortController();
   let draining = false;
+  let detectionFailed: string | undefined;
 
-  // Detection: spool → decode → rules → outbox; a batch is committed once its alerts
-  // are in the outbox.
+  // Detection runs on its own thread: spool → decode → rules → outbox, committing each
+  // batch once its alerts are in the outbox. Its progress wakes the delivery loops.
   const seenRejects = new Set<string>();
-  const onReject = (info: RejectInfo): void => {
-    metrics.decodeRejects.inc({ reason: info.reason });
-    if (seenRejects.has(info.reason)) return;
-    seenRejects.add(info.reason);
-    log.warn(
-      { reason: info.reason, message: info.message },
-      'detection: spooled event rejected (first of its kind)',
-    );
+  let duplicates = 0;
+  const onProgress = (p: DetectionProgress): void => {
+    embedded.spool.observe({ committed: p.committed });
+    outbox.observe(p.outboxHead);
+    for (const [rule, priority, n] of p.alerts) metrics.alerts.inc({ rule, priority }, n);
+    for (const [reason, n] of p.rejects) metrics.decodeRejects.inc({ reason }, n);
+    duplicates += p.duplicates;
+    for (const r of p.firstRejects) {
+      if (seenRejects.has(r.reason)) continue;
+      seenRejects.add(r.reason);
+      log.warn(
+        { reason: r.reason, message: r.message },
+        'detection: spooled event rejected (first of its kind)',
+      );
+    }
   };
-  const decoder = createDecoder({
-    onReject,
-    maxEventSize: c.maxEventSize,
-    ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
-  });
-  const outboxOutput = createOutboxOutput(outbox);
-  const detection = runPipeline({
-    source: createSpoolSource(spool),
-    decoder,
-    detector,
-    outputs: [outboxOutput],
-    signal: stopping.signal,
-    onAlert: (a) => metrics.alerts.inc({ rule: a.rule, priority: a.priority }),
-  }).catch((err: unknown) => {
-    log.fatal({ err }, 'detection stopped');
-    throw err;
-  });
+  const detection = startDetectionThread(
+    {
+      dataDir: c.dataDir,
+      spool: spoolOptions,
+      detector: detectorCfg,
+      rules: loaded.rules,
+      maxEventSize: c.maxEventSize,
+      ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
+    },
+    {
+      onProgress,
+      onFailure: (message) => {
+        detectionFailed = message;
+        log.fatal({ message }, 'detection failed; the webhook stops accepting batches');
+      },
+    },
+  );
+  metrics.rulesLoaded.set(await detection.ready);
+  // The webhook's appends wake the detection thread.
+  const spool: Spool = {
+    ...embedded.spool,
+    append: async (batch) => {
+      const position = await embedded.spool.append(batch);
+      detection.appended(position);
+      return position;
+    },
+  };
 
   // Delivery: one loop per output, each from its own cursor.
   const deliveries = outputs.map(({ spec, output }) =>
@@ -186,17 +193,28 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
   );
 
   const reload = (reason: string): Promise<ReloadResult> =>
-    reloadRules(detector, c.rules, detectorCfg, log, metrics, reason);
+    reloadRules(
+      c.rules,
+      c.minPriority,
+      async (rules) => {
+        const running = await detection.swap(rules);
+        currentRules = rules;
+        return running;
+      },
+      log,
+      metrics,
+      reason,
+    );
   const unwatch =
     c.watchRules && c.rules.length > 0
       ? watchRules(c.rules, () => void reload('rules file changed'))
       : () => {};
 
   let lastDelivered = new Map<string, number>();
-  let lastDuplicates = 0;
   const updateGauges = (): void => {
-    metrics.duplicates.inc(outboxOutput.duplicates - lastDuplicates);
-    lastDuplicates = outboxOutput.duplicates;
+    metrics.duplicates.inc(duplicates);
+    duplicates = 0;
+    const spool = embedded.spool;
     const s = spool.stats();
     metrics.spoolPendingBatches.set(s.pendingBatches);
     metrics.spoolPendingEvents.set(s.pendingEvents);
@@ -214,7 +232,7 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     lastDelivered = delivered;
   };
   const maintenance = setInterval(() => {
-    void spool.prune().catch(() => {});
+    void embedded.spool.prune().catch(() => {});
     void outbox
       .prune(
         outputs.map((o) => o.spec),
@@ -240,7 +258,8 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     () => {
       const reasons: string[] = [];
       if (draining) reasons.push('shutting down');
-      if (!spool.writable()) reasons.push('spool not writable (full or failing)');
+      if (detectionFailed !== undefined) reasons.push(`detection failed: ${detectionFailed}`);
+      if (!embedded.spool.writable()) reasons.push('spool not writable (full or failing)');
       return { ready: reasons.length === 0, reasons };
     },
     updateGauges,
@@ -251,11 +270,11 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     auth: createWebhookAuth(tokens, c.clientCa !== undefined),
     maxBodySize: c.maxBodySize,
     tls: tls !== undefined,
-    draining: () => draining,
+    draining: () => draining || detectionFailed !== undefined,
     onProblem: createThrottledLog(log),
     ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
   });
-  const ctx: ServeContext = { metrics, reload, detector };
+  const ctx: ServeContext = { metrics, reload, rules: () => currentRules };
   for (const plugin of deps.plugins ?? []) await plugin(app, ctx);
   try {
     await app.listen({ host: c.listen.host, port: c.listen.port });
@@ -274,10 +293,10 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       tls: tls !== undefined,
       clientCertAuth: c.clientCa !== undefined,
       tokens: tokens.length,
-      rules: detector.engine.activeRules.length,
+      rules: currentRules.filter((r) => r.enabled).length,
       outputs: c.outputs,
       dataDir: c.dataDir,
-      pending: spool.stats().pendingEvents,
+      pending: embedded.spool.stats().pendingEvents,
     },
     'kaudit serve started',
   );
@@ -289,18 +308,21 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     await app.close();
     const deadline = Date.now() + DRAIN_MS;
     // Let detection finish what was acknowledged, then delivery what detection decided.
-    while (spool.stats().pendingBatches > 0 && Date.now() < deadline) await sleep(50);
-    await outboxOutput.flush();
+    const head = embedded.spool.stats().head;
+    while (detection.committed < head && detectionFailed === undefined && Date.now() < deadline) {
+      await sleep(50);
+    }
+    await detection.stop();
     for (const { spec } of outputs) {
       while ((await outbox.cursor(spec)) < outbox.head() && Date.now() < deadline) await sleep(50);
     }
     stopping.abort();
     clearInterval(maintenance);
     unwatch();
-    await Promise.allSettled([detection, ...deliveries]);
+    await Promise.allSettled(deliveries);
     await Promise.allSettled(outputs.map(({ output }) => output.close()));
+    log.info({ pending: embedded.spool.stats().pendingEvents }, 'kaudit serve stopped');
     embedded.close();
-    log.info({ pending: spool.stats().pendingEvents }, 'kaudit serve stopped');
   };
   return {
     address: { host: addr.address, port: addr.port },

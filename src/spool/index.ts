@@ -1,5 +1,5 @@
 export { type DeliveryOptions, runDelivery } from './deliver.ts';
-export { type EmbeddedSpool, openEmbeddedSpool } from './open.ts';
+export { type EmbeddedSpool, openEmbeddedSpool, openSpoolState } from './open.ts';
 export {
   type AlertOutbox,
   createSqliteOutbox,

@@ -10,6 +10,29 @@ export interface EmbeddedSpool {
   close(): void;
 }
 
+/**
+ * Opens the spool's state side only (reads, positions, the outbox), for the detection
+ * thread: the webhook's thread owns appends.
+ */
+export function openSpoolState(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
+  const state = openStateDb(
+    dataDir,
+    'spool.db',
+    [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS],
+    'NORMAL',
+  );
+  const spool = createSqliteSpool(state, state, opts);
+  const outbox = createSqliteOutbox(state, opts.now);
+  return {
+    spool,
+    outbox,
+    close() {
+      void spool.close();
+      state.close();
+    },
+  };
+}
+
 /** Opens `spool.db` in `dataDir` (created on first use). */
 export function openEmbeddedSpool(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
   const migrations = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS];

@@ -23,6 +23,8 @@ export interface AlertOutbox {
   waitFor(after: number, signal: AbortSignal): Promise<void>;
   /** The last entry's id (0 when empty). */
   head(): number;
+  /** Another writer (detection, on another thread) added up to `id`: wakes readers. */
+  observe(id: number): void;
   /**
    * Deletes entries every listed output has passed, and beyond `maxEntries` the oldest
    * ones even if some output has not (that output's cursor is moved past them and the
@@ -136,6 +138,11 @@ export function createSqliteOutbox(
       return notifier.wait(signal);
     },
     head: () => head,
+    observe(id) {
+      if (id <= head) return;
+      head = id;
+      notifier.notify();
+    },
     async prune(outputs, maxEntries) {
       const skipped = new Map<string, number>();
       const cursors = outputs.map((o) => cursorOf(o) ?? head);

@@ -62,6 +62,12 @@ export interface Spool {
   committed(): Promise<number>;
   /** Resolves once a batch after `position` exists, or when `signal` aborts. */
   waitFor(after: number, signal: AbortSignal): Promise<void>;
+  /**
+   * What another thread did to the same spool: the webhook appended up to `head` (wakes
+   * this instance's readers at once instead of at their next poll), or detection
+   * committed up to `committed` (this instance's pending counts and limits follow).
+   */
+  observe(progress: { readonly head?: number; readonly committed?: number }): void;
   /** Deletes committed batches past retention; returns how many. */
   prune(): Promise<number>;
   stats(): SpoolStats;

@@ -212,6 +212,16 @@ export function createSqliteSpool(
       if (head > after || signal.aborted) return Promise.resolve();
       return notifier.wait(signal);
     },
+    observe(progress) {
+      if (progress.committed !== undefined && progress.committed > committed) {
+        committed = progress.committed;
+        refreshPending();
+      }
+      if (progress.head !== undefined && progress.head > head) {
+        head = progress.head;
+        notifier.notify();
+      }
+    },
     async prune() {
       let removed = 0;
       const cutoff = now() - opts.retentionMs;

@@ -52,7 +52,8 @@ function elementsOf(
   if (v === null || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   if (o.kind === 'EventList') {
-    if (o.items === null || o.items === undefined) return { items: [], source: 'k8s_audit', depth: 2 };
+    if (o.items === null || o.items === undefined)
+      return { items: [], source: 'k8s_audit', depth: 2 };
     return Array.isArray(o.items) ? { items: o.items, source: 'k8s_audit', depth: 2 } : undefined;
   }
   if (o.kind === 'Event') return { items: [v], source: 'k8s_audit', depth: 0 };
@@ -65,7 +66,11 @@ function elementsOf(
  * Raw newlines can only be whitespace between tokens in JSON, so they become spaces:
  * the spool keeps one event per line.
  */
-function elementTexts(text: string, items: readonly unknown[], depth: ElementDepth): string[] | undefined {
+function elementTexts(
+  text: string,
+  items: readonly unknown[],
+  depth: ElementDepth,
+): string[] | undefined {
   const parts = depth === 0 ? [text.trim()] : splitArrayObjects(text, depth);
   if (parts === undefined || parts.length !== items.length) return undefined;
   for (let i = 0; i < parts.length; i++) {
