@@ -4,7 +4,19 @@ export {
   type AlertFormatter,
   createAlertFormatter,
 } from './alert-format.ts';
+export { type BackoffOptions, backoffDelay } from './backoff.ts';
+export { createOutput, type OutputContext } from './create-output.ts';
+export {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  type DeliveryQueueOptions,
+  type QueuedItem,
+  type Settlement,
+} from './delivery-queue.ts';
+export { createFileOutput, type FileOutputOptions } from './file-output.ts';
 export { type FormatOptions, formatAlertJson, formatAlertText } from './format.ts';
+export { createHttpOutput, type HttpOutputOptions, httpOutputName } from './http-output.ts';
+export type { HttpTlsOptions } from './http-post.ts';
 export {
   createLineWriter,
   type LineWriter,
@@ -12,11 +24,30 @@ export {
   waitForDrain,
 } from './line-writer.ts';
 export {
+  createMessageReporter,
+  type MessageReporter,
+  sanitizeMessage,
+} from './message-reporter.ts';
+export {
   createOutputStats,
   type Output,
+  type OutputHooks,
   type OutputStats,
   type RenderChannel,
 } from './output.ts';
+export { type OutputConfigCode, OutputConfigError } from './output-errors.ts';
+export {
+  buildOutputSpec,
+  type OutputSpec,
+  type OutputType,
+  parseOutputSpec,
+} from './output-spec.ts';
+export {
+  OUTPUT_OPTION_NAMES,
+  type OutputOptions,
+  parseOutputOptions,
+} from './output-spec-options.ts';
+export { createProgramOutput, type ProgramOutputOptions } from './program-output.ts';
 export {
   createRecordPrinter,
   type PrintSpec,

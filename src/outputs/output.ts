@@ -10,6 +10,29 @@ export interface OutputStats {
   failed: number;
   /** Alerts dropped without trying: the output's queue was full or it was closed. */
   dropped: number;
+  /** Alerts written and not settled yet: waiting in the queue or being delivered. */
+  pending: number;
+  /** Delivery attempts that were made again after a failure (http). */
+  retries: number;
+  /**
+   * Times a `flush` reached its time bound with alerts still pending: the output went
+   * "stalled" and later flushes stop waiting until it has caught up (see DeliveryQueue).
+   */
+  stalls: number;
+}
+
+/**
+ * How an output tells its owner about trouble and timing. The CLI prints messages on
+ * stderr; `kaudit serve` logs them and feeds /metrics.
+ */
+export interface OutputHooks {
+  /**
+   * A delivery or write error, a restart, or a line a program wrote on stderr: text
+   * meant for an operator, bounded in length and rate (see createMessageReporter).
+   */
+  readonly onMessage?: (output: string, message: string) => void;
+  /** `count` alerts were delivered `ms` milliseconds after they were written. */
+  readonly onLatency?: (output: string, ms: number, count: number) => void;
 }
 
 /**
@@ -30,9 +53,11 @@ export interface RenderChannel {
  * and drops what does not fit, counting it, so that a slow or dead destination never
  * holds up detection or the other outputs. `flush` resolves once everything written
  * before it was delivered, failed or dropped; the pipeline awaits it before it commits
- * a batch (the webhook's spool) or reads the next one (backpressure for stdout). It
- * rejects only when the output can never deliver again and the run should end with a
- * message (stdout on a full disk).
+ * a batch (the webhook's spool) or reads the next one (backpressure for stdout). Queued
+ * outputs (file, http, program) bound that wait: past their flush timeout they resolve
+ * with alerts still pending (`stats.pending`), and stop waiting until they caught up;
+ * docs/outputs.md states the guarantee. `flush` rejects only when the output can never
+ * deliver again and the run should end with a message (stdout on a full disk).
  */
 export interface Output {
   /** Short name for logs and metrics, e.g. `stdout`, `file:/var/log/alerts.json`. */
@@ -51,9 +76,14 @@ export interface Output {
   readonly channel?: RenderChannel;
   /** Takes `count` alerts already rendered for `channel`, each line ending in '\n'. */
   writeRendered?(text: string, count: number): void;
+  /**
+   * Reopens the destination (a file output after logrotate moved its file): the CLI and
+   * `kaudit serve` call it on SIGHUP. Resolves once the new destination is open.
+   */
+  reopen?(): Promise<void>;
 }
 
 /** Fresh zeroed counters. */
 export function createOutputStats(): OutputStats {
-  return { delivered: 0, failed: 0, dropped: 0 };
+  return { delivered: 0, failed: 0, dropped: 0, pending: 0, retries: 0, stalls: 0 };
 }

@@ -2,13 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import type { MatchStats } from '../../engine/index.ts';
 import { createDecoder, type DecodeStats } from '../../events/index.ts';
-import {
-  createStreamOutput,
-  formatRunStats,
-  formatSummary,
-  type Output,
-  type RunStats,
-} from '../../outputs/index.ts';
+import { formatRunStats, formatSummary, type Output, type RunStats } from '../../outputs/index.ts';
 import {
   createDetector,
   type DetectorConfig,
@@ -22,6 +16,7 @@ import { type CommandIo, requireInput } from '../command-io.ts';
 import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
+import { OUTPUT_HELP, openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
@@ -42,6 +37,7 @@ interface ScanOptions {
   fastpath: boolean;
   progress: boolean;
   workers?: number;
+  output?: string[];
 }
 
 const EXAMPLES = `
@@ -51,7 +47,9 @@ Examples:
   $ zcat old.log.gz | kaudit scan - --summary
   $ kaudit scan --follow /var/log/kubernetes/audit.log --min-priority warning
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
-  $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log`;
+  $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log
+  $ kaudit scan --output stdout --output 'http[min-priority=warning]:http://falcosidekick:2801/' audit.log
+  $ kaudit scan --output file[mode=0640]:/var/log/kaudit/alerts.json --output 'program:jq -c .' audit.log`;
 
 function selections(o: ScanOptions, argv: readonly string[]): RuleSelector[] {
   // Keep the command-line order of --enable/--disable: later ones win, as Falco's `rules:`.
@@ -86,8 +84,11 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
       collect,
     )
     .addOption(
-      new Option('--format <format>', 'alert format').choices(['text', 'json']).default('text'),
+      new Option('--format <format>', 'alert format on stdout')
+        .choices(['text', 'json'])
+        .default('text'),
     )
+    .option('--output <spec>', OUTPUT_HELP, collect)
     .addOption(
       new Option('--rule-matching <mode>', 'fire the first matching rule per event, or all')
         .choices(['first', 'all'])
@@ -166,9 +167,21 @@ async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<
     hostname: alertHostname(),
     fastpath: o.fastpath,
   };
-  const outputs: Output[] = [
-    createStreamOutput(io.stdout, { format: { format: o.format, isoTime: o.isoTime === true } }),
-  ];
+  const run = openRunOutputs(o.output, { format: o.format, isoTime: o.isoTime === true }, io);
+  try {
+    return await scanWith(paths, o, io, detector, run.outputs);
+  } finally {
+    await run.close();
+  }
+}
+
+async function scanWith(
+  paths: string[],
+  o: ScanOptions,
+  io: CommandIo,
+  detector: DetectorConfig,
+  outputs: readonly Output[],
+): Promise<number> {
   const failRank = o.failOn ? priorityRank(o.failOn) : -1;
   let failed = false;
   const onPriority = (p: Priority): void => {

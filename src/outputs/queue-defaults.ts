@@ -1,0 +1,8 @@
+/**
+ * Defaults shared by the queued outputs (file, http, program); docs/outputs.md lists them.
+ */
+
+/** Alerts waiting per output before the oldest are dropped. */
+export const DEFAULT_QUEUE_ALERTS = 10_000;
+/** Longest a flush waits for an output before it counts as stalled. */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
