@@ -107,9 +107,7 @@ export function createHttpOutput(url: string | URL, opts: HttpOutputOptions = {}
       if (r.status !== undefined && r.status >= 200 && r.status < 300) return true;
       if (abort.signal.aborted) return false;
       if (!retryable(r) || attempt >= retries) {
-        report(
-          `POST failed: ${describe(r)}${attempt > 0 ? ` after ${attempt + 1} tries` : ''}`,
-        );
+        report(`POST failed: ${describe(r)}${attempt > 0 ? ` after ${attempt + 1} tries` : ''}`);
         return false;
       }
       stats.retries++;

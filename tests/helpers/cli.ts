@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,4 +57,37 @@ export function runKaudit(
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs bin/kaudit without blocking this process (spawnSync would): for tests whose
+ * servers in this process must answer the run.
+ */
+export function runKauditAsync(
+  args: readonly string[],
+  opts: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        TZ: 'UTC',
+        FALCO_HOSTNAME: 'test-host',
+        KAUDIT_CACHE_DIR: TEST_CACHE_DIR,
+        ...opts.env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
 }
