@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -105,6 +112,21 @@ test('createFileOutput() counts and reports errors, never throws, and recovers',
   await out.close();
   assert.deepEqual(users(path), [userOf(a)]);
   assert.equal(out.stats.delivered, 1);
+});
+
+test('createFileOutput() on a full disk (/dev/full): ENOSPC counted failed and reported', {
+  skip: existsSync('/dev/full') ? undefined : 'no /dev/full on this system',
+}, async () => {
+  const messages: string[] = [];
+  const out = createFileOutput('/dev/full', { hooks: { onMessage: (_n, m) => messages.push(m) } });
+  out.write(makeAlert());
+  out.writeRendered?.('a\nb\n', 2);
+  await out.close();
+  assert.deepEqual(
+    { failed: out.stats.failed, delivered: out.stats.delivered },
+    { failed: 3, delivered: 0 },
+  );
+  assert.match(messages[0] ?? '', /cannot write \/dev\/full: .*ENOSPC/);
 });
 
 test('createFileOutput() applies its selection', async () => {
