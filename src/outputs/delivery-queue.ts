@@ -19,7 +19,11 @@ export interface DeliveryQueueOptions {
   readonly maxAlerts: number;
   /** Most bytes waiting. */
   readonly maxBytes: number;
-  /** Longest a `flush` waits (see flush). */
+  /**
+   * Longest a `flush` waits (see flush). Infinity: flush waits until everything is
+   * settled and the queue never stalls, for a caller that keeps the alerts durably
+   * itself and must not move past undelivered ones (`kaudit serve`'s outbox).
+   */
   readonly flushTimeoutMs: number;
   readonly stats: OutputStats;
   /** The output's name, for the latency hook. */
@@ -125,6 +129,10 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions): DeliveryQueu
     const target = lastSeq;
     if (oldestPending() > target) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      if (!Number.isFinite(timeoutMs)) {
+        waiters.push({ target, resolve, timer: undefined });
+        return;
+      }
       const timer = setTimeout(() => {
         waiters = waiters.filter((w) => w.timer !== timer);
         if (markStall && oldestPending() <= target) {

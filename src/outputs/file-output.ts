@@ -6,7 +6,11 @@ import { type AlertFormatOptions, createAlertFormatter } from './alert-format.ts
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createMessageReporter } from './message-reporter.ts';
 import { createOutputStats, type Output, type OutputHooks, type RenderChannel } from './output.ts';
-import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_QUEUE_ALERTS } from './queue-defaults.ts';
+import {
+  closeTimeoutMs,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_QUEUE_ALERTS,
+} from './queue-defaults.ts';
 
 /** Options of a file output. */
 export interface FileOutputOptions {
@@ -180,7 +184,7 @@ export function createFileOutput(path: string, opts: FileOutputOptions = {}): Ou
     },
     async close() {
       if (closed) return;
-      await queue.settleWithin(opts.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+      await queue.settleWithin(closeTimeoutMs(opts.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS));
       closed = true;
       queue.dropWaiting();
       // Closing goes through the writer, after the chunk it may be writing.

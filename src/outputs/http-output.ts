@@ -8,7 +8,11 @@ import { createPostAgent, type HttpTlsOptions, type PostResult, postOnce } from 
 import { createMessageReporter } from './message-reporter.ts';
 import { createOutputStats, type Output, type OutputHooks } from './output.ts';
 import { OutputConfigError } from './output-errors.ts';
-import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_QUEUE_ALERTS } from './queue-defaults.ts';
+import {
+  closeTimeoutMs,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_QUEUE_ALERTS,
+} from './queue-defaults.ts';
 
 /** Options of an http output; every one has a default (docs/outputs.md). */
 export interface HttpOutputOptions extends HttpTlsOptions {
@@ -165,7 +169,7 @@ export function createHttpOutput(url: string | URL, opts: HttpOutputOptions = {}
     async close() {
       if (closed) return;
       closed = true;
-      await queue.settleWithin(flushTimeoutMs);
+      await queue.settleWithin(closeTimeoutMs(flushTimeoutMs));
       queue.dropWaiting();
       abort.abort();
       // Requests cut by the abort settle on their own; wait for them so the counts are final.

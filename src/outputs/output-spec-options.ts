@@ -148,7 +148,10 @@ const OPTION_TABLE: Readonly<Record<string, OptionDef>> = {
   'queue-size': { types: QUEUED, apply: (o, v) => (o.queueSize = count('queue-size', v, 1)) },
   'flush-timeout': {
     types: QUEUED,
-    apply: (o, v) => (o.flushTimeoutMs = parseDuration('flush-timeout', v)),
+    apply: (o, v) => {
+      o.flushTimeoutMs =
+        v === 'none' ? Number.POSITIVE_INFINITY : parseDuration('flush-timeout', v);
+    },
   },
 };
 

@@ -6,7 +6,11 @@ import { backoffDelay } from './backoff.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createMessageReporter } from './message-reporter.ts';
 import { createOutputStats, type Output, type OutputHooks, type RenderChannel } from './output.ts';
-import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_QUEUE_ALERTS } from './queue-defaults.ts';
+import {
+  closeTimeoutMs,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_QUEUE_ALERTS,
+} from './queue-defaults.ts';
 import { forwardStderr } from './stderr-lines.ts';
 
 /** Options of a program output. */
@@ -173,7 +177,7 @@ export function createProgramOutput(command: string, opts: ProgramOutputOptions 
     flush: () => queue.flush(),
     async close() {
       if (closed) return;
-      await queue.settleWithin(flushTimeoutMs);
+      await queue.settleWithin(closeTimeoutMs(flushTimeoutMs));
       closed = true;
       queue.dropWaiting();
       if (restartTimer !== undefined) clearTimeout(restartTimer);

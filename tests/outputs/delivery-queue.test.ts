@@ -111,3 +111,15 @@ test('DeliveryQueue.settleWithin() waits even when stalled; dropWaiting() settle
   assert.equal(stats.pending, 0);
   assert.equal(q.stalled, false);
 });
+
+test('DeliveryQueue with an unbounded flush waits until settled and never stalls', async () => {
+  const { q, stats } = queue(100, Number.POSITIVE_INFINITY);
+  q.push('a', 1, 1);
+  const flushed = q.flush();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await isDone(flushed), false);
+  q.settle(q.take(1, 100), 'failed');
+  assert.equal(await isDone(flushed), true);
+  assert.equal(stats.stalls, 0);
+  assert.equal(q.stalled, false);
+});

@@ -48,6 +48,10 @@ test('parseOutputSpec() reads the selection and the http options', () => {
     flushTimeoutMs: 1500,
     insecureSkipVerify: false,
   });
+  assert.equal(
+    parseOutputSpec('http[flush-timeout=none]:http://h/').options.flushTimeoutMs,
+    Number.POSITIVE_INFINITY,
+  );
   assert.deepEqual(parseOutputSpec('program[min-priority=info,flush-timeout=1m]:cat').options, {
     filter: { minPriority: 'Informational' },
     flushTimeoutMs: 60_000,
