@@ -1,6 +1,10 @@
-import { createWriteStream } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { createStreamOutput, type Output } from '../../outputs/index.ts';
+import {
+  createOutput,
+  type Output,
+  OutputConfigError,
+  parseOutputSpec,
+} from '../../outputs/index.ts';
 import {
   ConfigError,
   mergeSettings,
@@ -26,17 +30,37 @@ Examples:
   Every setting can also come from the config file (key) or a KAUDIT_* variable;
   flags win over variables, variables over the file. See examples/kaudit.yaml.`;
 
-/** A stand-in until richer outputs are configured: stdout (text or json) and files. */
-function openOutput(spec: string): Output {
-  if (spec === 'stdout' || spec === 'stdout:text' || spec === 'stdout:json') {
-    const format = spec === 'stdout:json' ? 'json' : 'text';
-    return createStreamOutput(process.stdout, { format: { format }, name: spec });
-  }
-  if (spec.startsWith('file:') && spec.length > 5) {
-    const stream = createWriteStream(spec.slice(5), { flags: 'a', mode: 0o640 });
-    return createStreamOutput(stream, { format: { format: 'json' }, name: spec });
-  }
-  throw new ConfigError('CONFIG_VALUE', `unknown output '${spec}'`);
+/**
+ * The outputs of `--output` specs, as `kaudit scan` builds them (docs/outputs.md), with
+ * their messages in the server log. Delivery moves an output's outbox cursor once its
+ * flush resolves, so flushes are unbounded unless the spec sets `flush-timeout`: the
+ * outbox, not the output's memory queue, keeps what a slow receiver has not taken.
+ */
+function createOutputOpener(
+  log: ReturnType<typeof createServerLog>,
+  opened: Output[],
+): (spec: string) => Output {
+  const hooks = {
+    onMessage: (output: string, message: string) => log.warn({ output, message }, 'output'),
+  };
+  return (spec) => {
+    try {
+      const parsed = parseOutputSpec(spec);
+      const options =
+        parsed.options.flushTimeoutMs === undefined && parsed.type !== 'stdout'
+          ? { ...parsed.options, flushTimeoutMs: Number.POSITIVE_INFINITY }
+          : parsed.options;
+      const output = createOutput(
+        { ...parsed, options },
+        { stdout: process.stdout, stdoutFormat: { format: 'text' }, hooks },
+      );
+      opened.push(output);
+      return output;
+    } catch (err) {
+      if (err instanceof OutputConfigError) throw new ConfigError('CONFIG_VALUE', err.message);
+      throw err;
+    }
+  };
 }
 
 /** `kaudit serve`: the live audit webhook. */
@@ -81,16 +105,25 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
     throw err;
   }
   const log = createServerLog(config.logLevel);
+  const outputs: Output[] = [];
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config, { log, hostname: alertHostname(), openOutput });
+    server = await startServer(config, {
+      log,
+      hostname: alertHostname(),
+      openOutput: createOutputOpener(log, outputs),
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`kaudit: ${err.message}`, EXIT_USAGE);
     throw err;
   }
   io.stderr.write(`kaudit serve listening on ${server.address.host}:${server.address.port}\n`);
   await new Promise<void>((resolve) => {
-    const onHup = (): void => void server.reload('SIGHUP');
+    // SIGHUP: new rules, and file outputs reopened (logrotate).
+    const onHup = (): void => {
+      void server.reload('SIGHUP');
+      for (const o of outputs) void o.reopen?.();
+    };
     const onStop = (): void => {
       process.off('SIGHUP', onHup);
       void server.stop().then(resolve);
