@@ -71,9 +71,11 @@ export function openRunOutputs(
     outputs,
     async close() {
       if (listens) process.removeListener('SIGHUP', reopen);
+      // A reader of stdout that left (`| head`) dropped the rest on purpose: no report.
+      const left = outputs.map((o) => o.closed);
       await Promise.all(outputs.map((o) => o.close().catch(() => {})));
-      for (const o of outputs) {
-        const line = summaryLine(o);
+      for (const [i, o] of outputs.entries()) {
+        const line = left[i] === true ? undefined : summaryLine(o);
         if (line !== undefined) io.stderr.write(line);
       }
     },

@@ -1,16 +1,16 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import type { Alert } from '../engine/index.ts';
-import { type AlertFilterSpec, compileAlertFilter } from './alert-filter.ts';
-import { type AlertFormatOptions, createAlertFormatter } from './alert-format.ts';
+import type { AlertFilterSpec } from './alert-filter.ts';
+import type { AlertFormatOptions } from './alert-format.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createMessageReporter } from './message-reporter.ts';
-import { createOutputStats, type Output, type OutputHooks, type RenderChannel } from './output.ts';
+import { createOutputStats, type Output, type OutputHooks } from './output.ts';
 import {
   closeTimeoutMs,
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_QUEUE_ALERTS,
 } from './queue-defaults.ts';
+import { createQueuedWrites } from './queued-writes.ts';
 
 /** Options of a file output. */
 export interface FileOutputOptions {
@@ -67,16 +67,10 @@ async function openForAppend(path: string, mode: number): Promise<FileHandle> {
  */
 export function createFileOutput(path: string, opts: FileOutputOptions = {}): Output {
   const formatOpts: AlertFormatOptions = opts.format ?? { format: 'json' };
-  const render = createAlertFormatter(formatOpts);
-  const accept = opts.filter === undefined ? undefined : compileAlertFilter(opts.filter);
   const mode = opts.mode ?? 0o600;
   const name = opts.name ?? `file:${path}`;
   const stats = createOutputStats();
   const report = createMessageReporter(name, opts.hooks);
-  const channel: RenderChannel = {
-    format: formatOpts,
-    ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-  };
   let fh: FileHandle | undefined;
   let writing = false;
   let closed = false;
@@ -148,31 +142,25 @@ export function createFileOutput(path: string, opts: FileOutputOptions = {}): Ou
     ...(opts.hooks !== undefined ? { hooks: opts.hooks } : {}),
     wake: pump,
   });
+  const writes = createQueuedWrites({
+    format: formatOpts,
+    filter: opts.filter,
+    queue,
+    stats,
+    isClosed: () => closed,
+    newline: true,
+  });
   pump();
 
   return {
     name,
     stats,
-    channel,
+    channel: writes.channel,
     get closed() {
       return closed;
     },
-    write(alert: Alert) {
-      if (accept !== undefined && !accept(alert)) return;
-      if (closed) {
-        stats.dropped++;
-        return;
-      }
-      const line = `${render(alert)}\n`;
-      queue.push(line, 1, line.length);
-    },
-    writeRendered(text, count) {
-      if (closed) {
-        stats.dropped += count;
-        return;
-      }
-      queue.push(text, count, text.length);
-    },
+    write: writes.write,
+    writeRendered: writes.writeRendered,
     flush: () => queue.flush(),
     reopen() {
       if (closed) return Promise.resolve();

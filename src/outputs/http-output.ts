@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Alert } from '../engine/index.ts';
-import { type AlertFilterSpec, compileAlertFilter } from './alert-filter.ts';
-import { type AlertFormatOptions, createAlertFormatter } from './alert-format.ts';
+import type { AlertFilterSpec } from './alert-filter.ts';
+import type { AlertFormatOptions } from './alert-format.ts';
 import { backoffDelay } from './backoff.ts';
 import { createDeliveryQueue, type QueuedItem } from './delivery-queue.ts';
 import { createPostAgent, type HttpTlsOptions, type PostResult, postOnce } from './http-post.ts';
@@ -13,6 +12,7 @@ import {
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_QUEUE_ALERTS,
 } from './queue-defaults.ts';
+import { createQueuedWrites } from './queued-writes.ts';
 
 /** Options of an http output; every one has a default (docs/outputs.md). */
 export interface HttpOutputOptions extends HttpTlsOptions {
@@ -85,8 +85,6 @@ export function httpOutputName(url: URL): string {
 export function createHttpOutput(url: string | URL, opts: HttpOutputOptions = {}): Output {
   const target = parseTarget(url);
   const formatOpts: AlertFormatOptions = opts.format ?? { format: 'json' };
-  const render = createAlertFormatter(formatOpts);
-  const accept = opts.filter === undefined ? undefined : compileAlertFilter(opts.filter);
   const concurrency = opts.concurrency ?? 4;
   const agent = createPostAgent(target, opts, concurrency);
   const headers: Record<string, string> = {
@@ -149,6 +147,14 @@ export function createHttpOutput(url: string | URL, opts: HttpOutputOptions = {}
     ...(opts.hooks !== undefined ? { hooks: opts.hooks } : {}),
     wake: pump,
   });
+  const writes = createQueuedWrites({
+    format: formatOpts,
+    filter: opts.filter,
+    queue,
+    stats,
+    isClosed: () => closed,
+    newline: false,
+  });
 
   return {
     name,
@@ -156,15 +162,7 @@ export function createHttpOutput(url: string | URL, opts: HttpOutputOptions = {}
     get closed() {
       return closed;
     },
-    write(alert: Alert) {
-      if (accept !== undefined && !accept(alert)) return;
-      if (closed) {
-        stats.dropped++;
-        return;
-      }
-      const body = render(alert);
-      queue.push(body, 1, body.length);
-    },
+    write: writes.write,
     flush: () => queue.flush(),
     async close() {
       if (closed) return;

@@ -1,7 +1,9 @@
 import { type Priority, parsePriority } from '../rules/index.ts';
 import type { AlertFilterSpec } from './alert-filter.ts';
 import { OutputConfigError } from './output-errors.ts';
-import type { OutputType } from './output-spec.ts';
+
+/** Kinds of output a spec can name. */
+export type OutputType = 'stdout' | 'file' | 'http' | 'program';
 
 /** The options of a spec, checked and typed; which apply to which type: OPTION_TABLE. */
 export interface OutputOptions {

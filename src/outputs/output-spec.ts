@@ -1,8 +1,7 @@
 import { OutputConfigError } from './output-errors.ts';
-import { type OutputOptions, parseOutputOptions } from './output-spec-options.ts';
+import { type OutputOptions, type OutputType, parseOutputOptions } from './output-spec-options.ts';
 
-/** Kinds of output a spec can name. */
-export type OutputType = 'stdout' | 'file' | 'http' | 'program';
+export type { OutputType } from './output-spec-options.ts';
 
 /**
  * A parsed `--output` spec: plain data, so a config file can produce the same thing

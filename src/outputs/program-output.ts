@@ -1,16 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Alert } from '../engine/index.ts';
-import { type AlertFilterSpec, compileAlertFilter } from './alert-filter.ts';
-import { type AlertFormatOptions, createAlertFormatter } from './alert-format.ts';
+import type { AlertFilterSpec } from './alert-filter.ts';
+import type { AlertFormatOptions } from './alert-format.ts';
 import { backoffDelay } from './backoff.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createMessageReporter } from './message-reporter.ts';
-import { createOutputStats, type Output, type OutputHooks, type RenderChannel } from './output.ts';
+import { createOutputStats, type Output, type OutputHooks } from './output.ts';
 import {
   closeTimeoutMs,
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_QUEUE_ALERTS,
 } from './queue-defaults.ts';
+import { createQueuedWrites } from './queued-writes.ts';
 import { forwardStderr } from './stderr-lines.ts';
 
 /** Options of a program output. */
@@ -57,8 +57,6 @@ const KILL_GRACE_MS = 2000;
  */
 export function createProgramOutput(command: string, opts: ProgramOutputOptions = {}): Output {
   const formatOpts: AlertFormatOptions = opts.format ?? { format: 'json' };
-  const render = createAlertFormatter(formatOpts);
-  const accept = opts.filter === undefined ? undefined : compileAlertFilter(opts.filter);
   const name = opts.name ?? `program:${command}`;
   const stats = createOutputStats();
   const report = createMessageReporter(name, opts.hooks);
@@ -67,10 +65,6 @@ export function createProgramOutput(command: string, opts: ProgramOutputOptions 
     maxMs: opts.maxRestartBackoffMs ?? 30_000,
   };
   const flushTimeoutMs = opts.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
-  const channel: RenderChannel = {
-    format: formatOpts,
-    ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-  };
   let child: ChildProcess | undefined;
   let startedAt = 0;
   let quickExits = 0;
@@ -130,6 +124,14 @@ export function createProgramOutput(command: string, opts: ProgramOutputOptions 
     ...(opts.hooks !== undefined ? { hooks: opts.hooks } : {}),
     wake: pump,
   });
+  const writes = createQueuedWrites({
+    format: formatOpts,
+    filter: opts.filter,
+    queue,
+    stats,
+    isClosed: () => closed,
+    newline: true,
+  });
 
   const stop = async (): Promise<void> => {
     const c = child;
@@ -154,26 +156,12 @@ export function createProgramOutput(command: string, opts: ProgramOutputOptions 
   return {
     name,
     stats,
-    channel,
+    channel: writes.channel,
     get closed() {
       return closed;
     },
-    write(alert: Alert) {
-      if (accept !== undefined && !accept(alert)) return;
-      if (closed) {
-        stats.dropped++;
-        return;
-      }
-      const line = `${render(alert)}\n`;
-      queue.push(line, 1, line.length);
-    },
-    writeRendered(text, count) {
-      if (closed) {
-        stats.dropped += count;
-        return;
-      }
-      queue.push(text, count, text.length);
-    },
+    write: writes.write,
+    writeRendered: writes.writeRendered,
     flush: () => queue.flush(),
     async close() {
       if (closed) return;
