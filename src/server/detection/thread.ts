@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Alert } from '../../engine/index.ts';
 import { createDecoder, type RejectInfo } from '../../events/index.ts';
-import type { Output } from '../../outputs/index.ts';
+import { createOutputStats, type Output } from '../../outputs/index.ts';
 import { createDetector, createSwappableDetector, runPipeline } from '../../pipeline/index.ts';
 import {
   createOutboxOutput,
@@ -71,7 +71,7 @@ function start(init: DetectionInit): void {
   // progress message follows so delivery wakes at once.
   const reporting: Output = {
     name: 'progress',
-    stats: { delivered: 0, failed: 0, dropped: 0 },
+    stats: createOutputStats(),
     closed: false,
     write(a) {
       const key = `${a.rule}\u0000${a.priority}`;
