@@ -87,31 +87,33 @@ export function readConfigFile(
     const vAt = where(
       node !== null && typeof node === 'object' && 'range' in node ? node.range?.[0] : undefined,
     );
-    let value: RawValue;
-    if (def.type === 'list') {
-      if (isSeq(node)) {
-        value = node.items.map((item) => {
-          const t = isScalar(item) ? scalarText(item.value) : undefined;
-          if (t === undefined)
-            throw new ConfigError('CONFIG_VALUE', `${vAt}: '${key}' items must be text`);
-          return t;
-        });
-      } else if (isScalar(node) && scalarText(node.value) !== undefined) {
-        value = [scalarText(node.value) as string];
-      } else {
-        throw new ConfigError('CONFIG_VALUE', `${vAt}: '${key}' must be a list`);
-      }
-    } else if (isScalar(node) && scalarText(node.value) !== undefined) {
-      value =
-        def.type === 'boolean' && typeof node.value === 'boolean'
-          ? node.value
-          : (scalarText(node.value) as string);
-    } else {
-      throw new ConfigError('CONFIG_VALUE', `${vAt}: '${key}' must be a single value`);
-    }
+    const value = readValue(def, node, vAt);
     out.set(key, { value, origin: { kind: 'file', where: vAt } });
   }
   return out;
+}
+
+/** A setting's value node as raw text, a list of texts, or a boolean. */
+function readValue(def: SettingDef, node: unknown, at: string): RawValue {
+  if (def.type === 'list') {
+    if (isSeq(node)) {
+      return node.items.map((item) => {
+        const t = isScalar(item) ? scalarText(item.value) : undefined;
+        if (t === undefined)
+          throw new ConfigError('CONFIG_VALUE', `${at}: '${def.key}' items must be text`);
+        return t;
+      });
+    }
+    if (isScalar(node) && scalarText(node.value) !== undefined)
+      return [scalarText(node.value) as string];
+    throw new ConfigError('CONFIG_VALUE', `${at}: '${def.key}' must be a list`);
+  }
+  if (isScalar(node) && scalarText(node.value) !== undefined) {
+    return def.type === 'boolean' && typeof node.value === 'boolean'
+      ? node.value
+      : (scalarText(node.value) as string);
+  }
+  throw new ConfigError('CONFIG_VALUE', `${at}: '${def.key}' must be a single value`);
 }
 
 /** A list from an environment variable: one item per line, or a single line split at commas. */

@@ -76,49 +76,78 @@ export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): 
   });
 }
 
+/** A refusal decided from the request line and headers alone. */
+interface Refusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Checks what can be checked before reading the body: transport, auth, type, size, state. */
+function precheck(req: FastifyRequest, o: WebhookOptions): Refusal | undefined {
+  const raw = req.raw as typeof req.raw & { kauditPlain?: boolean };
+  if (raw.kauditPlain === true) {
+    return {
+      status: 400,
+      code: 'HTTPS_REQUIRED',
+      message: 'this listener takes audit events over HTTPS only',
+    };
+  }
+  const verdict = checkWebhookAuth(o.auth, req.headers.authorization, req.raw.socket);
+  if (verdict === 'missing' || verdict === 'invalid') {
+    o.onProblem?.('auth', { verdict, remote: req.ip });
+    return {
+      status: 401,
+      code: 'UNAUTHORIZED',
+      message: AUTH_MESSAGE[verdict],
+      headers: { 'WWW-Authenticate': 'Bearer realm="kaudit"' },
+    };
+  }
+  if (!isJson(req.headers['content-type'])) {
+    return {
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Content-Type must be application/json',
+    };
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    return {
+      status: 415,
+      code: 'UNSUPPORTED_ENCODING',
+      message: 'Content-Encoding must be gzip or none',
+    };
+  }
+  if (Number(req.headers['content-length'] ?? 0) > o.maxBodySize) {
+    return { status: 413, code: 'BODY_TOO_LARGE', message: `body over ${o.maxBodySize} bytes` };
+  }
+  if (o.draining()) {
+    return {
+      status: 503,
+      code: 'DRAINING',
+      message: 'shutting down; retry against another replica',
+      headers: { 'Retry-After': '5' },
+    };
+  }
+  return undefined;
+}
+
 async function handle(
   req: FastifyRequest,
   reply: FastifyReply,
   o: WebhookOptions,
 ): Promise<FastifyReply> {
   const started = performance.now();
-  const raw = req.raw as typeof req.raw & { kauditPlain?: boolean };
-  if (raw.kauditPlain === true) {
-    return sendError(
-      reply,
-      400,
-      'HTTPS_REQUIRED',
-      'this listener takes audit events over HTTPS only',
-    );
+  const refusal = precheck(req, o);
+  if (refusal !== undefined) {
+    for (const [k, v] of Object.entries(refusal.headers ?? {})) reply.header(k, v);
+    return sendError(reply, refusal.status, refusal.code, refusal.message);
   }
-  const verdict = checkWebhookAuth(o.auth, req.headers.authorization, req.raw.socket);
-  if (verdict === 'missing' || verdict === 'invalid') {
-    o.onProblem?.('auth', { verdict, remote: req.ip });
-    reply.header('WWW-Authenticate', 'Bearer realm="kaudit"');
-    return sendError(reply, 401, 'UNAUTHORIZED', AUTH_MESSAGE[verdict]);
-  }
-  if (!isJson(req.headers['content-type'])) {
-    return sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
-  }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip') {
-    return sendError(reply, 415, 'UNSUPPORTED_ENCODING', 'Content-Encoding must be gzip or none');
-  }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > o.maxBodySize) {
-    return sendError(reply, 413, 'BODY_TOO_LARGE', `body over ${o.maxBodySize} bytes`);
-  }
-  if (o.draining()) {
-    reply.header('Retry-After', '5');
-    return sendError(reply, 503, 'DRAINING', 'shutting down; retry against another replica');
-  }
+  const gzip = (req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
   let body: Buffer;
   try {
-    body = await readBody(
-      req.body as NodeJS.ReadableStream as never,
-      encoding === 'gzip',
-      o.maxBodySize,
-    );
+    body = await readBody(req.body as NodeJS.ReadableStream as never, gzip, o.maxBodySize);
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
     return sendError(reply, err.status, err.code, err.message);
