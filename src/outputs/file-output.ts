@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import type { AlertFilterSpec } from './alert-filter.ts';
-import type { AlertFormatOptions } from './alert-format.ts';
+import { type AlertFilterSpec, compileAlertFilter } from './alert-filter.ts';
+import { type AlertFormatOptions, createAlertFormatter } from './alert-format.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
+import { matchWrittenTail } from './file-resume.ts';
 import { createMessageReporter } from './message-reporter.ts';
 import { createOutputStats, type Output, type OutputHooks } from './output.ts';
 import {
@@ -162,6 +163,22 @@ export function createFileOutput(path: string, opts: FileOutputOptions = {}): Ou
     write: writes.write,
     writeRendered: writes.writeRendered,
     flush: () => queue.flush(),
+    async resume(alerts) {
+      // The lines these alerts would have become; alerts the filter leaves out never
+      // reach the file and count as written wherever they fall.
+      const render = createAlertFormatter(formatOpts);
+      const accept = opts.filter === undefined ? undefined : compileAlertFilter(opts.filter);
+      const kept: number[] = [];
+      const lines: string[] = [];
+      alerts.forEach((a, i) => {
+        if (accept !== undefined && !accept(a)) return;
+        kept.push(i);
+        lines.push(`${render(a)}\n`);
+      });
+      const written = await matchWrittenTail(path, lines);
+      // Done: everything before the first alert that still has to be written.
+      return kept[written] ?? alerts.length;
+    },
     reopen() {
       if (closed) return Promise.resolve();
       return new Promise<void>((resolve) => {

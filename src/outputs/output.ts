@@ -81,6 +81,13 @@ export interface Output {
    * `kaudit serve` call it on SIGHUP. Resolves once the new destination is open.
    */
   reopen?(): Promise<void>;
+  /**
+   * After a restart: how many of `alerts` (the oldest deliveries not recorded as done, in
+   * order) are already at the destination, because the process died after writing them
+   * and before recording it. The caller skips them, so a crash does not repeat them.
+   * Only outputs that can read their destination back implement it (the file output).
+   */
+  resume?(alerts: readonly Alert[]): Promise<number>;
 }
 
 /** Fresh zeroed counters. */

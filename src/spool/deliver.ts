@@ -20,17 +20,30 @@ export interface DeliveryOptions {
 /**
  * Delivers the outbox to one output, in order, from where that output left off: hands it
  * a round of alerts, awaits its flush, then moves its cursor. An alert is therefore
- * delivered at least once; a crash between a flush and the cursor's move repeats that
- * round, which idempotent outputs (the alert store) absorb. Runs until the signal aborts.
+ * delivered at least once; a crash between a flush and the cursor's move would repeat
+ * that round, which idempotent outputs (the alert store) absorb and outputs that can read
+ * their destination back (the file output's `resume`) skip. Runs until the signal aborts.
  */
 export async function runDelivery(opts: DeliveryOptions): Promise<void> {
   const { outbox, output, signal } = opts;
   let cursor = await outbox.cursor(opts.cursorName);
+  let resumed = output.resume === undefined;
   while (!signal.aborted) {
     const entries = await outbox.read(cursor, ROUND);
     if (entries.length === 0) {
       await outbox.waitFor(cursor, signal);
       continue;
+    }
+    if (!resumed) {
+      // The first round after a start may have reached the output before a crash kept
+      // the cursor from moving: the output says how many it already has.
+      resumed = true;
+      const done = await output.resume?.(entries.map((e) => e.alert));
+      if (done !== undefined && done > 0) {
+        cursor = (entries[done - 1] as (typeof entries)[number]).id;
+        await outbox.setCursor(opts.cursorName, cursor);
+        continue;
+      }
     }
     const started = performance.now();
     for (const e of entries) output.write(e.alert);
