@@ -1,6 +1,7 @@
 import type { CheckExpr, Expr, Rhs } from './ast.ts';
 import { ConditionError } from './errors.ts';
-import { compileRegex, getOperator, type OperatorSpec } from './operators.ts';
+import { getOperator, type OperatorSpec } from './operators.ts';
+import { compileRegex } from './regex/index.ts';
 import { type CheckEnv, type OperandInfo, resolveOperand } from './resolve.ts';
 
 export type { CheckEnv } from './resolve.ts';
@@ -101,6 +102,16 @@ export function validateCheck(check: CheckExpr, env: CheckEnv): OperatorSpec {
 
 function validateRhs(rhs: Rhs, spec: OperatorSpec, lhs: OperandInfo, env: CheckEnv): void {
   if (rhs.kind === 'val' || rhs.kind === 'transform') {
+    // As in libsinsp: a pattern taken from the event would be compiled per event, from
+    // text an attacker chooses.
+    if (spec.name === 'regex' || spec.name === 'pmatch') {
+      throw new ConditionError(
+        'unsupported_operator',
+        `operator '${spec.name}' doesn't support right-hand side fields`,
+        rhs.start,
+        rhs.end,
+      );
+    }
     const info = resolveOperand(rhs.kind === 'val' ? rhs.field : rhs, env);
     if (info.isList && spec.rhs !== 'list') {
       throw new ConditionError(
@@ -139,7 +150,7 @@ function validateRhs(rhs: Rhs, spec: OperatorSpec, lhs: OperandInfo, env: CheckE
       compileRegex(v);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new ConditionError('bad_regex', `invalid regex: ${why}`, rhs.start, rhs.end);
+      throw new ConditionError('bad_regex', `invalid regex pattern: ${why}`, rhs.start, rhs.end);
     }
   }
 }

@@ -16,7 +16,7 @@ export type CompileEnv = CheckEnv;
 export interface CodegenScope {
   /** A JS boolean expression evaluating `expr` against the record variable `r`. Field reads go through a per-event cache shared by every expression emitted in this scope. Throws ConditionError for an invalid expression. */
   emit(expr: Expr): Code;
-  /** A runtime value (Set, RegExp, function, array) passed to the generated function as a parameter; returns the parameter's name as Code. */
+  /** A runtime value (Set, matcher, function, array) passed to the generated function as a parameter; returns the parameter's name as Code. */
   helper(value: unknown, hint?: string): Code;
   /** Builds `function (r, ...params) { <field-cache prologue>; <body> }` with new Function, helpers bound as parameters. Returns the function and its full source (for `rules explain` / `--dump-js`). */
   build<F extends (...args: never[]) => unknown>(

@@ -105,7 +105,7 @@ function stringTest(
     case 'pmatch':
       return js`${ctx.helper(compilePathMatcher(values), 'pmatch')}(${t})`;
     default: {
-      // glob, iglob, regex: a RegExp compiled once here.
+      // glob, iglob, regex: a matcher compiled once here.
       const prepared = spec.prepare(values);
       return js`${ctx.helper(prepared, spec.name)}.test(${t})`;
     }

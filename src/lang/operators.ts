@@ -1,5 +1,7 @@
 import type { Operator } from './ast.ts';
 import { compileGlob } from './glob.ts';
+import { compileRegex } from './regex/index.ts';
+import type { StringMatcher } from './string-matcher.ts';
 import { asciiLower } from './transformers.ts';
 
 /**
@@ -9,7 +11,7 @@ import { asciiLower } from './transformers.ts';
 export type RhsShape = 'none' | 'number' | 'string' | 'list';
 
 /** A precompiled right-hand side, built once at compile time. */
-export type Prepared = string | ReadonlySet<string> | RegExp | PathMatcher;
+export type Prepared = string | ReadonlySet<string> | StringMatcher | PathMatcher;
 
 /** A compiled `pmatch` list: true when a value is one of the paths or below one. */
 export type PathMatcher = (value: string) => boolean;
@@ -50,12 +52,6 @@ function spec(
   return { name, rhs, prepare, test, listField: false, numeric: false, ...extra };
 }
 
-/** Compiles a Falco (RE2) regex for a full-string match; throws SyntaxError when invalid. */
-export function compileRegex(pattern: string): RegExp {
-  // RE2 spells named groups `(?P<name>`; JS wants `(?<name>`.
-  return new RegExp(`^(?:${pattern.replace(/\(\?P</g, '(?<')})$`);
-}
-
 /**
  * Compiles a `pmatch` list: a value matches a path when the path's components are a
  * prefix of the value's components (`/tmp/hello` matches `/tmp/hello/x`, not
@@ -64,6 +60,7 @@ export function compileRegex(pattern: string): RegExp {
 export function compilePathMatcher(paths: readonly string[]): PathMatcher {
   const exact = new Set<string>();
   const patterns: ((c: string) => boolean)[][] = [];
+  // Components are compared one by one, so a value's cost is linear in its length.
   for (const p of paths) {
     const trimmed = p.length > 1 ? p.replace(/\/+$/, '') : p;
     if (!/[*?[\\]/.test(trimmed)) exact.add(trimmed);
@@ -110,19 +107,19 @@ const OPERATORS: readonly OperatorSpec[] = [
     'glob',
     'string',
     (vs) => compileGlob(first(vs), false),
-    (v, r) => (r as RegExp).test(v),
+    (v, r) => (r as StringMatcher).test(v),
   ),
   spec(
     'iglob',
     'string',
     (vs) => compileGlob(first(vs), true),
-    (v, r) => (r as RegExp).test(v),
+    (v, r) => (r as StringMatcher).test(v),
   ),
   spec(
     'regex',
     'string',
     (vs) => compileRegex(first(vs)),
-    (v, r) => (r as RegExp).test(v),
+    (v, r) => (r as StringMatcher).test(v),
   ),
   spec('in', 'list', asSet, (v, r) => (r as ReadonlySet<string>).has(v), {
     listField: true,

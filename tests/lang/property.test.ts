@@ -84,12 +84,10 @@ const scalarCheck = fc.oneof(
     .map(([l, op, p]) => check(l, op, value(p))),
   fc.tuple(scalarOperand, fc.constantFrom(...REGEXES)).map(([l, p]) => check(l, 'regex', value(p))),
   fc
-    .tuple(
-      scalarOperand,
-      fc.constantFrom<Operator>('in', 'intersects', 'pmatch'),
-      fc.oneof(listRhs, dynRhs),
-    )
+    .tuple(scalarOperand, fc.constantFrom<Operator>('in', 'intersects'), fc.oneof(listRhs, dynRhs))
     .map(([l, op, r]) => check(l, op, r)),
+  // pmatch, like regex, takes no field on its right (libsinsp refuses one).
+  fc.tuple(scalarOperand, listRhs).map(([l, r]) => check(l, 'pmatch', r)),
   scalarOperand.map((l) => check(l, 'exists')),
   fc
     .tuple(
