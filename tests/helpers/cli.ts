@@ -38,10 +38,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs bin/kaudit as a subprocess, the way a user does, with TZ=UTC for stable times. */
+/**
+ * Runs bin/kaudit as a subprocess, the way a user does, with TZ=UTC for stable times.
+ * With `timeout` (ms) a run still going is killed and reported with code -1.
+ */
 export function runKaudit(
   args: readonly string[],
-  opts: { input?: string; env?: Record<string, string> } = {},
+  opts: { input?: string; env?: Record<string, string>; timeout?: number } = {},
 ): CliRun {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
     cwd: REPO_ROOT,
@@ -55,6 +58,7 @@ export function runKaudit(
       ...opts.env,
     },
     maxBuffer: 64 * 1024 * 1024,
+    ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -171,3 +171,19 @@ test('loadRules() warns when a value spells a known field (LOAD_COMPILE_CONDITIO
   assert.equal(w.message, "'ka.impuser.name' may be a valid field misused as a const string value");
   assert.deepEqual(lineCol(w), [6, 29]);
 });
+
+test('loadRules() refuses a regex RE2 refuses with LOAD_ERR_COMPILE_CONDITION at the pattern', () => {
+  const r = load(`${RULE_HEAD}  condition: ka.verb = create and ka.user.name regex '\\\\pL+'\n`);
+  const m = only(r.errors, 'LOAD_ERR_COMPILE_CONDITION');
+  assert.equal(m.reason, 'bad_regex');
+  assert.deepEqual(lineCol(m), [6, 54]);
+  assert.match(m.message, /invalid escape sequence: \\p/);
+  assert.match(m.snippet ?? '', /\n {53}\^{7}$/);
+});
+
+test('loadRules() refuses a field on the right of regex, as libsinsp does', () => {
+  const r = load(`${RULE_HEAD}  condition: ka.user.name regex val(ka.target.name)\n`);
+  const m = only(r.errors, 'LOAD_ERR_COMPILE_CONDITION');
+  assert.equal(m.reason, 'unsupported_operator');
+  assert.deepEqual(lineCol(m), [6, 33]);
+});
