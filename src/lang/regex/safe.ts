@@ -50,7 +50,7 @@ export function findBacktrackSafe(node: RegexNode): RegexNode | undefined {
 }
 
 /** Drops `^` at the start and `$` at the end of the pattern or of each top-level branch. */
-function stripAnchors(node: RegexNode): RegexNode {
+export function stripAnchors(node: RegexNode): RegexNode {
   if (node.kind === 'alt') return { kind: 'alt', items: node.items.map(stripAnchors) };
   if (node.kind === 'bol' || node.kind === 'eol') return { kind: 'empty' };
   if (node.kind !== 'concat') return node;
