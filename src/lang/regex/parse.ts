@@ -332,12 +332,12 @@ function repeatBudget(node: RegexNode, budget: number): number {
     if (m > 0) arg = Math.trunc(arg / m);
   }
   let out = arg;
-  const children =
-    node.kind === 'concat' || node.kind === 'alt'
-      ? node.items
-      : node.kind === 'repeat'
-        ? [node.sub]
-        : [];
-  for (const child of children) out = Math.min(out, repeatBudget(child, arg));
+  for (const child of childrenOf(node)) out = Math.min(out, repeatBudget(child, arg));
   return out;
+}
+
+/** The direct sub-patterns of a node. */
+export function childrenOf(node: RegexNode): readonly RegexNode[] {
+  if (node.kind === 'concat' || node.kind === 'alt') return node.items;
+  return node.kind === 'repeat' ? [node.sub] : [];
 }

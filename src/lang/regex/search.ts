@@ -1,5 +1,5 @@
 import { charSetHas, DOT } from './charset.ts';
-import type { RegexNode } from './parse.ts';
+import { childrenOf, type RegexNode } from './parse.ts';
 import { findBacktrackSafe, stripAnchors } from './safe.ts';
 
 /** `.*R.*`, `.*R` or `R.*` read as a search for `R` in a value without newlines. */
@@ -44,8 +44,10 @@ export function findSearchForm(node: RegexNode): SearchForm | undefined {
   const inner: RegexNode =
     rest.length === 1 ? (rest[0] as RegexNode) : { kind: 'concat', items: rest };
   // An anchor inside R would be moved by the rewrite (`.*^a.*` only matches at the start).
-  if (hasAnchor(inner) || findBacktrackSafe(inner) === undefined) return undefined;
-  if (maxLength(inner) > MAX_INNER_LENGTH || matchesNewline(inner)) return undefined;
+  const anchor = (n: RegexNode): boolean => n.kind === 'bol' || n.kind === 'eol';
+  const newline = (n: RegexNode): boolean => n.kind === 'chars' && charSetHas(n.set, 0x0a);
+  if (anyNode(inner, anchor) || findBacktrackSafe(inner) === undefined) return undefined;
+  if (maxLength(inner) > MAX_INNER_LENGTH || anyNode(inner, newline)) return undefined;
   return { inner, anyStart, anyEnd };
 }
 
@@ -66,31 +68,7 @@ function maxLength(n: RegexNode): number {
   }
 }
 
-function matchesNewline(n: RegexNode): boolean {
-  switch (n.kind) {
-    case 'chars':
-      return charSetHas(n.set, 0x0a);
-    case 'concat':
-    case 'alt':
-      return n.items.some(matchesNewline);
-    case 'repeat':
-      return matchesNewline(n.sub);
-    default:
-      return false;
-  }
-}
-
-function hasAnchor(n: RegexNode): boolean {
-  switch (n.kind) {
-    case 'bol':
-    case 'eol':
-      return true;
-    case 'concat':
-    case 'alt':
-      return n.items.some(hasAnchor);
-    case 'repeat':
-      return hasAnchor(n.sub);
-    default:
-      return false;
-  }
+/** Whether `test` holds for the node or any node below it. */
+function anyNode(n: RegexNode, test: (n: RegexNode) => boolean): boolean {
+  return test(n) || childrenOf(n).some((c) => anyNode(c, test));
 }
