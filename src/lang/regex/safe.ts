@@ -15,8 +15,10 @@ interface Info {
 
 class Unsafe extends Error {}
 
-// Past this many positions the check is not worth its quadratic cost: RE2 runs the pattern.
-const MAX_POSITIONS = 256;
+// Past this many positions, or pairs of positions compared, the proof is abandoned and RE2
+// runs the pattern: the check stays cheap next to compiling it.
+const MAX_POSITIONS = 4096;
+const MAX_PAIRS = 1_000_000;
 
 /**
  * Whether V8's backtracking engine runs a full match of `node` in linear time, proved
@@ -44,8 +46,9 @@ export function findBacktrackSafe(node: RegexNode): RegexNode | undefined {
     if (e instanceof Unsafe) return undefined;
     throw e;
   }
-  if (!disjoint(info.first)) return undefined;
-  for (const p of positions) if (!disjoint(p.follow)) return undefined;
+  const budget = { pairs: MAX_PAIRS };
+  if (!disjoint(info.first, budget)) return undefined;
+  for (const p of positions) if (!disjoint(p.follow, budget)) return undefined;
   return stripped;
 }
 
@@ -124,7 +127,9 @@ function analyzeRepeat(node: Extract<RegexNode, { kind: 'repeat' }>, positions: 
   return { ...info, nullable: node.min === 0 || info.nullable };
 }
 
-function disjoint(ps: readonly Position[]): boolean {
+function disjoint(ps: readonly Position[], budget: { pairs: number }): boolean {
+  budget.pairs -= (ps.length * (ps.length - 1)) / 2;
+  if (budget.pairs < 0) return false;
   for (let i = 0; i < ps.length; i++) {
     for (let j = i + 1; j < ps.length; j++) {
       const a = ps[i] as Position;
