@@ -1,4 +1,4 @@
-import type { CheckExpr, Expr, Rhs } from './ast.ts';
+import type { CheckExpr, Expr, FieldValueRef, Rhs, TransformRef } from './ast.ts';
 import { ConditionError } from './errors.ts';
 import { getOperator, type OperatorSpec } from './operators.ts';
 import { compileRegex } from './regex/index.ts';
@@ -102,25 +102,7 @@ export function validateCheck(check: CheckExpr, env: CheckEnv): OperatorSpec {
 
 function validateRhs(rhs: Rhs, spec: OperatorSpec, lhs: OperandInfo, env: CheckEnv): void {
   if (rhs.kind === 'val' || rhs.kind === 'transform') {
-    // As in libsinsp: a pattern taken from the event would be compiled per event, from
-    // text an attacker chooses.
-    if (spec.name === 'regex' || spec.name === 'pmatch') {
-      throw new ConditionError(
-        'unsupported_operator',
-        `operator '${spec.name}' doesn't support right-hand side fields`,
-        rhs.start,
-        rhs.end,
-      );
-    }
-    const info = resolveOperand(rhs.kind === 'val' ? rhs.field : rhs, env);
-    if (info.isList && spec.rhs !== 'list') {
-      throw new ConditionError(
-        'type_mismatch',
-        `a list field cannot be compared with '${spec.name}'`,
-        rhs.start,
-        rhs.end,
-      );
-    }
+    validateFieldRhs(rhs, spec, env);
     return;
   }
   if (rhs.kind === 'list' && spec.rhs !== 'list') {
@@ -145,12 +127,38 @@ function validateRhs(rhs: Rhs, spec: OperatorSpec, lhs: OperandInfo, env: CheckE
     }
   }
   if (spec.name === 'regex') {
-    const v = items[0]?.value ?? '';
     try {
-      compileRegex(v);
+      compileRegex(items[0]?.value ?? '');
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new ConditionError('bad_regex', `invalid regex pattern: ${why}`, rhs.start, rhs.end);
     }
+  }
+}
+
+/** A field (`val(f)`) or transformer on the right of an operator. */
+function validateFieldRhs(
+  rhs: FieldValueRef | TransformRef,
+  spec: OperatorSpec,
+  env: CheckEnv,
+): void {
+  // As in libsinsp: a pattern taken from the event would be compiled per event, from
+  // text an attacker chooses.
+  if (spec.name === 'regex' || spec.name === 'pmatch') {
+    throw new ConditionError(
+      'unsupported_operator',
+      `operator '${spec.name}' doesn't support right-hand side fields`,
+      rhs.start,
+      rhs.end,
+    );
+  }
+  const info = resolveOperand(rhs.kind === 'val' ? rhs.field : rhs, env);
+  if (info.isList && spec.rhs !== 'list') {
+    throw new ConditionError(
+      'type_mismatch',
+      `a list field cannot be compared with '${spec.name}'`,
+      rhs.start,
+      rhs.end,
+    );
   }
 }

@@ -144,6 +144,11 @@ const CLASS_TESTS: Readonly<Record<string, (c: number) => boolean>> = {
   xdigit: (c) => /[0-9A-Fa-f]/.test(String.fromCharCode(c)),
 };
 
+type ClassTest = (raw: number, folded: number) => boolean;
+
+// A member test that can never hold: an unknown `[:name:]` (fnmatch fails on it).
+const INVALID: ClassTest = () => false;
+
 /**
  * Reads `[...]` at `start`; undefined when unclosed (then `[` is literal). Ranges and
  * characters compare the folded character with folded bounds under FNM_CASEFOLD, as
@@ -155,46 +160,45 @@ function readBracket(
   caseFold: boolean,
 ): { readonly unit: Unit; readonly end: number } | undefined {
   let i = start + 1;
-  let negate = false;
-  if (p[i] === '!' || p[i] === '^') {
-    negate = true;
-    i++;
-  }
+  const negate = p[i] === '!' || p[i] === '^';
+  if (negate) i++;
   const fold = caseFold ? foldCode : (c: number) => c;
-  const items: ((raw: number, folded: number) => boolean)[] = [];
+  const items: ClassTest[] = [];
   let firstItem = true;
-  let invalid = false;
   while (i < p.length) {
     if (p[i] === ']' && !firstItem) {
-      const test = invalid
-        ? () => false
-        : (raw: number, folded: number): boolean => items.some((t) => t(raw, folded)) !== negate;
+      const test: ClassTest = items.includes(INVALID)
+        ? INVALID
+        : (raw, folded) => items.some((t) => t(raw, folded)) !== negate;
       return { unit: { kind: 'class', test }, end: i + 1 };
     }
     firstItem = false;
-    if (p.startsWith('[:', i)) {
-      const close = p.indexOf(':]', i + 2);
-      if (close !== -1) {
-        const named = CLASS_TESTS[p.slice(i + 2, close)];
-        if (named === undefined) invalid = true;
-        else items.push((raw) => named(raw));
-        i = close + 2;
-        continue;
-      }
-    }
-    if (p[i] === '\\' && i + 1 < p.length) i++;
-    const lo = fold(p.charCodeAt(i));
-    if (p[i + 1] === '-' && p[i + 2] !== undefined && p[i + 2] !== ']') {
-      let j = i + 2;
-      if (p[j] === '\\' && j + 1 < p.length) j++;
-      const hi = fold(p.charCodeAt(j));
-      // An inverted range matches nothing in glibc.
-      items.push((_raw, f) => lo <= f && f <= hi);
-      i = j + 1;
-      continue;
-    }
-    items.push((_raw, f) => f === lo);
-    i++;
+    const member = readMember(p, i, fold);
+    items.push(member.test);
+    i = member.end;
   }
   return undefined;
+}
+
+/** One member of a bracket expression at `i`: `[:name:]`, a character or a range. */
+function readMember(
+  p: string,
+  i: number,
+  fold: (c: number) => number,
+): { readonly test: ClassTest; readonly end: number } {
+  const close = p.startsWith('[:', i) ? p.indexOf(':]', i + 2) : -1;
+  if (close !== -1) {
+    const named = CLASS_TESTS[p.slice(i + 2, close)];
+    return { test: named === undefined ? INVALID : (raw) => named(raw), end: close + 2 };
+  }
+  let k = p[i] === '\\' && i + 1 < p.length ? i + 1 : i;
+  const lo = fold(p.charCodeAt(k));
+  if (p[k + 1] !== '-' || p[k + 2] === undefined || p[k + 2] === ']') {
+    return { test: (_raw, f) => f === lo, end: k + 1 };
+  }
+  k += 2;
+  if (p[k] === '\\' && k + 1 < p.length) k++;
+  const hi = fold(p.charCodeAt(k));
+  // An inverted range matches nothing in glibc.
+  return { test: (_raw, f) => lo <= f && f <= hi, end: k + 1 };
 }

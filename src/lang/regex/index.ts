@@ -1,2 +1,2 @@
-export { type RegexMatcher, compileRegex } from './compile.ts';
+export { compileRegex, type RegexMatcher } from './compile.ts';
 export { parseRegex, type RegexNode, RegexSyntaxError } from './parse.ts';

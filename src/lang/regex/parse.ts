@@ -90,72 +90,68 @@ class Parser {
     while (this.i < p.length) {
       const c = p[this.i] as string;
       if (c === '|' || c === ')') break;
-      const at = this.i;
-      switch (c) {
-        case '(': {
-          if (depth >= MAX_DEPTH) this.fail('pattern too large - compile failed', '', at);
-          this.i++;
-          const sub = this.alternation(depth + 1);
-          if (p[this.i] !== ')') this.fail('missing )', p, at);
-          this.i++;
-          items.push(sub);
-          break;
-        }
-        case '^':
-          this.i++;
-          items.push({ kind: 'bol' });
-          break;
-        case '$':
-          this.i++;
-          items.push({ kind: 'eol' });
-          break;
-        case '.':
-          this.i++;
-          items.push({ kind: 'chars', set: DOT });
-          break;
-        case '[':
-          items.push({ kind: 'chars', set: this.charClass() });
-          break;
-        case '*':
-        case '+':
-        case '?': {
-          this.i++;
-          const last = items.pop();
-          if (last === undefined) this.fail('no argument for repetition operator', c, at);
-          items.push(applySimpleRepeat(last, c));
-          break;
-        }
-        case '{': {
-          const rep = readRepeat(p, at);
-          if (rep === undefined) {
-            this.i++;
-            items.push(literal(0x7b));
-            break;
-          }
-          this.i = rep.end;
-          const text = p.slice(at, rep.end);
-          const { min, max } = rep;
-          if ((max !== -1 && max < min) || min > MAX_REPEAT || max > MAX_REPEAT) {
-            this.fail('invalid repetition size', text, at);
-          }
-          const last = items.pop();
-          if (last === undefined) this.fail('no argument for repetition operator', text, at);
-          const node: RegexNode = { kind: 'repeat', sub: last, min, max };
-          if ((min >= 2 || max >= 2) && repeatBudget(node, MAX_REPEAT) === 0) {
-            this.fail('invalid repetition size', text, at);
-          }
-          items.push(node);
-          break;
-        }
-        case '\\':
-          items.push(literal(this.escape()));
-          break;
-        default:
-          items.push(literal(this.rune()));
+      if (c === '*' || c === '+' || c === '?') {
+        const last = items.pop();
+        if (last === undefined) this.fail('no argument for repetition operator', c, this.i);
+        this.i++;
+        items.push(applySimpleRepeat(last, c));
+      } else if (c === '{' && readRepeat(p, this.i) !== undefined) {
+        items.push(this.countedRepeat(items.pop()));
+      } else {
+        items.push(this.atom(depth));
       }
     }
     if (items.length === 0) return EMPTY;
     return items.length === 1 ? (items[0] as RegexNode) : { kind: 'concat', items };
+  }
+
+  /** One atom at `i`: a group, an anchor, `.`, a class, an escape or a literal. */
+  private atom(depth: number): RegexNode {
+    const p = this.p;
+    const at = this.i;
+    switch (p[at]) {
+      case '(': {
+        if (depth >= MAX_DEPTH) this.fail('pattern too large - compile failed', '', at);
+        this.i++;
+        const sub = this.alternation(depth + 1);
+        if (p[this.i] !== ')') this.fail('missing )', p, at);
+        this.i++;
+        return sub;
+      }
+      case '^':
+        this.i++;
+        return { kind: 'bol' };
+      case '$':
+        this.i++;
+        return { kind: 'eol' };
+      case '.':
+        this.i++;
+        return { kind: 'chars', set: DOT };
+      case '[':
+        return { kind: 'chars', set: this.charClass() };
+      case '\\':
+        return literal(this.escape());
+      default:
+        // `{` that does not start a count is a literal, as in RE2.
+        return literal(this.rune());
+    }
+  }
+
+  /** `{n}`, `{n,}` or `{n,m}` at `i` applied to `last`, with RE2's checks in RE2's order. */
+  private countedRepeat(last: RegexNode | undefined): RegexNode {
+    const at = this.i;
+    const { min, max, end } = readRepeat(this.p, at) as NonNullable<ReturnType<typeof readRepeat>>;
+    const text = this.p.slice(at, end);
+    if ((max !== -1 && max < min) || min > MAX_REPEAT || max > MAX_REPEAT) {
+      this.fail('invalid repetition size', text, at);
+    }
+    if (last === undefined) this.fail('no argument for repetition operator', text, at);
+    this.i = end;
+    const node: RegexNode = { kind: 'repeat', sub: last, min, max };
+    if ((min >= 2 || max >= 2) && repeatBudget(node, MAX_REPEAT) === 0) {
+      this.fail('invalid repetition size', text, at);
+    }
+    return node;
   }
 
   /** The code point at `i`, advancing past it; a lone surrogate is not UTF-8. */
@@ -240,48 +236,46 @@ class Parser {
     const start = this.i;
     const whole = p.slice(start);
     this.i++;
-    let negated = false;
-    if (p[this.i] === '^') {
-      negated = true;
-      this.i++;
-    }
+    const negated = p[this.i] === '^';
+    if (negated) this.i++;
     const ranges: number[] = [];
     let first = true;
     while (this.i < p.length && (p[this.i] !== ']' || first)) {
-      const at = this.i;
-      // A `-` that is neither first nor last is an error in POSIX syntax.
-      if (p[at] === '-' && !first && p[at + 1] !== ']') {
-        this.i++;
-        if (this.i >= p.length) this.fail('invalid UTF-8', '', at);
-        this.rune();
-        this.fail('invalid character class range', p.slice(at, this.i), at);
-      }
+      ranges.push(...this.classMember(first, whole, start));
       first = false;
-      if (p.startsWith('[:', at) && at + 2 < p.length) {
-        const close = p.indexOf(':]', at + 2);
-        if (close !== -1) {
-          const name = p.slice(at, close + 2);
-          const negClass = name[2] === '^';
-          const set = POSIX_CLASSES.get(name.slice(negClass ? 3 : 2, -2));
-          if (set === undefined) this.fail('invalid character class range', name, at);
-          ranges.push(...(negClass ? negateCharSet(set) : set));
-          this.i = close + 2;
-          continue;
-        }
-      }
-      const lo = this.classChar(whole, start);
-      let hi = lo;
-      if (p[this.i] === '-' && this.i + 1 < p.length && p[this.i + 1] !== ']') {
-        this.i++;
-        hi = this.classChar(whole, start);
-        if (hi < lo) this.fail('invalid character class range', p.slice(at, this.i), at);
-      }
-      ranges.push(lo, hi);
     }
     if (this.i >= p.length) this.fail('missing ]', whole, start);
     this.i++;
     const set = makeCharSet(ranges);
     return negated ? negateCharSet(set) : set;
+  }
+
+  /** One member of a bracket expression: `[:name:]`, a character or a range. */
+  private classMember(first: boolean, whole: string, start: number): readonly number[] {
+    const p = this.p;
+    const at = this.i;
+    // A `-` that is neither first nor last is an error in POSIX syntax.
+    if (p[at] === '-' && !first && p[at + 1] !== ']') {
+      this.i++;
+      if (this.i >= p.length) this.fail('invalid UTF-8', '', at);
+      this.rune();
+      this.fail('invalid character class range', p.slice(at, this.i), at);
+    }
+    const close = p.startsWith('[:', at) && at + 2 < p.length ? p.indexOf(':]', at + 2) : -1;
+    if (close !== -1) {
+      const name = p.slice(at, close + 2);
+      const negClass = name[2] === '^';
+      const set = POSIX_CLASSES.get(name.slice(negClass ? 3 : 2, -2));
+      if (set === undefined) this.fail('invalid character class range', name, at);
+      this.i = close + 2;
+      return negClass ? negateCharSet(set) : set;
+    }
+    const lo = this.classChar(whole, start);
+    if (p[this.i] !== '-' || this.i + 1 >= p.length || p[this.i + 1] === ']') return [lo, lo];
+    this.i++;
+    const hi = this.classChar(whole, start);
+    if (hi < lo) this.fail('invalid character class range', p.slice(at, this.i), at);
+    return [lo, hi];
   }
 
   private classChar(whole: string, start: number): number {
