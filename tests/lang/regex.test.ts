@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { compileRegex, parseRegex, RegexSyntaxError } from '../../src/lang/regex/index.ts';
+import { requiredLiterals } from '../../src/lang/regex/literals.ts';
 import { printRe2Regex, printV8Regex } from '../../src/lang/regex/print.ts';
 import { findBacktrackSafe } from '../../src/lang/regex/safe.ts';
 
@@ -160,4 +161,14 @@ test('compileRegex() agrees with re2js reading the pattern itself, on both engin
     }),
     { numRuns: 600, seed: 11 },
   );
+});
+
+test('requiredLiterals() finds strings every match contains, or none', () => {
+  const lits = (p: string) => requiredLiterals(parseRegex(p));
+  assert.deepEqual(lits('(/[a-z0-9.-]+)+/(exec|attach)[?].*'), ['/exec?', '/attach?']);
+  assert.deepEqual(lits('(system:node:|system:kube-).*'), ['system:node:', 'system:kube-']);
+  assert.deepEqual(lits('x*(ab|cd){2}'), ['abab', 'abcd', 'cdab', 'cdcd']);
+  assert.deepEqual(lits('[a-z]+(token)?'), undefined);
+  assert.deepEqual(lits('a|bc'), undefined);
+  assert.deepEqual(lits('[^\\x00-\\x{10FFFF}]x'), []);
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { StringMatcher } from '../string-matcher.ts';
+import { requiredLiterals } from './literals.ts';
 import { parseRegex } from './parse.ts';
 import { printRe2Regex, printV8Regex } from './print.ts';
 import { findBacktrackSafe } from './safe.ts';
@@ -51,5 +52,11 @@ export function compileRegex(pattern: string): RegexMatcher {
   }
   const source = printRe2Regex(node);
   const re = loadRe2js().RE2JS.compile(source);
-  return { engine: 're2', source, test: (value) => re.testExact(value) };
+  // re2js costs 0.4 to 1.5 µs on a short value where includes() costs a few ns: values
+  // without a string every match needs never reach it.
+  const lits = requiredLiterals(node);
+  if (lits === undefined) return { engine: 're2', source, test: (value) => re.testExact(value) };
+  const test = (value: string): boolean =>
+    lits.some((l) => value.includes(l)) && re.testExact(value);
+  return { engine: 're2', source, test };
 }
