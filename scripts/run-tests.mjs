@@ -2,9 +2,10 @@
 // Runs every tests/**/*.test.ts with node:test through tsx. Node 20's --test takes no glob,
 // so we list the files ourselves. Extra args are file filters (substring match).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPostgres, stopPostgres } from './postgres.mjs';
 
 function walk(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -26,10 +27,28 @@ if (files.length === 0) {
 }
 // Every kaudit the tests start caches loaded rules here, never in the user's ~/.cache.
 const cacheDir = mkdtempSync(join(tmpdir(), 'kaudit-test-cache-'));
+const env = { ...process.env, KAUDIT_CACHE_DIR: cacheDir };
+// One PostgreSQL for the whole run, when a selected test uses it (tests/helpers/postgres.ts).
+// A failure to start it is passed on: those tests fail with the reason, they do not skip.
+let pg;
+const needsPostgres = files.some((f) => readFileSync(f, 'utf8').includes('helpers/postgres.ts'));
+if (needsPostgres && env.KAUDIT_TEST_NO_POSTGRES !== '1' && !env.KAUDIT_TEST_POSTGRES_URL) {
+  try {
+    pg = await startPostgres();
+    env.KAUDIT_TEST_POSTGRES_URL = pg.url;
+  } catch (err) {
+    env.KAUDIT_TEST_POSTGRES_ERROR = err.message;
+    console.error(`run-tests: PostgreSQL did not start: ${err.message}`);
+  }
+}
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, KAUDIT_CACHE_DIR: cacheDir } },
+  {
+    stdio: 'inherit',
+    env,
+  },
 );
+if (pg !== undefined) stopPostgres(pg.dir);
 rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -1,0 +1,181 @@
+import type { Alert } from '../engine/alert.ts';
+import { formatAlertText } from '../engine/format.ts';
+import { type Priority, PRIORITIES, priorityRank } from '../engine/priority.ts';
+import { formatIsoTimeNs } from '../engine/time-format.ts';
+import { sanitizeEvent } from './sanitize-event.ts';
+import type { StoredAlert } from './store.ts';
+
+/**
+ * One alert as both stores write it: the event serialised and sanitised, the filter
+ * columns taken out of it. Every value here came from an attacker-controlled event, so
+ * the indexed columns are cut to INDEXED_MAX characters (a PostgreSQL B-tree refuses
+ * entries over ~2.7 kB, and nobody filters on a longer name).
+ */
+export interface AlertRow {
+  readonly timeNs: bigint;
+  readonly priority: number;
+  readonly rule: string;
+  readonly source: string;
+  readonly tags: readonly string[];
+  readonly hostname: string;
+  readonly cluster: string | null;
+  readonly output: string;
+  readonly message: string;
+  /** JSON text. */
+  readonly outputFields: string;
+  readonly namespace: string | null;
+  readonly user: string | null;
+  readonly verb: string | null;
+  readonly resource: string | null;
+  readonly name: string | null;
+  readonly auditId: string | null;
+  readonly stage: string | null;
+  readonly sourceIp: string | null;
+  readonly userAgent: string | null;
+  readonly responseCode: number | null;
+  readonly redacted: boolean;
+  /** JSON text of the sanitised event, or null when the alert came without one. */
+  readonly event: string | null;
+}
+
+export const INDEXED_MAX = 512;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v.slice(0, INDEXED_MAX) : null;
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : {};
+}
+
+function withSub(resource: unknown, sub: unknown): string | null {
+  const r = str(resource);
+  if (r === null) return null;
+  const s = str(sub);
+  return s ? `${r}/${s}`.slice(0, INDEXED_MAX) : r;
+}
+
+type Columns = Pick<
+  AlertRow,
+  | 'namespace'
+  | 'user'
+  | 'verb'
+  | 'resource'
+  | 'name'
+  | 'auditId'
+  | 'stage'
+  | 'sourceIp'
+  | 'userAgent'
+  | 'responseCode'
+>;
+
+const NO_COLUMNS: Columns = {
+  namespace: null,
+  user: null,
+  verb: null,
+  resource: null,
+  name: null,
+  auditId: null,
+  stage: null,
+  sourceIp: null,
+  userAgent: null,
+  responseCode: null,
+};
+
+/** The filter columns of an audit Event or an AdmissionReview (its `request`). */
+function eventColumns(e: Readonly<Record<string, unknown>>): Columns {
+  if ('request' in e && !('auditID' in e)) {
+    const req = obj(e.request);
+    const res = obj(req.resource);
+    const op = str(req.operation);
+    return {
+      ...NO_COLUMNS,
+      namespace: str(req.namespace),
+      user: str(obj(req.userInfo).username),
+      verb: op === null ? null : op.toLowerCase(),
+      resource: withSub(res.resource, req.subResource),
+      name: str(req.name),
+      auditId: str(req.uid),
+    };
+  }
+  const ref = obj(e.objectRef);
+  const ips = e.sourceIPs;
+  const code = obj(e.responseStatus).code;
+  return {
+    namespace: str(ref.namespace),
+    user: str(obj(e.user).username),
+    verb: str(e.verb),
+    resource: withSub(ref.resource, ref.subresource),
+    name: str(ref.name),
+    auditId: str(e.auditID),
+    stage: str(e.stage),
+    sourceIp: Array.isArray(ips) ? str(ips[0]) : null,
+    userAgent: str(e.userAgent),
+    responseCode: typeof code === 'number' && Number.isInteger(code) ? code : null,
+  };
+}
+
+function clusterOf(a: Alert): string | null {
+  const ann = obj(a.event?.annotations);
+  const fromEvent = str(ann.cluster_name);
+  if (fromEvent !== null) return fromEvent;
+  const f = a.outputFields['ka.cluster.name'] ?? a.outputFields['kar.cluster.name'];
+  return typeof f === 'string' ? f.slice(0, INDEXED_MAX) : null;
+}
+
+/** Turns an engine alert into the row both stores write. */
+export function toAlertRow(a: Alert): AlertRow {
+  const sanitized = a.event === undefined ? undefined : sanitizeEvent(a.event);
+  return {
+    timeNs: BigInt(a.timeNs),
+    priority: priorityRank(a.priority),
+    rule: a.rule.slice(0, INDEXED_MAX),
+    source: a.source.slice(0, INDEXED_MAX),
+    tags: a.tags.map((t) => t.slice(0, INDEXED_MAX)),
+    hostname: a.hostname,
+    cluster: clusterOf(a),
+    output: formatAlertText(a, { isoTime: true }),
+    message: a.message,
+    outputFields: JSON.stringify(a.outputFields),
+    ...(a.event === undefined ? NO_COLUMNS : eventColumns(a.event)),
+    redacted: sanitized?.redacted ?? false,
+    event: sanitized?.json ?? null,
+  };
+}
+
+/** Priority name of a stored rank (an unknown rank reads as Debug). */
+export function priorityOfRank(rank: number): Priority {
+  return PRIORITIES[rank] ?? 'Debug';
+}
+
+/** The API shape of a row (id assigned by the store). */
+export function toStoredAlert(id: string, r: AlertRow): StoredAlert {
+  const timeNs = r.timeNs.toString();
+  return {
+    id,
+    time: formatIsoTimeNs(timeNs),
+    timeNs,
+    rule: r.rule,
+    priority: priorityOfRank(r.priority),
+    source: r.source,
+    tags: r.tags,
+    hostname: r.hostname,
+    cluster: r.cluster,
+    output: r.output,
+    message: r.message,
+    outputFields: JSON.parse(r.outputFields) as StoredAlert['outputFields'],
+    namespace: r.namespace,
+    user: r.user,
+    verb: r.verb,
+    resource: r.resource,
+    name: r.name,
+    auditId: r.auditId,
+    stage: r.stage,
+    sourceIp: r.sourceIp,
+    userAgent: r.userAgent,
+    responseCode: r.responseCode,
+    redacted: r.redacted,
+  };
+}

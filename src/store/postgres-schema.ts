@@ -1,0 +1,81 @@
+import type pg from 'pg';
+import { StoreError } from './store.ts';
+
+/**
+ * PostgreSQL schema migrations, applied in order, each in one transaction under an
+ * advisory lock so that replicas starting together migrate once. Never edit a shipped
+ * entry: add the next version.
+ *
+ * Same layout as the SQLite schema (sqlite-schema.ts): events in their own table, every
+ * filter index ending in (time_ns, id), the newest-first order of a page. `tags` is a
+ * text[] with a GIN index for the tag filter.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE alerts (
+    id BIGSERIAL PRIMARY KEY,
+    time_ns BIGINT NOT NULL,
+    priority SMALLINT NOT NULL,
+    rule TEXT NOT NULL,
+    source TEXT NOT NULL,
+    tags TEXT[] NOT NULL,
+    hostname TEXT NOT NULL,
+    cluster TEXT,
+    output TEXT NOT NULL,
+    message TEXT NOT NULL,
+    output_fields TEXT NOT NULL,
+    namespace TEXT,
+    user_name TEXT,
+    verb TEXT,
+    resource TEXT,
+    name TEXT,
+    audit_id TEXT,
+    stage TEXT,
+    source_ip TEXT,
+    user_agent TEXT,
+    response_code INTEGER,
+    redacted BOOLEAN NOT NULL DEFAULT FALSE
+  );
+  CREATE TABLE alert_events (
+    id BIGINT PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,
+    event TEXT NOT NULL
+  );
+  CREATE INDEX alerts_time ON alerts (time_ns, id);
+  CREATE UNIQUE INDEX alerts_dedup ON alerts (audit_id, coalesce(stage, ''), rule)
+    WHERE audit_id IS NOT NULL;
+  CREATE INDEX alerts_rule_time ON alerts (rule, time_ns, id);
+  CREATE INDEX alerts_priority_time ON alerts (priority, time_ns, id);
+  CREATE INDEX alerts_namespace_time ON alerts (namespace, time_ns, id);
+  CREATE INDEX alerts_user_time ON alerts (user_name, time_ns, id);
+  CREATE INDEX alerts_tags ON alerts USING gin (tags);`,
+];
+
+/** An advisory lock key of our own ("kaudit" in ASCII). */
+const MIGRATION_LOCK = 0x6b6175646974;
+
+/** Brings the database to the latest schema; returns the version it is at. */
+export async function migratePostgres(client: pg.ClientBase): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const res = await client.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM schema_version',
+    );
+    const current = res.rows[0]?.v ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new StoreError(
+        'schema_too_new',
+        `the store is at schema version ${current}, this kaudit knows up to ${POSTGRES_MIGRATIONS.length}: upgrade kaudit`,
+      );
+    }
+    for (let v = current + 1; v <= POSTGRES_MIGRATIONS.length; v++) {
+      await client.query(POSTGRES_MIGRATIONS[v - 1] as string);
+      await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v]);
+    }
+    await client.query('COMMIT');
+    return POSTGRES_MIGRATIONS.length;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}

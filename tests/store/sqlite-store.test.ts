@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import Database from 'better-sqlite3';
+import { openAlertStore } from '../../src/store/index.ts';
+import { runStoreSuite } from './common.case.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'kaudit-sqlite-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+runStoreSuite('SQLite', {
+  // openAlertStore: a data directory spec, the way `kaudit serve --data-dir` opens it.
+  open: (key) => openAlertStore(join(root, key)),
+  async setSchemaVersion(key, version) {
+    const db = new Database(join(root, key, 'alerts.db'));
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+    db.close();
+  },
+});
