@@ -4,5 +4,6 @@ export function ensurePostgres(): string;
 export function startPostgres(options?: {
   dir?: string;
   fast?: boolean;
+  settings?: string[];
 }): Promise<{ url: string; dir: string; port: number }>;
 export function stopPostgres(dir: string): void;

@@ -89,10 +89,10 @@ function asServerUser(bin, tool, args, opts = {}) {
 
 /**
  * Creates and starts a cluster in a new directory (or `dir`), with a database `kaudit`.
- * `fast` turns fsync off (tests); benchmarks keep it on.
+ * `fast` turns fsync off (tests, bulk loads); `settings` are more `-c name=value` options.
  * @returns {Promise<{ url: string, dir: string, port: number }>}
  */
-export async function startPostgres({ dir, fast = true } = {}) {
+export async function startPostgres({ dir, fast = true, settings = [] } = {}) {
   const bin = ensurePostgres();
   const root = dir ?? mkdtempSync(join(tmpdir(), 'kaudit-pg-'));
   const data = join(root, 'data');
@@ -123,6 +123,7 @@ export async function startPostgres({ dir, fast = true } = {}) {
     '-c max_connections=200',
   ];
   if (fast) opts.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
+  opts.push(...settings);
   asServerUser(bin, 'pg_ctl', [
     '-D',
     data,

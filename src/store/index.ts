@@ -21,3 +21,4 @@ export {
   type StoredAlertWithEvent,
   type StoreKind,
 } from './store.ts';
+export { createAlertMatcher } from './match.ts';
