@@ -1,6 +1,6 @@
 // Seeded alerts for the store benchmark: ~60 rules with a skewed frequency (a few noisy
-// rules, a long tail), 200 namespaces and 500 users also skewed, spread evenly over
-// SPAN_DAYS days ending at END_MS, each with a small audit event (~700 bytes).
+// rules, a long tail), 200 namespaces and 500 users also skewed, spread evenly over a
+// span of days ending at END_MS, each with a small audit event (~700 bytes).
 import type { Alert } from '../src/engine/alert.ts';
 import { PRIORITIES } from '../src/engine/priority.ts';
 
@@ -39,9 +39,10 @@ const TAGS_EXECUTION = ['k8s', 'mitre_execution'];
 /** One in this many alerts carries the rare search word. */
 export const NEEDLE_EVERY = 1_000_000;
 
-export function* generateAlerts(n: number, seed: number): Generator<Alert> {
+/** `n` alerts over the `days` days before END_MS. */
+export function* generateAlerts(n: number, seed: number, days = SPAN_DAYS): Generator<Alert> {
   const r = prng(seed);
-  const spanMs = SPAN_DAYS * 86_400_000;
+  const spanMs = days * 86_400_000;
   const stepMs = spanMs / n;
   // Time in ms as a double plus a ns remainder: BigInt arithmetic per alert cost more
   // than the rest of the generation. The ISO text is remade once per second.

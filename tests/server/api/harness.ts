@@ -70,6 +70,7 @@ export async function call(
   s: ApiServer,
   path: string,
   init: RequestInit & { token?: string | null } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const { token = ADMIN_TOKEN, ...rest } = init;
   const headers = new Headers(rest.headers);
