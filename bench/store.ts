@@ -214,7 +214,13 @@ async function benchPostgres() {
     await c.end();
     const queries = await measure(s, filled.end);
     await s.close();
-    return { insertedByApi: DISTINCT, insertSeconds: filled.seconds, copySeconds, bytes: Number(size.rows[0]?.b), queries };
+    return {
+      insertedByApi: DISTINCT,
+      insertSeconds: filled.seconds,
+      copySeconds,
+      bytes: Number(size.rows[0]?.b),
+      queries,
+    };
   } finally {
     stopPostgres(server.dir);
   }

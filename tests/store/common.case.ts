@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AlertFilter, AlertStore, StoredAlert } from '../../src/store/index.ts';
+import {
+  type AlertFilter,
+  type AlertStore,
+  createAlertMatcher,
+  type StoredAlert,
+} from '../../src/store/index.ts';
 import { BASE_NS, makeAlert, SECOND_NS } from '../helpers/store-alerts.ts';
 
 /**
@@ -363,6 +368,57 @@ export function runStoreSuite(name: string, h: StoreHarness, skip: string | fals
           ['A', 'B', 'C', 'D'],
           'an empty rule list selects all',
         );
+      });
+    });
+
+    it('createAlertMatcher() (live streams) selects what list() selects, for every filter key', async () => {
+      await withStore(h, async (s) => {
+        const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
+        const prios = ['Critical', 'Warning', 'Notice', 'Error'] as const;
+        await s.insert(
+          Array.from({ length: 40 }, (_, i) =>
+            makeAlert({
+              rule: pick(['A', 'B', 'C'], i),
+              priority: pick(prios, i),
+              at: i * 7,
+              namespace: pick(['shop', 'bank', 'Shop'], i),
+              user: pick(['alice', 'bob', 'ÄRNE'], i),
+              verb: pick(['get', 'create', 'delete'], i),
+              resource: pick(['pods', 'secrets'], i),
+              tags: pick([['k8s'], ['k8s', 'T1']], i),
+              source: pick(['k8s_audit', 'k8s_audit', 'k8s_admission'], i),
+              ...(i % 4 === 0 ? { cluster: pick(['eu', 'us'], i) } : {}),
+              ...(i % 9 === 0 ? { event: null } : {}),
+            }),
+          ),
+        );
+        const all = await listAll(s);
+        const filters: AlertFilter[] = [
+          {},
+          { from: '2026-11-02T10:01:00Z' },
+          { to: (BASE_NS + 100n * SECOND_NS).toString() },
+          { minPriority: 'Error' },
+          { rule: ['A', 'C'] },
+          { source: 'k8s_admission' },
+          { tag: 'T1' },
+          { cluster: 'eu' },
+          { namespace: 'shop' },
+          { user: 'bob' },
+          { verb: 'delete' },
+          { resource: 'secrets' },
+          { text: 'SHOP' },
+          { text: 'create' },
+          { text: 'eu' },
+          { namespace: 'bank', minPriority: 'Warning', tag: 'T1' },
+        ];
+        for (const f of filters) {
+          const match = createAlertMatcher(f);
+          assert.deepEqual(
+            all.filter(match).map((a) => a.id),
+            (await listAll(s, f)).map((a) => a.id),
+            JSON.stringify(f),
+          );
+        }
       });
     });
 

@@ -1,7 +1,10 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/index.ts';
 import { freshSchema, POSTGRES_SKIP, postgresUrl } from '../helpers/postgres.ts';
-import { runStoreSuite } from './common.case.ts';
+import { makeAlert } from '../helpers/store-alerts.ts';
+import { runStoreSuite, waitFor } from './common.case.ts';
 
 const schemas = new Map<string, string>();
 const schemaOf = (key: string): string => {
@@ -23,3 +26,35 @@ runStoreSuite(
   },
   POSTGRES_SKIP,
 );
+
+describe('PostgreSQL store across replicas', { skip: POSTGRES_SKIP }, () => {
+  it('subscribe() on one replica sees the alerts another replica inserts (LISTEN/NOTIFY)', async () => {
+    const url = await postgresUrl();
+    const schema = freshSchema();
+    const a = await createPostgresStore({ url, schema });
+    const b = await createPostgresStore({ url, schema });
+    const other = await createPostgresStore({ url, schema: freshSchema() });
+    try {
+      const seen: string[] = [];
+      a.subscribe((x) => seen.push(x.rule));
+      await new Promise((r) => setTimeout(r, 300)); // a's LISTEN connection starts
+      await b.insert([makeAlert({ rule: 'from-b' })]);
+      await other.insert([makeAlert({ rule: 'other-schema' })]);
+      await b.insert(Array.from({ length: 1500 }, (_, i) => makeAlert({ rule: `bulk${i}` })));
+      await waitFor(() => seen.length >= 1501);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(seen[0], 'from-b');
+      assert.equal(seen.length, 1501, 'every alert once, none of another schema');
+      assert.equal(seen.includes('other-schema'), false);
+    } finally {
+      await Promise.all([a.close(), b.close(), other.close()]);
+    }
+  });
+
+  it('refuses a schema name that is not a plain SQL name', async () => {
+    await assert.rejects(
+      createPostgresStore({ url: await postgresUrl(), schema: 'x; DROP TABLE y' }),
+      { code: 'bad_spec' },
+    );
+  });
+});

@@ -14,7 +14,7 @@ export interface SessionCodec {
   /** The fingerprint of a valid, unexpired, not logged-out cookie value. */
   verify(value: string, nowMs?: number): string | undefined;
   /** Ends a session before its expiry (this process only). */
-  revoke(value: string): void;
+  revoke(value: string, nowMs?: number): void;
 }
 
 export const SESSION_COOKIE = 'kaudit_session';
@@ -57,14 +57,13 @@ export function createSessionCodec(secret: Buffer, ttlMs = SESSION_TTL_MS): Sess
       if (revoked.has(sig)) return undefined;
       return fp;
     },
-    revoke(value) {
+    revoke(value, nowMs = Date.now()) {
       const parts = value.split('.');
       const sig = parts[3];
       if (sig === undefined) return;
       if (revoked.size >= REVOKED_MAX) revoked.delete(revoked.keys().next().value as string);
       revoked.set(sig, Number(parts[2]) * 1000);
-      const now = Date.now();
-      for (const [k, exp] of revoked) if (exp <= now) revoked.delete(k);
+      for (const [k, exp] of revoked) if (exp <= nowMs) revoked.delete(k);
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE_NS, makeAlert, SECOND_NS } from '../../helpers/alerts.ts';
+import { BASE_NS, makeAlert, SECOND_NS } from '../../helpers/store-alerts.ts';
 import { type ApiServer, call, READ_TOKEN, startApi } from './harness.ts';
 
 describe('GET /api/v1/alerts over HTTP', () => {
@@ -8,10 +8,44 @@ describe('GET /api/v1/alerts over HTTP', () => {
   before(async () => {
     s = await startApi();
     await s.store.insert([
-      makeAlert({ rule: 'A', priority: 'Critical', at: 10, namespace: 'shop', user: 'alice', verb: 'create', tags: ['k8s', 'T1'], cluster: 'eu' }),
-      makeAlert({ rule: 'B', priority: 'Warning', at: 20, namespace: 'bank', user: 'bob', verb: 'delete', cluster: 'us' }),
-      makeAlert({ rule: 'C', priority: 'Notice', at: 30, namespace: 'shop', user: 'carol', verb: 'get', resource: 'secrets', source: 'k8s_admission' }),
-      makeAlert({ rule: 'D', priority: 'Error', at: 40, resource: 'pods', subresource: 'exec', user: 'dave', message: 'Shell In Container' }),
+      makeAlert({
+        rule: 'A',
+        priority: 'Critical',
+        at: 10,
+        namespace: 'shop',
+        user: 'alice',
+        verb: 'create',
+        tags: ['k8s', 'T1'],
+        cluster: 'eu',
+      }),
+      makeAlert({
+        rule: 'B',
+        priority: 'Warning',
+        at: 20,
+        namespace: 'bank',
+        user: 'bob',
+        verb: 'delete',
+        cluster: 'us',
+      }),
+      makeAlert({
+        rule: 'C',
+        priority: 'Notice',
+        at: 30,
+        namespace: 'shop',
+        user: 'carol',
+        verb: 'get',
+        resource: 'secrets',
+        source: 'k8s_admission',
+      }),
+      makeAlert({
+        rule: 'D',
+        priority: 'Error',
+        at: 40,
+        resource: 'pods',
+        subresource: 'exec',
+        user: 'dave',
+        message: 'Shell In Container',
+      }),
     ]);
   });
   after(() => s.close());
@@ -19,7 +53,10 @@ describe('GET /api/v1/alerts over HTTP', () => {
   const rulesOf = async (query: string, token?: string) => {
     const r = await call(s, `/api/v1/alerts${query}`, token === undefined ? {} : { token });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    return (r.body.items as { rule: string }[]).map((a) => a.rule).sort().join('');
+    return (r.body.items as { rule: string }[])
+      .map((a) => a.rule)
+      .sort()
+      .join('');
   };
 
   it('answers every filter of the contract with the alerts it selects', async () => {
@@ -107,7 +144,10 @@ describe('GET /api/v1/alerts over HTTP', () => {
   });
 
   it('GET alerts/counts groups by key in buckets of the given duration', async () => {
-    const r = await call(s, '/api/v1/alerts/counts?by=namespace&bucket=20s&from=2026-11-02T10:00:00Z&to=2026-11-02T10:01:00Z');
+    const r = await call(
+      s,
+      '/api/v1/alerts/counts?by=namespace&bucket=20s&from=2026-11-02T10:00:00Z&to=2026-11-02T10:01:00Z',
+    );
     assert.equal(r.status, 200);
     assert.equal(r.body.bucketMs, 20_000);
     assert.deepEqual(r.body.totals, [
@@ -131,9 +171,14 @@ describe('GET /api/v1/alerts over HTTP', () => {
   });
 
   it('GET rules lists the provider rules; whoami tells the role', async () => {
-    assert.deepEqual((await call(s, '/api/v1/rules')).body.map((r: { name: string }) => r.name), ['Create Pod']);
+    assert.deepEqual(
+      (await call(s, '/api/v1/rules')).body.map((r: { name: string }) => r.name),
+      ['Create Pod'],
+    );
     assert.deepEqual((await call(s, '/api/v1/whoami')).body, { role: 'admin' });
-    assert.deepEqual((await call(s, '/api/v1/whoami', { token: READ_TOKEN })).body, { role: 'read' });
+    assert.deepEqual((await call(s, '/api/v1/whoami', { token: READ_TOKEN })).body, {
+      role: 'read',
+    });
   });
 
   it('DELETE alerts (admin) deletes what the filter selects; no filter needs all=true', async () => {
@@ -155,7 +200,9 @@ describe('the alerts API under a base path', () => {
       const r = await call(s, '/api/v1/alerts');
       assert.equal(r.status, 200);
       assert.equal(r.body.items.length, 1);
-      const root = await fetch(`${s.origin}/api/v1/alerts`, { headers: { authorization: 'Bearer x' } });
+      const root = await fetch(`${s.origin}/api/v1/alerts`, {
+        headers: { authorization: 'Bearer x' },
+      });
       assert.equal(root.status, 404);
       const doc = await call(s, '/api/v1/openapi.json', { token: null });
       assert.equal(doc.body.servers[0].url, '/kaudit/ui/api/v1');
@@ -169,7 +216,9 @@ describe('the alerts API under a base path', () => {
     const s = await startApi({ reloadRules: async () => outcome });
     try {
       await s.store.insert([makeAlert(), makeAlert()]);
-      assert.deepEqual((await call(s, '/api/v1/alerts?all=true', { method: 'DELETE' })).body, { deleted: 2 });
+      assert.deepEqual((await call(s, '/api/v1/alerts?all=true', { method: 'DELETE' })).body, {
+        deleted: 2,
+      });
       const ok = await call(s, '/api/v1/admin/reload-rules', { method: 'POST' });
       assert.equal(ok.status, 200);
       outcome = { ok: false, errors: ['rules.yaml:3:1: bad'] };
@@ -182,7 +231,10 @@ describe('the alerts API under a base path', () => {
     }
     const none = await startApi();
     try {
-      assert.equal((await call(none, '/api/v1/admin/reload-rules', { method: 'POST' })).status, 501);
+      assert.equal(
+        (await call(none, '/api/v1/admin/reload-rules', { method: 'POST' })).status,
+        501,
+      );
     } finally {
       await none.close();
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { makeAlert } from '../../helpers/alerts.ts';
+import { makeAlert } from '../../helpers/store-alerts.ts';
 import { type ApiServer, call, startApi } from './harness.ts';
 
 /** RFC 4180 fields of one CSV text (quoted fields may hold commas, quotes, newlines). */
@@ -36,9 +36,20 @@ describe('GET /api/v1/alerts/export', () => {
   let s: ApiServer;
   before(async () => {
     s = await startApi();
-    await s.store.insert(Array.from({ length: 1100 }, (_, i) => makeAlert({ rule: i % 2 === 0 ? 'even' : 'odd', at: i })));
+    await s.store.insert(
+      Array.from({ length: 1100 }, (_, i) =>
+        makeAlert({ rule: i % 2 === 0 ? 'even' : 'odd', at: i }),
+      ),
+    );
     await s.store.insert([
-      makeAlert({ rule: 'hostile', at: 5000, user: '=HYPERLINK("http://x","y")', namespace: '+cmd', name: '@SUM(1)', message: 'a,"b"\nc' }),
+      makeAlert({
+        rule: 'hostile',
+        at: 5000,
+        user: '=HYPERLINK("http://x","y")',
+        namespace: '+cmd',
+        name: '@SUM(1)',
+        message: 'a,"b"\nc',
+      }),
     ]);
   });
   after(() => s.close());
@@ -47,7 +58,10 @@ describe('GET /api/v1/alerts/export', () => {
     const r = await call(s, '/api/v1/alerts/export?format=ndjson&rule=even');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /^application\/x-ndjson/);
-    assert.match(r.headers.get('content-disposition') ?? '', /^attachment; filename="kaudit-alerts-[\d-T]+\.ndjson"$/);
+    assert.match(
+      r.headers.get('content-disposition') ?? '',
+      /^attachment; filename="kaudit-alerts-[\d-T]+\.ndjson"$/,
+    );
     const lines = (r.body as string).split('\n');
     assert.equal(lines.pop(), '', 'ends with a newline');
     assert.equal(lines.length, 550);
@@ -55,7 +69,10 @@ describe('GET /api/v1/alerts/export', () => {
     assert.ok(alerts.every((a) => a.rule === 'even'));
     assert.equal(new Set(alerts.map((a) => a.id)).size, 550);
     const first = await call(s, `/api/v1/alerts/${alerts[0].id}`);
-    assert.deepEqual({ ...first.body, event: undefined, ruleInfo: undefined }, { ...alerts[0], event: undefined, ruleInfo: undefined });
+    assert.deepEqual(
+      { ...first.body, event: undefined, ruleInfo: undefined },
+      { ...alerts[0], event: undefined, ruleInfo: undefined },
+    );
   });
 
   it('streams CSV with a header, quoting, and formula cells neutralised', async () => {
@@ -73,7 +90,8 @@ describe('GET /api/v1/alerts/export', () => {
     assert.equal(hostile[col('name')], `'@SUM(1)`);
     assert.match(hostile[col('output')] as string, /: Warning a,"b"\nc$/);
     for (const row of rows) {
-      for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a cell starts a formula: ${cell}`);
+      for (const cell of row)
+        assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a cell starts a formula: ${cell}`);
     }
   });
 

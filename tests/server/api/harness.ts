@@ -35,10 +35,12 @@ export interface ApiServer {
 /** A real server on loopback with a real SQLite store in a temporary directory. */
 export async function startApi(
   over: Partial<Omit<AlertsApiOptions, 'store'>> = {},
+  beforeRegister?: (app: FastifyInstance) => void,
 ): Promise<ApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-api-'));
   const store = await openAlertStore(dir);
   const app = Fastify({ logger: false });
+  beforeRegister?.(app);
   await registerAlertsApi(app, {
     store,
     rules: () => RULES,

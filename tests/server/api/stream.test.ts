@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlertListener } from '../../../src/store/index.ts';
-import { makeAlert } from '../../helpers/alerts.ts';
+import { makeAlert } from '../../helpers/store-alerts.ts';
 import { ADMIN_TOKEN, type ApiServer, startApi } from './harness.ts';
 
 /** Reads server-sent events from a real HTTP response, frame by frame. */
@@ -112,10 +112,17 @@ describe('GET /api/v1/alerts/stream', () => {
     try {
       const a = await openStream(s, '');
       await a.next();
-      const res = await fetch(`${s.url}/api/v1/alerts/stream`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const res = await fetch(`${s.url}/api/v1/alerts/stream`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       assert.equal(res.status, 503);
-      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'too_many_streams');
-      const bad = await fetch(`${s.url}/api/v1/alerts/stream?priority=x`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      assert.equal(
+        ((await res.json()) as { error: { code: string } }).error.code,
+        'too_many_streams',
+      );
+      const bad = await fetch(`${s.url}/api/v1/alerts/stream?priority=x`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       assert.equal(bad.status, 400);
       a.close();
     } finally {
