@@ -40,11 +40,11 @@ describe('PostgreSQL store across replicas', { skip: POSTGRES_SKIP }, () => {
       await new Promise((r) => setTimeout(r, 300)); // a's LISTEN connection starts
       await b.insert([makeAlert({ rule: 'from-b' })]);
       await other.insert([makeAlert({ rule: 'other-schema' })]);
-      await b.insert(Array.from({ length: 1500 }, (_, i) => makeAlert({ rule: `bulk${i}` })));
-      await waitFor(() => seen.length >= 1501);
+      await b.insert(Array.from({ length: 3000 }, (_, i) => makeAlert({ rule: `bulk${i}` })));
+      await waitFor(() => seen.length >= 3001);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(seen[0], 'from-b');
-      assert.equal(seen.length, 1501, 'every alert once, none of another schema');
+      assert.equal(seen.length, 3001, 'every alert once, none of another schema');
       assert.equal(seen.includes('other-schema'), false);
     } finally {
       await Promise.all([a.close(), b.close(), other.close()]);
