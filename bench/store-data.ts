@@ -1,8 +1,8 @@
 // Seeded alerts for the store benchmark: ~60 rules with a skewed frequency (a few noisy
 // rules, a long tail), 200 namespaces and 500 users also skewed, spread evenly over a
 // span of days ending at END_MS, each with a small audit event (~700 bytes).
-import type { Alert } from '../src/engine/alert.ts';
-import { PRIORITIES } from '../src/engine/priority.ts';
+import type { Alert } from '../src/engine/index.ts';
+import { PRIORITIES } from '../src/rules/index.ts';
 
 export const SPAN_DAYS = 30;
 /** 2026-11-01T00:00:00Z */

@@ -23,9 +23,9 @@ import {
   createPostgresStore,
   openAlertStore,
 } from '../src/store/index.ts';
-import { generateAlerts, SPAN_DAYS } from './store-data.ts';
 import { median } from './measure.ts';
 import { describeMachine } from './report.ts';
+import { generateAlerts, SPAN_DAYS } from './store-data.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Columns copied as they are (id, time_ns and audit_id change per copy). */

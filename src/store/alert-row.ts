@@ -1,7 +1,6 @@
-import type { Alert } from '../engine/alert.ts';
-import { formatAlertText } from '../engine/format.ts';
-import { type Priority, PRIORITIES, priorityRank } from '../engine/priority.ts';
-import { formatIsoTimeNs } from '../engine/time-format.ts';
+import type { Alert } from '../engine/index.ts';
+import { formatAlertText, formatIsoTimeNs } from '../outputs/index.ts';
+import { PRIORITIES, type Priority, priorityRank } from '../rules/index.ts';
 import { sanitizeEvent } from './sanitize-event.ts';
 import type { StoredAlert } from './store.ts';
 
@@ -117,6 +116,28 @@ function eventColumns(e: Readonly<Record<string, unknown>>): Columns {
   };
 }
 
+/**
+ * The dedup columns of an alert that came without its event: the engine's `eventId`
+ * (`auditID/stage`, or `admission/uid`) still identifies the event.
+ */
+function identityColumns(eventId: string | undefined): Columns {
+  if (eventId === undefined) return NO_COLUMNS;
+  if (eventId.startsWith('admission/')) {
+    return {
+      ...NO_COLUMNS,
+      auditId: eventId.slice('admission/'.length, 'admission/'.length + INDEXED_MAX),
+    };
+  }
+  const slash = eventId.lastIndexOf('/');
+  if (slash <= 0) return NO_COLUMNS;
+  const stage = eventId.slice(slash + 1);
+  return {
+    ...NO_COLUMNS,
+    auditId: eventId.slice(0, Math.min(slash, INDEXED_MAX)),
+    stage: stage === '' ? null : stage.slice(0, INDEXED_MAX),
+  };
+}
+
 function clusterOf(a: Alert): string | null {
   const ann = obj(a.event?.annotations);
   const fromEvent = str(ann.cluster_name);
@@ -139,7 +160,7 @@ export function toAlertRow(a: Alert): AlertRow {
     output: formatAlertText(a, { isoTime: true }),
     message: a.message,
     outputFields: JSON.stringify(a.outputFields),
-    ...(a.event === undefined ? NO_COLUMNS : eventColumns(a.event)),
+    ...(a.event === undefined ? identityColumns(a.eventId) : eventColumns(a.event)),
     redacted: sanitized?.redacted ?? false,
     event: sanitized?.json ?? null,
   };

@@ -1,4 +1,4 @@
-import { formatIsoTimeNs } from '../engine/time-format.ts';
+import { formatIsoTimeNs } from '../outputs/index.ts';
 import { priorityOfRank } from './alert-row.ts';
 import type { NormalFilter } from './filter.ts';
 import { type CountKey, type CountsOptions, type CountsResult, StoreError } from './store.ts';

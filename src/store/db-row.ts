@@ -1,6 +1,6 @@
+import { formatIsoTimeNs } from '../outputs/index.ts';
 import { priorityOfRank } from './alert-row.ts';
-import { formatIsoTimeNs } from '../engine/time-format.ts';
-import { StoreError, type StoredAlert } from './store.ts';
+import { type StoredAlert, StoreError } from './store.ts';
 
 /** Columns of `alerts` that a StoredAlert is read from, in both schemas. */
 export const ALERT_COLUMNS =

@@ -1,4 +1,4 @@
-import { PRIORITIES, priorityRank } from '../engine/priority.ts';
+import { PRIORITIES, priorityRank } from '../rules/index.ts';
 import { type AlertFilter, StoreError } from './store.ts';
 
 /** A filter checked and turned into column values, shared by both SQL builders. */

@@ -1,5 +1,6 @@
 export { toAlertRow } from './alert-row.ts';
 export { parseTimeNs } from './filter.ts';
+export { createAlertMatcher } from './match.ts';
 export { openAlertStore, SQLITE_FILE } from './open.ts';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
 export { REDACTED, sanitizeEvent } from './sanitize-event.ts';
@@ -15,10 +16,9 @@ export {
   type InsertResult,
   type PageOptions,
   type PruneOptions,
-  StoreError,
-  type StoreErrorCode,
   type StoredAlert,
   type StoredAlertWithEvent,
+  StoreError,
+  type StoreErrorCode,
   type StoreKind,
 } from './store.ts';
-export { createAlertMatcher } from './match.ts';

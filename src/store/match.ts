@@ -1,4 +1,4 @@
-import { priorityRank } from '../engine/priority.ts';
+import { priorityRank } from '../rules/index.ts';
 import { normalizeFilter } from './filter.ts';
 import type { AlertFilter, StoredAlert } from './store.ts';
 
@@ -37,24 +37,25 @@ const TEXT_FIELDS: readonly TextKey[] = [
  */
 export function createAlertMatcher(filter: AlertFilter): (a: StoredAlert) => boolean {
   const f = normalizeFilter(filter);
-  const rules = f.rules === undefined ? undefined : new Set(f.rules);
-  return (a) => {
-    const t = BigInt(a.timeNs);
-    if (f.fromNs !== undefined && t < f.fromNs) return false;
-    if (f.toNs !== undefined && t >= f.toNs) return false;
-    if (f.maxRank !== undefined && priorityRank(a.priority) > f.maxRank) return false;
-    if (rules !== undefined && !rules.has(a.rule)) return false;
-    if (f.source !== undefined && a.source !== f.source) return false;
-    if (f.tag !== undefined && !a.tags.includes(f.tag)) return false;
-    if (f.cluster !== undefined && a.cluster !== f.cluster) return false;
-    if (f.namespace !== undefined && a.namespace !== f.namespace) return false;
-    if (f.user !== undefined && a.user !== f.user) return false;
-    if (f.verb !== undefined && a.verb !== f.verb) return false;
-    if (f.resource !== undefined && a.resource !== f.resource) return false;
-    if (f.text !== undefined) {
-      const needle = f.text;
-      if (!TEXT_FIELDS.some((k) => a[k]?.toLowerCase().includes(needle) === true)) return false;
-    }
-    return true;
-  };
+  // One test per key the filter sets: a stream checks only what its filter names.
+  const tests: ((a: StoredAlert) => boolean)[] = [];
+  const { fromNs, toNs, maxRank, rules, tag, text } = f;
+  if (fromNs !== undefined) tests.push((a) => BigInt(a.timeNs) >= fromNs);
+  if (toNs !== undefined) tests.push((a) => BigInt(a.timeNs) < toNs);
+  if (maxRank !== undefined) tests.push((a) => priorityRank(a.priority) <= maxRank);
+  if (rules !== undefined) {
+    const set = new Set(rules);
+    tests.push((a) => set.has(a.rule));
+  }
+  for (const key of EQUAL_KEYS) {
+    const want = f[key];
+    if (want !== undefined) tests.push((a) => a[key] === want);
+  }
+  if (tag !== undefined) tests.push((a) => a.tags.includes(tag));
+  if (text !== undefined) {
+    tests.push((a) => TEXT_FIELDS.some((k) => a[k]?.toLowerCase().includes(text) === true));
+  }
+  return (a) => tests.every((t) => t(a));
 }
+
+const EQUAL_KEYS = ['source', 'cluster', 'namespace', 'user', 'verb', 'resource'] as const;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Alert } from '../engine/alert.ts';
+import type { Alert } from '../engine/index.ts';
 import { toAlertRow } from './alert-row.ts';
 import { assembleCounts, planCounts } from './counts.ts';
 import {
@@ -12,8 +12,9 @@ import {
 } from './db-row.ts';
 import { buildWhere, type NormalFilter, normalizeFilter, type SqlDialect } from './filter.ts';
 import { createListenerSet } from './listeners.ts';
-import { migratePostgres } from './postgres-schema.ts';
 import { createPgNotifier } from './postgres-notify.ts';
+import { migratePostgres } from './postgres-schema.ts';
+import { type AlertStore, type InsertResult, StoreError } from './store.ts';
 import {
   exportPages,
   keyCondition,
@@ -21,7 +22,6 @@ import {
   validId,
   yieldToEventLoop,
 } from './store-common.ts';
-import { type AlertStore, type InsertResult, StoreError } from './store.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database?...` */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Alert } from '../engine/alert.ts';
+import type { Alert } from '../engine/index.ts';
 import { type AlertRow, toAlertRow, toStoredAlert } from './alert-row.ts';
 import { assembleCounts, planCounts } from './counts.ts';
 import {
@@ -12,6 +12,9 @@ import {
 } from './db-row.ts';
 import { buildWhere, type NormalFilter, normalizeFilter, type SqlDialect } from './filter.ts';
 import { createListenerSet } from './listeners.ts';
+import { migrateSqlite } from './sqlite-schema.ts';
+import type { AlertStore, InsertResult, StoredAlertWithEvent } from './store.ts';
+import { StoreError } from './store.ts';
 import {
   exportPages,
   keyCondition,
@@ -19,9 +22,6 @@ import {
   validId,
   yieldToEventLoop,
 } from './store-common.ts';
-import { migrateSqlite } from './sqlite-schema.ts';
-import type { AlertStore, InsertResult, StoredAlertWithEvent } from './store.ts';
-import { StoreError } from './store.ts';
 
 export interface SqliteStoreOptions {
   /** Database file (created when missing), or `:memory:`. */

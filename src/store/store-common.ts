@@ -1,5 +1,5 @@
-import type { AlertFilter, AlertStore, PruneOptions, StoredAlert } from './store.ts';
 import { LIMIT_MAX } from './db-row.ts';
+import type { AlertFilter, AlertStore, PruneOptions, StoredAlert } from './store.ts';
 
 const ID = /^[1-9]\d{0,18}$/;
 

@@ -1,5 +1,5 @@
-import type { Alert } from '../engine/alert.ts';
-import type { Priority } from '../engine/priority.ts';
+import type { Alert } from '../engine/index.ts';
+import type { Priority } from '../rules/index.ts';
 
 /**
  * The alert store: where `kaudit serve` and `kaudit scan --store` keep alerts for the API

@@ -139,6 +139,31 @@ export function runStoreSuite(name: string, h: StoreHarness, skip: string | fals
       });
     });
 
+    it('insert() of alerts without events deduplicates on the engine eventId', async () => {
+      await withStore(h, async (s) => {
+        const bare = (eventId: string, rule = 'R') => ({
+          ...makeAlert({ rule, event: null }),
+          eventId,
+        });
+        const r = await s.insert([
+          bare('abc/ResponseComplete'),
+          bare('abc/ResponseComplete'),
+          bare('abc/ResponseStarted'),
+          bare('admission/u1'),
+          bare('admission/u1', 'R2'),
+        ]);
+        assert.deepEqual(r, { inserted: 4, duplicates: 1 });
+        assert.deepEqual(await s.insert([bare('admission/u1')]), { inserted: 0, duplicates: 1 });
+        const stages = (await listAll(s)).map((a) => `${a.auditId}:${a.stage}`).sort();
+        assert.deepEqual(stages, [
+          'abc:ResponseComplete',
+          'abc:ResponseStarted',
+          'u1:null',
+          'u1:null',
+        ]);
+      });
+    });
+
     it('insert() strips managedFields and redacts Secret data, and leaves the engine event alone', async () => {
       await withStore(h, async (s) => {
         const secret = {

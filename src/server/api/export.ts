@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { formatCsvRow } from '../../cli/table.ts';
+import { formatCsvRow } from '../../outputs/index.ts';
 import type { AlertFilter, AlertStore, StoredAlert } from '../../store/index.ts';
 
 export type ExportFormat = 'csv' | 'ndjson';

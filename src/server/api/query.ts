@@ -1,4 +1,4 @@
-import { parsePriority } from '../../engine/priority.ts';
+import { parsePriority } from '../../rules/index.ts';
 import type { AlertFilter, CountKey } from '../../store/index.ts';
 import { ApiError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import type { LoadedRule } from '../../rules/types.ts';
+import type { LoadedRule } from '../../rules/index.ts';
 
 /** A rule as `GET rules` lists it and an alert's `ruleInfo` shows it. */
 export interface ApiRule {
