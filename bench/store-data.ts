@@ -3,22 +3,11 @@
 // span of days ending at END_MS, each with a small audit event (~700 bytes).
 import type { Alert } from '../src/engine/index.ts';
 import { PRIORITIES } from '../src/rules/index.ts';
+import { createRng } from './gen/prng.ts';
 
 export const SPAN_DAYS = 30;
 /** 2026-11-01T00:00:00Z */
 export const END_MS = 1_793_491_200_000;
-
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete', 'watch'];
 const RESOURCES = [
@@ -41,7 +30,7 @@ export const NEEDLE_EVERY = 1_000_000;
 
 /** `n` alerts over the `days` days before END_MS. */
 export function* generateAlerts(n: number, seed: number, days = SPAN_DAYS): Generator<Alert> {
-  const r = prng(seed);
+  const r = createRng(seed).next;
   const spanMs = days * 86_400_000;
   const stepMs = spanMs / n;
   // Time in ms as a double plus a ns remainder: BigInt arithmetic per alert cost more

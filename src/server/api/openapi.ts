@@ -3,19 +3,11 @@
  * from the routes in plugin.ts; tests/server/api-openapi.test.ts checks that every route
  * is in it and every path in it answers.
  */
+import { PRIORITIES } from '../../rules/index.ts';
+
 const str = { type: 'string' } as const;
 const nstr = { type: ['string', 'null'] } as const;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const PRIORITIES = [
-  'Emergency',
-  'Alert',
-  'Critical',
-  'Error',
-  'Warning',
-  'Notice',
-  'Informational',
-  'Debug',
-];
 
 const FILTER_PARAMS = [
   ['from', 'Inclusive start: RFC 3339 time or ns since the epoch'],
