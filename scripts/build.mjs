@@ -17,12 +17,10 @@ const common = {
   },
   // Marks the bundle (see src/cli/rules-cache.ts).
   define: { __KAUDIT_BUNDLE__: 'true' },
-  // better-sqlite3 is a native addon: it loads its .node file relative to its own package,
-  // so it stays in node_modules. pg-native is pg's optional binding, which we never install.
-  external: ['better-sqlite3', 'pg-native'],
   sourcemap: 'linked',
   // Native addons load from node_modules at run time; a bundle cannot hold them.
-  external: ['better-sqlite3'],
+  // pg-native is pg's optional binding, which we never install (pg falls back to JS).
+  external: ['better-sqlite3', 'pg-native'],
   logLevel: 'warning',
 };
 
