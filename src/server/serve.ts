@@ -6,6 +6,15 @@ import type { Output } from '../outputs/index.ts';
 import type { DetectorConfig } from '../pipeline/index.ts';
 import type { LoadedRule } from '../rules/index.ts';
 import { type EmbeddedSpool, openEmbeddedSpool, runDelivery, type Spool } from '../spool/index.ts';
+import { type AlertStore, createStoreOutput, openAlertStore } from '../store/index.ts';
+import { describeRules, registerAlertsApi } from './api/index.ts';
+import {
+  AuthConfigError,
+  generateToken,
+  loadOrCreateSessionSecret,
+  loadTokens,
+  type TokenEntry,
+} from './auth/index.ts';
 import { ConfigError } from './config/load-config.ts';
 import { isLoopback, type ServeConfig } from './config/serve-config.ts';
 import { startDetectionThread } from './detection/client.ts';
@@ -47,6 +56,13 @@ export interface ServeContext {
 export interface RunningServer {
   /** The address it listens on (the port is real when 0 was asked for). */
   readonly address: { readonly host: string; readonly port: number };
+  /**
+   * The admin token made at start when none was configured (printed once, as Jupyter
+   * does); undefined when tokens were given or authentication is off.
+   */
+  readonly generatedToken?: string;
+  /** The UI's URL (with the base path), when the alert store is on. */
+  readonly uiUrl?: string;
   readonly metrics: ServeMetrics;
   reload(reason: string): Promise<ReloadResult>;
   /** Stops accepting, lets detection and delivery catch up (bounded), closes everything. */
@@ -118,7 +134,10 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
   }
   let currentRules: readonly LoadedRule[] = loaded.rules;
 
-  const outputs = c.outputs.map((spec) => ({ spec, output: deps.openOutput(spec) }));
+  const outputs: { spec: string; output: Output }[] = c.outputs.map((spec) => ({
+    spec,
+    output: deps.openOutput(spec),
+  }));
   const spoolOptions = { maxBytes: c.spoolMaxSize, retentionMs: c.spoolRetentionMs };
   let embedded: EmbeddedSpool;
   try {
@@ -130,6 +149,21 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     );
   }
   const { outbox } = embedded;
+  // The alert store: an output like the others (its own outbox cursor), read by the API.
+  let store: AlertStore | undefined;
+  if (c.store !== 'none') {
+    try {
+      store = await openAlertStore(c.store);
+    } catch (err) {
+      embedded.close();
+      throw new ConfigError(
+        'CONFIG_VALUE',
+        `cannot open the alert store ${c.store}: ${(err as Error).message}`,
+      );
+    }
+    outputs.push({ spec: 'store', output: createStoreOutput(store) });
+  }
+  const api = store === undefined ? undefined : apiTokens(c);
   const stopping = new AbortController();
   let draining = false;
   let detectionFailed: string | undefined;
@@ -241,6 +275,9 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       .then((skipped) => {
         for (const [spec, n] of skipped) metrics.deliveryDrops.inc({ output: spec }, n);
       });
+    void store
+      ?.prune({ maxAgeMs: c.storeRetentionMs, maxRows: c.storeMaxAlerts })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'store: prune failed'));
     updateGauges();
   }, MAINTENANCE_MS);
   maintenance.unref();
@@ -274,6 +311,18 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     onProblem: createThrottledLog(log),
     ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
   });
+  if (store !== undefined && api !== undefined) {
+    await registerAlertsApi(app, {
+      store,
+      basePath: c.basePath,
+      auth: { tokens: api.tokens, secret: loadOrCreateSessionSecret(c.dataDir) },
+      rules: () => describeRules(currentRules),
+      reloadRules: async () => {
+        const r = await reload('API');
+        return { ok: r.ok, errors: r.errors };
+      },
+    });
+  }
   const ctx: ServeContext = { metrics, reload, rules: () => currentRules };
   for (const plugin of deps.plugins ?? []) await plugin(app, ctx);
   try {
@@ -321,11 +370,18 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     unwatch();
     await Promise.allSettled(deliveries);
     await Promise.allSettled(outputs.map(({ output }) => output.close()));
+    await store?.close();
     log.info({ pending: embedded.spool.stats().pendingEvents }, 'kaudit serve stopped');
     embedded.close();
   };
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const scheme = tls === undefined ? 'http' : 'https';
   return {
     address: { host: addr.address, port: addr.port },
+    ...(api?.generated !== undefined ? { generatedToken: api.generated } : {}),
+    ...(store !== undefined
+      ? { uiUrl: `${scheme}://${shownHost}:${addr.port}${c.basePath}/` }
+      : {}),
     metrics,
     reload,
     stop: () => {
@@ -333,6 +389,32 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       return stopped;
     },
   };
+}
+
+/** The API and UI tokens: configured ones, or one random admin token made now. */
+function apiTokens(c: ServeConfig): { tokens: TokenEntry[] | false; generated?: string } {
+  if (!c.auth) {
+    if (!isLoopback(c.listen.host)) {
+      throw new ConfigError('CONFIG_VALUE', '--no-auth is only allowed on a loopback listener');
+    }
+    return { tokens: false };
+  }
+  if (c.apiTokenFile === undefined && c.apiTokens === undefined) {
+    const generated = generateToken();
+    return { tokens: [{ token: generated, role: 'admin' }], generated };
+  }
+  let tokens: TokenEntry[];
+  try {
+    tokens = loadTokens({
+      ...(c.apiTokenFile !== undefined ? { file: c.apiTokenFile } : {}),
+      ...(c.apiTokens !== undefined ? { env: c.apiTokens } : {}),
+    });
+  } catch (err) {
+    if (err instanceof AuthConfigError)
+      throw new ConfigError('CONFIG_VALUE', `API tokens: ${err.message}`);
+    throw err;
+  }
+  return { tokens };
 }
 
 function readTokenFileOrFail(path: string): string[] {

@@ -22,3 +22,4 @@ export {
   type StoreErrorCode,
   type StoreKind,
 } from './store.ts';
+export { createStoreOutput } from './store-output.ts';

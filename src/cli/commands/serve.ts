@@ -118,6 +118,14 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
     throw err;
   }
   io.stderr.write(`kaudit serve listening on ${server.address.host}:${server.address.port}\n`);
+  if (server.uiUrl !== undefined) {
+    // As Jupyter does: the token is shown once, in a URL that logs the browser in.
+    const url =
+      server.generatedToken === undefined
+        ? server.uiUrl
+        : `${server.uiUrl}?token=${encodeURIComponent(server.generatedToken)}`;
+    io.stderr.write(`kaudit UI and API: ${url}\n`);
+  }
   await new Promise<void>((resolve) => {
     // SIGHUP: new rules, and file outputs reopened (logrotate).
     const onHup = (): void => {

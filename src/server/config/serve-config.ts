@@ -29,9 +29,21 @@ export interface ServeConfig {
   readonly cluster?: string;
   readonly logLevel: string;
   readonly watchRules: boolean;
+  /** `none`, a directory (SQLite) or a postgres:// URL; default the data directory. */
+  readonly store: string;
+  readonly storeRetentionMs: number;
+  readonly storeMaxAlerts: number;
+  readonly apiTokenFile?: string;
+  readonly apiTokens?: string;
+  readonly auth: boolean;
+  readonly basePath: string;
 }
 
 export const DEFAULT_PORT = 9765;
+
+function parseCount(text: string): number | undefined {
+  return /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : undefined;
+}
 
 /** `HOST:PORT`, `[v6]:PORT`, `:PORT` (all interfaces) or `PORT` (loopback). */
 export function parseListen(text: string): ListenAddress | undefined {
@@ -188,5 +200,21 @@ export function resolveServeConfig(raw: RawSettings): ServeConfig {
     ...opt('cluster', r.text('cluster')),
     logLevel,
     watchRules: r.bool('watchRules') ?? true,
+    store: r.text('store') ?? r.text('dataDir') ?? 'kaudit-data',
+    storeRetentionMs:
+      typed(
+        raw,
+        'storeRetention',
+        r.text('storeRetention'),
+        parseDuration,
+        'a duration such as 30d',
+      ) ?? 30 * 86_400_000,
+    storeMaxAlerts:
+      typed(raw, 'storeMaxAlerts', r.text('storeMaxAlerts'), parseCount, 'a whole number') ??
+      10_000_000,
+    ...opt('apiTokenFile', r.text('apiTokenFile')),
+    ...opt('apiTokens', r.text('apiTokens')),
+    auth: r.bool('auth') ?? true,
+    basePath: r.text('basePath') ?? '',
   };
 }

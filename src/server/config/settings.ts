@@ -132,6 +132,58 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'cluster name on every event (ka.cluster.name) and alert',
   },
   {
+    key: 'store',
+    flag: 'store',
+    type: 'string',
+    arg: 'DIR|URL|none',
+    description:
+      'alert store for the API and UI: a directory (SQLite), a postgres:// URL, or none (default: the data directory)',
+  },
+  {
+    key: 'storeRetention',
+    flag: 'store-retention',
+    type: 'duration',
+    arg: 'DURATION',
+    description: 'alerts older than this are deleted from the store (default 30d)',
+  },
+  {
+    key: 'storeMaxAlerts',
+    flag: 'store-max-alerts',
+    type: 'integer',
+    arg: 'N',
+    description: 'the store keeps at most this many alerts, the newest (default 10000000)',
+  },
+  {
+    key: 'apiTokenFile',
+    flag: 'api-token-file',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'API and UI tokens, one "TOKEN ROLE" per line (role admin or read); without tokens a random admin token is made and printed',
+  },
+  {
+    key: 'apiTokens',
+    flag: 'api-tokens',
+    type: 'string',
+    arg: 'LIST',
+    description:
+      'API and UI tokens as "TOKEN:ROLE,..." (prefer KAUDIT_API_TOKENS or the file: flags show in ps)',
+  },
+  {
+    key: 'auth',
+    flag: 'auth',
+    type: 'boolean',
+    description:
+      'require a token for the API and UI (default on; --no-auth only on a loopback listener)',
+  },
+  {
+    key: 'basePath',
+    flag: 'base-path',
+    type: 'string',
+    arg: 'PATH',
+    description: 'serve the UI and API under this path (an ingress sub-path, e.g. /kaudit)',
+  },
+  {
     key: 'logLevel',
     flag: 'log-level',
     type: 'string',
