@@ -1,0 +1,33 @@
+/** One credential-like value found in a request: what it is and where, never the value. */
+export interface CredentialFinding {
+  /** Catalogue kind, e.g. `aws-access-key-id`, `password-in-url`, `high-entropy`. */
+  readonly kind: string;
+  /** Where in the object, e.g. `data.credentials.ini`, `containers[web].env[DB_URL]`. */
+  readonly place: string;
+  /** Masked preview: the format's public prefix, maybe the last 4 characters, the length. */
+  readonly preview: string;
+}
+
+/** What a request carries, rendered once for every credential field. */
+export interface CredentialScan {
+  readonly findings: readonly CredentialFinding[];
+  /** `kind@place`, one per finding (the `…credentials` field). */
+  readonly entries: readonly string[];
+  /** Distinct kinds in order of first finding. */
+  readonly kinds: readonly string[];
+  /** `kind@place preview`, one per finding. */
+  readonly previews: readonly string[];
+  /** The scan stopped at a bound (text budget, node count or finding count). */
+  readonly truncated: boolean;
+}
+
+/**
+ * A match inside one scanned text: characters [start, end) hold the credential, the
+ * first `shown` of them are a public, fixed prefix (`AKIA`, `ghp_`, a PEM header).
+ */
+export interface Hit {
+  readonly kind: string;
+  readonly start: number;
+  readonly end: number;
+  readonly shown: number;
+}
