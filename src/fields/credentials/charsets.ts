@@ -25,6 +25,8 @@ export function inSet(set: Charset, code: number): boolean {
 export const DIGITS = charsetOf('0-9');
 export const HEX = charsetOf('0-9', 'a-f', 'A-F');
 export const HEX_LOWER = charsetOf('0-9', 'a-f');
+/** Hex with dashes: digests, UUIDs. */
+export const HEX_DASH = charsetOf('0-9', 'a-f', 'A-F', '-');
 export const UPPER_ALNUM = charsetOf('A-Z', '0-9');
 export const ALPHA = charsetOf('A-Z', 'a-z');
 export const ALNUM = charsetOf('A-Z', 'a-z', '0-9');

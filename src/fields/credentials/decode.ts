@@ -1,5 +1,24 @@
 import { isUtf8 } from 'node:buffer';
-import { allIn, B64, B64URL, HEX } from './charsets.ts';
+import { allIn, B64, B64URL, HEX_DASH } from './charsets.ts';
+
+const HEAD = 1024;
+
+// At most 5% control characters (tabs and line ends allowed), counted on the bytes: the
+// costlier UTF-8 check is left for the rare bytes that pass. `high`: a byte ≥ 0x80 seen.
+function isMostlyText(bytes: Buffer): { readonly text: boolean; readonly high: boolean } {
+  let control = 0;
+  let high = false;
+  const limit = bytes.length / 20;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
+      if (++control > limit) return { text: false, high };
+    } else if (b >= 0x80) {
+      high = true;
+    }
+  }
+  return { text: true, high };
+}
 
 /**
  * The text a base64 (or base64url) value encodes, when it encodes text: valid UTF-8
@@ -17,21 +36,16 @@ export function decodeBase64Text(value: string, minLength = 16): string | undefi
   }
   if (pad === -1 && (v.length & 3) === 1) return undefined;
   // Hex (digests, UUIDs) is valid base64 too, but never encodes text.
-  if (allIn(v.replaceAll('-', ''), HEX)) return undefined;
-  const bytes = Buffer.from(v, url ? 'base64url' : 'base64');
-  // Most values that merely look like base64 (names, ids) decode to bytes full of
-  // control characters: counted on the bytes first, the costlier UTF-8 check is rare.
-  let control = 0;
-  let high = false;
-  const limit = bytes.length / 20;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
-      if (++control > limit) return undefined;
-    } else if (b >= 0x80) {
-      high = true;
-    }
+  if (allIn(v, HEX_DASH)) return undefined;
+  const encoding = url ? 'base64url' : 'base64';
+  // A long value is judged on its first kilobyte before all of it is decoded: most values
+  // that merely look like base64 (names, ids, binary data) are not text from the start.
+  if (v.length > HEAD && !isMostlyText(Buffer.from(v.slice(0, HEAD), encoding)).text) {
+    return undefined;
   }
+  const bytes = Buffer.from(v, encoding);
+  const { text, high } = isMostlyText(bytes);
+  if (!text) return undefined;
   if (high && !isUtf8(bytes)) return undefined;
   return bytes.toString('utf8');
 }

@@ -1,5 +1,5 @@
 import { inSet, KEY_NAME, runLength } from './charsets.ts';
-import type { Hit } from './finding.ts';
+import { type Hit, overlapsHit, pushHit } from './finding.ts';
 import { classifyKey } from './key-names.ts';
 import { kindForKeyValue } from './values.ts';
 
@@ -7,9 +7,6 @@ import { kindForKeyValue } from './values.ts';
 const ANCHOR = /pass|pwd|secret|token|credential|creds|key|auth/gi;
 const MAX_KEY = 96;
 const MAX_VALUE = 256;
-// Hits an assignment is checked against: a text with more is cut short by the caller's
-// finding limit anyway, and an unbounded check would make the scan quadratic.
-const MAX_KNOWN = 64;
 // Characters that end an unquoted value.
 const VALUE_STOP = new Set([...' \t\r\n,;&"\'`)}]>'].map((c) => c.charCodeAt(0)));
 
@@ -21,7 +18,6 @@ const VALUE_STOP = new Set([...' \t\r\n,;&"\'`)}]>'].map((c) => c.charCodeAt(0))
  * key (and its value), and every look around an anchor is bounded.
  */
 export function findAssignments(text: string, hits: Hit[]): void {
-  const known = Math.min(hits.length, MAX_KNOWN);
   const re = ANCHOR;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -41,8 +37,8 @@ export function findAssignments(text: string, hits: Hit[]): void {
     const value = readValue(text, keyEnd);
     if (value === undefined) continue;
     const kind = kindForKeyValue(key, text.slice(value.start, value.end));
-    if (kind === undefined || overlaps(hits, known, value.start, value.end)) continue;
-    hits.push({ kind, start: value.start, end: value.end, shown: 0 });
+    if (kind === undefined || overlapsHit(hits, value.start, value.end)) continue;
+    pushHit(hits, { kind, start: value.start, end: value.end, shown: 0 });
     re.lastIndex = Math.max(re.lastIndex, value.end);
   }
 }
@@ -93,12 +89,4 @@ function skipBlanks(text: string, from: number): number {
   const limit = Math.min(text.length, from + 8);
   while (i < limit && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
   return i;
-}
-
-function overlaps(hits: readonly Hit[], count: number, start: number, end: number): boolean {
-  for (let k = 0; k < count; k++) {
-    const h = hits[k] as Hit;
-    if (h.start < end && start < h.end) return true;
-  }
-  return false;
 }

@@ -10,7 +10,7 @@ import {
   WORD,
 } from './charsets.ts';
 import { isPlaceholder } from './values.ts';
-import type { Hit } from './finding.ts';
+import { type Hit, overlapsHit, pushHit } from './finding.ts';
 
 /*
  * Credentials recognised by their shape around a fixed anchor rather than by a prefix.
@@ -66,12 +66,12 @@ function findPrivateKeys(text: string, hits: Hit[]): void {
     // The key block's length for the preview; without its END line, only the header.
     const close = endAt === NO_END ? -1 : pemLineEnd(text, endAt + END.length);
     const end = close === -1 ? headerEnd : close;
-    hits.push({ kind: 'private-key', start: i, end, shown: headerEnd - i });
+    pushHit(hits, { kind: 'private-key', start: i, end, shown: headerEnd - i });
     i = end - 1;
   }
   const putty = 'PuTTY-User-Key-File-';
   for (let i = text.indexOf(putty); i !== -1; i = text.indexOf(putty, i + putty.length)) {
-    hits.push({ kind: 'private-key', start: i, end: i + putty.length, shown: putty.length });
+    pushHit(hits, { kind: 'private-key', start: i, end: i + putty.length, shown: putty.length });
   }
 }
 
@@ -96,7 +96,7 @@ function findJwts(text: string, hits: Hit[]): void {
     // Glued to a longer run on the left: not a token of its own (and the run was seen).
     if (i === 0 || !inSet(B64URL_DOT, text.charCodeAt(i - 1))) {
       if (n < 16384 && isJwt(text.slice(i, i + n))) {
-        hits.push({ kind: 'jwt', start: i, end: i + n, shown: 3 });
+        pushHit(hits, { kind: 'jwt', start: i, end: i + n, shown: 3 });
       }
     }
     i = text.indexOf('eyJ', next);
@@ -127,7 +127,7 @@ function findTelegramTokens(text: string, hits: Hit[]): void {
     if (d > 0 && inSet(WORD, text.charCodeAt(d - 1))) continue;
     const n = runLength(text, i + 1, B64URL, 36);
     if (n !== 35) continue;
-    hits.push({ kind: 'telegram-bot-token', start: d, end: i + 1 + n, shown: 0 });
+    pushHit(hits, { kind: 'telegram-bot-token', start: d, end: i + 1 + n, shown: 0 });
   }
 }
 
@@ -140,7 +140,7 @@ function findAzureClientSecrets(text: string, hits: Hit[]): void {
     if (start > 0 && inSet(AZURE_SECRET, text.charCodeAt(start - 1))) continue;
     const n = runLength(text, i + 2, AZURE_SECRET, 35);
     if (n < 31 || n > 34) continue;
-    hits.push({ kind: 'azure-ad-client-secret', start, end: i + 2 + n, shown: 0 });
+    pushHit(hits, { kind: 'azure-ad-client-secret', start, end: i + 2 + n, shown: 0 });
   }
 }
 
@@ -170,8 +170,9 @@ function findUrlPasswords(text: string, hits: Hit[]): void {
     // A host must follow; the password is what lies between the first `:` and the `@`.
     if (at + 1 >= text.length || !inSet(HOST_START, text.charCodeAt(at + 1))) continue;
     const pass = colon === -1 ? '' : text.slice(colon + 1, at);
-    if (pass === '' || isPlaceholder(pass)) continue;
-    hits.push({ kind: 'password-in-url', start: colon + 1, end: at, shown: 0 });
+    // A known token as the password (`x-access-token:ghs_…@`) is reported as that token.
+    if (pass === '' || isPlaceholder(pass) || overlapsHit(hits, colon + 1, at)) continue;
+    pushHit(hits, { kind: 'password-in-url', start: colon + 1, end: at, shown: 0 });
     i = at - 2;
   }
 }
@@ -190,8 +191,8 @@ function findDsnPasswords(text: string, hits: Hit[]): void {
       while (u > 0 && userEnd - u <= 64 && !inSet(DSN_PART_STOP, text.charCodeAt(u - 1))) u--;
       if (u === userEnd) continue;
       const pass = text.slice(p, i);
-      if (isPlaceholder(pass)) continue;
-      hits.push({ kind: 'password-in-url', start: p, end: i, shown: 0 });
+      if (isPlaceholder(pass) || overlapsHit(hits, p, i)) continue;
+      pushHit(hits, { kind: 'password-in-url', start: p, end: i, shown: 0 });
     }
   }
 }
@@ -211,7 +212,7 @@ function findServiceAccountJson(text: string, hits: Hit[]): void {
   for (let k = hits.length - 1; k >= 0; k--) {
     if ((hits[k] as Hit).kind === 'private-key') hits.splice(k, 1);
   }
-  hits.push({ kind: 'gcp-service-account-key', start: 0, end: text.length, shown: 0 });
+  pushHit(hits, { kind: 'gcp-service-account-key', start: 0, end: text.length, shown: 0 });
 }
 
 // base64 of `-----BEGIN`: a PEM key base64-encoded once more (kubeconfig `client-key-data`,
@@ -226,7 +227,7 @@ function findEncodedPrivateKeys(text: string, hits: Hit[]): void {
     // Only the first 64 encoded characters are decoded: they hold the header.
     const head = Buffer.from(text.slice(i, i + Math.min(n, 64)), 'base64').toString('latin1');
     if (/^-----BEGIN [A-Z0-9 ]{0,30}PRIVATE KEY/.test(head)) {
-      hits.push({ kind: 'private-key', start: i, end: i + n, shown: 0 });
+      pushHit(hits, { kind: 'private-key', start: i, end: i + n, shown: 0 });
     }
     i = text.indexOf(ENCODED_BEGIN, i + Math.max(n, 1));
   }

@@ -1,5 +1,5 @@
 import { inSet, runLength, WORD } from './charsets.ts';
-import type { Hit } from './finding.ts';
+import { type Hit, pushHit } from './finding.ts';
 import { TOKEN_FORMATS, type TokenFormat } from './token-formats.ts';
 
 const BY_PREFIX = new Map<string, TokenFormat>();
@@ -46,7 +46,7 @@ export function findTokens(text: string, hits: Hit[]): void {
       if (!has) end = -1;
     }
     if (end > 0) {
-      hits.push({ kind: f.kind, start: at, end, shown: prefix.length });
+      pushHit(hits, { kind: f.kind, start: at, end, shown: prefix.length });
       re.lastIndex = end;
     } else {
       re.lastIndex = at + 1;

@@ -31,3 +31,25 @@ export interface Hit {
   readonly end: number;
   readonly shown: number;
 }
+
+// Hits a new one is checked against: a text with more is cut short by the scan's finding
+// limit anyway, and an unbounded check would make a scan quadratic.
+const MAX_CHECKED = 64;
+
+/** True when [start, end) overlaps one of the first hits (a token already named there). */
+export function overlapsHit(hits: readonly Hit[], start: number, end: number): boolean {
+  const n = Math.min(hits.length, MAX_CHECKED);
+  for (let k = 0; k < n; k++) {
+    const h = hits[k] as Hit;
+    if (h.start < end && start < h.end) return true;
+  }
+  return false;
+}
+
+/** Hits kept per text: more than a scan reports (its finding limit) is memory for nothing. */
+export const MAX_HITS = 128;
+
+/** Appends a hit unless the text already has MAX_HITS. */
+export function pushHit(hits: Hit[], hit: Hit): void {
+  if (hits.length < MAX_HITS) hits.push(hit);
+}

@@ -66,6 +66,8 @@ const REFERENCE_MODIFIERS = new Set([
   'tls',
   'pull',
 ]);
+// Generic last words after the noun that matters: `SECRET_KEY_BASE`, `password_value`.
+const GENERIC_TAILS = new Set(['base', 'value', 'data', 'string', 'str']);
 // File names as configmap keys: `password.txt` names its content like `password` does.
 const FILE_EXTENSIONS = new Set([
   'txt',
@@ -86,7 +88,8 @@ const CACHE_SIZE = 4096;
 const cache = new Map<string, CredentialKey | null>();
 
 /**
- * Classifies a key name by its head noun, the last word: `DB_PASSWORD` and
+ * Classifies a key name by its head noun, the last word (past a file extension or a
+ * generic `_value`, `_data`, `_base`): `DB_PASSWORD` and
  * `spring.datasource.password` name a password; `client_secret`, `GITHUB_TOKEN`,
  * `apiKey` a secret; `PASSWORD_MIN_LENGTH`, `password_file`, `secretName`,
  * `secretKeyRef` and `existingSecret` none. Case and separators do not matter.
@@ -106,6 +109,7 @@ function classifyWords(key: string): CredentialKey | undefined {
   const words = splitWords(key);
   const last = words.at(-1);
   if (last !== undefined && FILE_EXTENSIONS.has(last) && words.length > 1) words.pop();
+  while (words.length > 1 && GENERIC_TAILS.has(words.at(-1) as string)) words.pop();
   const head = words.at(-1);
   if (head === undefined) return undefined;
   const prev = words.at(-2);

@@ -54,7 +54,10 @@ export function scanString(
     findAssignments(text, hits);
   }
   if (hits.length > 0) {
-    for (const h of hits) addFinding(st, h.kind, place, previewHit(text, h));
+    for (const h of hits) {
+      if (st.stopped) break;
+      addFinding(st, h.kind, place, previewHit(text, h));
+    }
     return;
   }
   const v = text.trim();

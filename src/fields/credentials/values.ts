@@ -1,4 +1,4 @@
-import { allIn, B64, HEX, TOKEN } from './charsets.ts';
+import { allIn, B64, HEX_DASH, TOKEN } from './charsets.ts';
 import type { CredentialKey } from './key-names.ts';
 
 // Values that say "no value here": defaults, booleans, masks, schema words.
@@ -115,7 +115,8 @@ function wordShare(v: string): number {
 /**
  * The entropy test for an unnamed secret: a single token of 20 to 200 base64/base64url
  * characters with upper- and lower-case letters and digits; not hexadecimal (digests,
- * UUIDs, pod-template hashes, commit ids) nor an SRI digest; Shannon entropy at least
+ * UUIDs, pod-template hashes, commit ids), an SRI digest or base64 of JSON (`eyJ…`,
+ * left by the JWT finder: a detached JWS signature); Shannon entropy at least
  * 85% of log2 of its length (capped at 4.6 bits); and under 40% of it in word-like runs
  * of letters. Measured on 4,000 random base62 and base64 strings per length: 89% of
  * 20-character ones pass, 95% of 32 to 40, 99% from 64 on; camel-case identifiers such
@@ -124,7 +125,9 @@ function wordShare(v: string): number {
 export function looksRandom(v: string): boolean {
   const n = v.length;
   if (n < 20 || n > 200 || !allIn(v, TOKEN)) return false;
-  if (allIn(v.replaceAll('-', ''), HEX) || DIGEST_PREFIX.test(v)) return false;
+  if (allIn(v, HEX_DASH) || DIGEST_PREFIX.test(v)) return false;
+  // Base64 of JSON: what the JWT finder did not take (a detached JWS signature) is no token.
+  if (v.startsWith('eyJ')) return false;
   if (!/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/\d/.test(v)) return false;
   if (shannonEntropy(v) < Math.min(0.85 * Math.log2(n), 4.6)) return false;
   return wordShare(v) < 0.4;

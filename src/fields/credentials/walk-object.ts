@@ -20,8 +20,8 @@ const MAX_DEPTH = 48;
  * Walks a submitted object (or a JSON patch: an array of operations) and scans its
  * strings: everything but `metadata` (of which only annotations, with
  * last-applied-configuration parsed and walked as `last-applied:`), `managedFields` and
- * the top-level `status`. Container lists, `env`, `args`, `command` and `binaryData` are
- * read as what they are.
+ * the top-level `status`. Container lists, `args`, `command`, `binaryData` and named
+ * values (`env` entries, `{name, value}` parameters) are read as what they are.
  */
 export function walkRequestObject(st: ScanState, obj: unknown): void {
   if (Array.isArray(obj)) {
@@ -69,9 +69,18 @@ function walkObject(
     const at = place.endsWith(':') ? place.slice(0, -1) : place;
     addFinding(st, 'gcp-service-account-key', at === '' ? '.' : at, `… (${n} chars)`);
   }
+  // `{name: db.password, value: …}` (Helm parameters, workflow inputs, a patched env var):
+  // a value named by its sibling. In an array its place already ends with `[name]`.
+  const named = typeof o.name === 'string' && typeof o.value === 'string';
+  if (named) {
+    const seg = `[${placeSegment(o.name as string)}]`;
+    const at = place.endsWith(seg) ? place : `${place}${seg}`;
+    scanString(st, at, o.value as string, o.name as string, depth, walkDecoded);
+  }
   for (const k of Object.keys(o)) {
     if (st.stopped) return;
     const v = o[k];
+    if (named && (k === 'value' || k === 'name')) continue;
     if (k === 'managedFields' || (k === 'status' && place === '')) continue;
     if (k === 'private_key' && o.type === 'service_account') continue;
     if (k === 'metadata') {
@@ -83,10 +92,6 @@ function walkObject(
       continue;
     }
     if (Array.isArray(v)) {
-      if (k === 'env') {
-        walkEnv(st, v, join(place, k), depth);
-        continue;
-      }
       if (k === 'args' || k === 'command') {
         walkArgs(st, v, join(place, k), depth);
         continue;
@@ -111,13 +116,7 @@ function walkArray(
   for (let i = 0; i < arr.length && !st.stopped; i++) {
     const el = arr[i];
     if (isObject(el) && typeof el.name === 'string') {
-      const at = `${place}[${placeSegment(el.name)}]`;
-      // `{name: db.password, value: …}` (Helm parameters, workflow inputs): a named value.
-      if (typeof el.value === 'string') {
-        if (visitNode(st)) scanString(st, at, el.value, el.name, depth, walkDecoded);
-      } else {
-        walkNode(st, el, at, key, level + 1, depth);
-      }
+      walkNode(st, el, `${place}[${placeSegment(el.name)}]`, key, level + 1, depth);
     } else {
       walkNode(st, el, `${place}[${i}]`, key, level + 1, depth);
     }
@@ -135,7 +134,7 @@ function walkAnnotations(
     const v = ann[k];
     if (st.stopped || typeof v !== 'string' || !visitNode(st)) return;
     if (k === LAST_APPLIED && depth < MAX_DECODE_DEPTH) {
-      const parsed = parseJsonContainer(v);
+      const parsed = parseJsonContainer(v.trim());
       if (parsed !== undefined && v.length <= st.limits.chars - st.chars) {
         st.chars += v.length;
         walkNode(st, parsed, `${base}last-applied:`, undefined, 0, depth + 1);
@@ -159,16 +158,6 @@ function walkBinaryData(
     // Binary content (images, archives, keystores) is not text to scan.
     if (text !== undefined)
       scanString(st, `${place}.${placeSegment(k)}`, text, k, depth + 1, walkDecoded);
-  }
-}
-
-function walkEnv(st: ScanState, env: readonly unknown[], place: string, depth: number): void {
-  for (const e of env) {
-    if (st.stopped || !isObject(e) || typeof e.name !== 'string' || !visitNode(st)) continue;
-    // valueFrom refers to a Secret or ConfigMap: the right way, nothing to scan.
-    if (typeof e.value === 'string') {
-      scanString(st, `${place}[${placeSegment(e.name)}]`, e.value, e.name, depth, walkDecoded);
-    }
   }
 }
 
