@@ -41,14 +41,20 @@ describe('previews', () => {
 
   test('no more than the last 4 characters of a random token are shown, and none of a short one', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...B62), minLength: 20, maxLength: 120 }), (body) => {
-        const token = `ghp_${body.slice(0, 36).padEnd(36, 'Q')}`;
-        const [p] = scanValue(`x ${token} y`).previews;
-        assert.equal(p, `github-token@data.CONFIG ghp_…${token.slice(-4)} (40 chars)`);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...B62), minLength: 20, maxLength: 120 }),
+        (body) => {
+          const token = `ghp_${body.slice(0, 36).padEnd(36, 'Q')}`;
+          const [p] = scanValue(`x ${token} y`).previews;
+          assert.equal(p, `github-token@data.CONFIG ghp_…${token.slice(-4)} (40 chars)`);
+        },
+      ),
     );
     // 12 hidden characters: not enough to show any.
-    assert.match(scanValue(`api_key = ${'Ab3d'.repeat(3)}`, 'x').previews[0] as string, /secret@data\.x … \(12 chars\)$/);
+    assert.match(
+      scanValue(`api_key = ${'Ab3d'.repeat(3)}`, 'x').previews[0] as string,
+      /secret@data\.x … \(12 chars\)$/,
+    );
   });
 
   test('nothing of a value under a password key is ever shown, whatever it holds', () => {
@@ -57,7 +63,10 @@ describe('previews', () => {
         const env = [{ name: 'DB_PASSWORD', value: pw }];
         const scan = scanRequestObject({ spec: { containers: [{ name: 'app', env }] } });
         for (const p of scan.previews) {
-          assert.match(p, /^[a-z0-9-]+@containers\[app\]\.env\[DB_PASSWORD\](?:\(base64\)|:\S*)? (?:[A-Za-z_.-]*|eyJ|-----BEGIN [A-Z ]*PRIVATE KEY-----)…[A-Za-z0-9+/=_.~-]{0,4} \(\d+ chars\)$/);
+          assert.match(
+            p,
+            /^[a-z0-9-]+@containers\[app\]\.env\[DB_PASSWORD\](?:\(base64\)|:\S*)? (?:[A-Za-z_.-]*|eyJ|-----BEGIN [A-Z ]*PRIVATE KEY-----)…[A-Za-z0-9+/=_.~-]{0,4} \(\d+ chars\)$/,
+          );
           if (p.startsWith('password@')) assert.ok(p.includes(' … ('), p);
         }
       }),
