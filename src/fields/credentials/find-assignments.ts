@@ -77,6 +77,21 @@ function readValue(text: string, keyEnd: number): Span | undefined {
     }
     return undefined;
   }
+  const bare = readBare(text, i);
+  // `Authorization: Bearer <token>`: the credential is the word after the scheme.
+  if (
+    bare !== undefined &&
+    text.charCodeAt(bare.end) === 0x20 &&
+    AUTH_SCHEMES.has(text.slice(bare.start, bare.end).toLowerCase())
+  ) {
+    return readBare(text, bare.end + 1);
+  }
+  return bare;
+}
+
+const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'bot']);
+
+function readBare(text: string, i: number): Span | undefined {
   const limit = Math.min(text.length, i + MAX_VALUE + 1);
   let j = i;
   while (j < limit && !VALUE_STOP.has(text.charCodeAt(j))) j++;

@@ -42,5 +42,15 @@ export function isScannedResource(
     return false;
   }
   const g = typeof group === 'string' ? group : '';
-  return !UNSCANNED.has(`${g}/${resource}`);
+  // Looked up per event on every write: a map of sets, no string built.
+  return UNSCANNED_BY_GROUP.get(g)?.has(resource) !== true;
+}
+
+const UNSCANNED_BY_GROUP = new Map<string, Set<string>>();
+for (const gr of UNSCANNED) {
+  const at = gr.indexOf('/');
+  const g = gr.slice(0, at);
+  let set = UNSCANNED_BY_GROUP.get(g);
+  if (set === undefined) UNSCANNED_BY_GROUP.set(g, (set = new Set()));
+  set.add(gr.slice(at + 1));
 }

@@ -145,6 +145,7 @@ export const SAMPLES: readonly Sample[] = [
   { kind: 'secret', value: `SECRET_KEY_BASE: "${rnd(48, HEX_LOWER)}"` },
   { kind: 'secret', value: `api_key = ${rnd(32, HEX_LOWER)}` },
   { kind: 'secret', key: 'Authorization', value: `Bearer ${rnd(40, `${B62}-_`)}` },
+  { kind: 'secret', value: `curl -H "Authorization: Bearer ${rnd(40, `${B62}-_`)}" https://api` },
   { kind: 'high-entropy', value: 'Zq8Kp2Lm9Xr4Tn7Vb1Wc5Yd3Qe6R' },
 ];
 
