@@ -5,7 +5,8 @@
  */
 export type Charset = Uint8Array;
 
-function charsetOf(...ranges: string[]): Charset {
+/** A set of the given characters and `a-z`-style ranges. */
+export function charsetOf(...ranges: string[]): Charset {
   const t = new Uint8Array(128);
   for (const r of ranges) {
     if (r.length === 3 && r[1] === '-') {

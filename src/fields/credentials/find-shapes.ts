@@ -3,7 +3,7 @@ import {
   B64,
   B64URL,
   B64URL_DOT,
-  type Charset,
+  charsetOf,
   DIGITS,
   inSet,
   runLength,
@@ -24,18 +24,6 @@ const AZURE_SECRET = charsetOf('A-Z', 'a-z', '0-9', '_~.-');
 // Characters that end a URL's authority (userinfo and host) in text.
 const URL_STOP = charsetOf('/?#"\'<>\\` \t\r\n');
 const DSN_PART_STOP = charsetOf(':@/"\'=`; \t\r\n');
-
-function charsetOf(...ranges: string[]): Charset {
-  const t = new Uint8Array(128);
-  for (const r of ranges) {
-    if (r.length === 3 && r[1] === '-') {
-      for (let c = r.charCodeAt(0); c <= r.charCodeAt(2); c++) t[c] = 1;
-    } else {
-      for (let i = 0; i < r.length; i++) t[r.charCodeAt(i)] = 1;
-    }
-  }
-  return t;
-}
 
 /** Appends the hits of every shape scanner. */
 export function findShapes(text: string, hits: Hit[]): void {

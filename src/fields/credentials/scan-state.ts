@@ -34,16 +34,20 @@ export function createScanState(limits: ScanLimits): ScanState {
   return { limits, chars: 0, nodes: 0, stopped: false, findings: [], seen: new Set() };
 }
 
-/** Records a finding once per kind and place; stops the scan at the finding limit. */
-export function addFinding(st: ScanState, kind: string, place: string, preview: string): void {
+/**
+ * Records a finding once per kind and place. At the finding limit the scan stops and
+ * this returns false.
+ */
+export function addFinding(st: ScanState, kind: string, place: string, preview: string): boolean {
   const entry = `${kind}@${place}`;
-  if (st.seen.has(entry)) return;
+  if (st.seen.has(entry)) return true;
   if (st.findings.length >= st.limits.findings) {
     st.stopped = true;
-    return;
+    return false;
   }
   st.seen.add(entry);
   st.findings.push({ kind, place, preview });
+  return true;
 }
 
 /** Counts `n` more characters against the budget; false (and stopped) when over it. */

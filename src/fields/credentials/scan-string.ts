@@ -54,10 +54,8 @@ export function scanString(
     findAssignments(text, hits);
   }
   if (hits.length > 0) {
-    for (const h of hits) {
-      if (st.stopped) break;
-      addFinding(st, h.kind, place, previewHit(text, h));
-    }
+    // What the examined part holds is reported even when the budget ended inside it.
+    for (const h of hits) if (!addFinding(st, h.kind, place, previewHit(text, h))) break;
     return;
   }
   const v = text.trim();

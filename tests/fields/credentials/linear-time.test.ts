@@ -93,6 +93,9 @@ describe('scanning time on hostile input', () => {
     const after = readCredentialScanCounters();
     assert.equal(after.truncated, before.truncated + 1);
     assert.equal(after.scanned, before.scanned + 1);
+    // What lies within the budget is still reported, the scan still marked as stopped.
+    const early = scanRequestObject({ data: { b: `ghp_${'a1B2'.repeat(9)} ${big}` } });
+    assert.deepEqual([early.truncated, early.kinds], [true, ['github-token']]);
     // Within the budget the same token is found, and the scan is complete.
     const small = scanRequestObject({ data: { b: big.slice(big.length - 200) } });
     assert.deepEqual([small.truncated, small.kinds], [false, ['github-token']]);
