@@ -9,8 +9,8 @@ import {
   runLength,
   WORD,
 } from './charsets.ts';
-import { isPlaceholder } from './values.ts';
 import { type Hit, overlapsHit, pushHit } from './finding.ts';
+import { isPlaceholder } from './values.ts';
 
 /*
  * Credentials recognised by their shape around a fixed anchor rather than by a prefix.
@@ -135,34 +135,42 @@ function findAzureClientSecrets(text: string, hits: Hit[]): void {
 /** `scheme://user:password@host`: the password (or a token standing in the user part). */
 function findUrlPasswords(text: string, hits: Hit[]): void {
   for (let i = text.indexOf('://'); i !== -1; i = text.indexOf('://', i + 3)) {
-    let s = i;
-    while (s > 0 && i - s < 32 && inSet(SCHEME, text.charCodeAt(s - 1))) s--;
-    if (s === i || !inSet(ALNUM, text.charCodeAt(s))) continue;
-    const from = i + 3;
-    const limit = Math.min(text.length, from + 512);
-    let at = -1;
-    let colon = -1;
-    let j = from;
-    for (; j < limit; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x40) {
-        at = j;
-        break;
-      }
-      if (c === 0x3a && colon === -1) colon = j;
-      if (inSet(URL_STOP, c)) break;
-    }
+    if (!hasScheme(text, i)) continue;
+    const auth = readUserinfo(text, i + 3);
     // Without an `@` the scan stopped at a stop character or the next `://` at the latest,
     // so the regions scanned from successive anchors do not overlap.
-    if (at === -1) continue;
-    // A host must follow; the password is what lies between the first `:` and the `@`.
-    if (at + 1 >= text.length || !inSet(HOST_START, text.charCodeAt(at + 1))) continue;
+    if (auth === undefined) continue;
+    const { colon, at } = auth;
     const pass = colon === -1 ? '' : text.slice(colon + 1, at);
     // A known token as the password (`x-access-token:ghs_…@`) is reported as that token.
     if (pass === '' || isPlaceholder(pass) || overlapsHit(hits, colon + 1, at)) continue;
     pushHit(hits, { kind: 'password-in-url', start: colon + 1, end: at, shown: 0 });
     i = at - 2;
   }
+}
+
+// A scheme of 1 to 32 characters starting with a letter or digit ends at `i` (the `://`).
+function hasScheme(text: string, i: number): boolean {
+  let s = i;
+  while (s > 0 && i - s < 32 && inSet(SCHEME, text.charCodeAt(s - 1))) s--;
+  return s < i && inSet(ALNUM, text.charCodeAt(s));
+}
+
+// The userinfo after `scheme://`: the first `:` in it (-1 if none) and the `@` that ends
+// it, followed by a host; undefined when the authority ends first.
+function readUserinfo(text: string, from: number): { colon: number; at: number } | undefined {
+  const limit = Math.min(text.length, from + 512);
+  let colon = -1;
+  for (let j = from; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x40) {
+      const host = j + 1 < text.length && inSet(HOST_START, text.charCodeAt(j + 1));
+      return host ? { colon, at: j } : undefined;
+    }
+    if (c === 0x3a && colon === -1) colon = j;
+    if (inSet(URL_STOP, c)) return undefined;
+  }
+  return undefined;
 }
 
 const HOST_START = charsetOf('A-Z', 'a-z', '0-9', '[');

@@ -1,4 +1,5 @@
 export type { CredentialFinding, CredentialScan } from './finding.ts';
+export { CREDENTIAL_KINDS } from './kinds.ts';
 export {
   type CredentialScanCounters,
   readCredentialScanCounters,
@@ -6,4 +7,3 @@ export {
 } from './scan-request.ts';
 export { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-state.ts';
 export { isScannedResource } from './scope.ts';
-export { CREDENTIAL_KINDS } from './kinds.ts';

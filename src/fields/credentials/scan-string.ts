@@ -1,8 +1,8 @@
 import { decodeBase64Text, parseJsonContainer } from './decode.ts';
-import type { Hit } from './finding.ts';
 import { findAssignments } from './find-assignments.ts';
 import { findShapes } from './find-shapes.ts';
 import { findTokens } from './find-tokens.ts';
+import type { Hit } from './finding.ts';
 import { classifyKey } from './key-names.ts';
 import { previewHit } from './redact.ts';
 import { addFinding, type ScanState } from './scan-state.ts';

@@ -1,7 +1,7 @@
 import { decodeBase64Text, parseJsonContainer } from './decode.ts';
 import { placeSegment } from './redact.ts';
-import { MAX_DECODE_DEPTH, scanString, type WalkDecoded } from './scan-string.ts';
 import { addFinding, type ScanState, visitNode } from './scan-state.ts';
+import { MAX_DECODE_DEPTH, scanString, type WalkDecoded } from './scan-string.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
@@ -64,8 +64,9 @@ function walkObject(
   level: number,
   depth: number,
 ): void {
-  if (o.type === 'service_account' && typeof o.private_key === 'string') {
-    const n = o.private_key.length;
+  const serviceAccount = o.type === 'service_account' && typeof o.private_key === 'string';
+  if (serviceAccount) {
+    const n = (o.private_key as string).length;
     const at = place.endsWith(':') ? place.slice(0, -1) : place;
     addFinding(st, 'gcp-service-account-key', at === '' ? '.' : at, `… (${n} chars)`);
   }
@@ -79,28 +80,31 @@ function walkObject(
   }
   for (const k of Object.keys(o)) {
     if (st.stopped) return;
-    const v = o[k];
     if (named && (k === 'value' || k === 'name')) continue;
-    if (k === 'managedFields' || (k === 'status' && place === '')) continue;
-    if (k === 'private_key' && o.type === 'service_account') continue;
-    if (k === 'metadata') {
-      if (isObject(v) && isObject(v.annotations)) walkAnnotations(st, v.annotations, place, depth);
-      continue;
-    }
-    if (k === 'binaryData' && isObject(v)) {
-      walkBinaryData(st, v, join(place, k), depth);
-      continue;
-    }
-    if (Array.isArray(v)) {
-      if (k === 'args' || k === 'command') {
-        walkArgs(st, v, join(place, k), depth);
-        continue;
-      }
-      if (CONTAINER_LISTS.has(k)) {
-        walkArray(st, v, containerPlace(place, k), k, level + 1, depth);
-        continue;
-      }
-    }
+    if (serviceAccount && k === 'private_key') continue;
+    walkMember(st, k, o[k], place, level, depth);
+  }
+}
+
+// One member of an object, read as what its key says it is.
+function walkMember(
+  st: ScanState,
+  k: string,
+  v: unknown,
+  place: string,
+  level: number,
+  depth: number,
+): void {
+  if (k === 'managedFields' || (k === 'status' && place === '')) return;
+  if (k === 'metadata') {
+    if (isObject(v) && isObject(v.annotations)) walkAnnotations(st, v.annotations, place, depth);
+  } else if (k === 'binaryData' && isObject(v)) {
+    walkBinaryData(st, v, join(place, k), depth);
+  } else if ((k === 'args' || k === 'command') && Array.isArray(v)) {
+    walkArgs(st, v, join(place, k), depth);
+  } else if (CONTAINER_LISTS.has(k) && Array.isArray(v)) {
+    walkArray(st, v, containerPlace(place, k), k, level + 1, depth);
+  } else {
     walkNode(st, v, join(place, placeSegment(k)), k, level + 1, depth);
   }
 }

@@ -1,5 +1,5 @@
-import { scanRequestObject } from '../../../src/fields/credentials/index.ts';
 import type { CredentialScan } from '../../../src/fields/credentials/index.ts';
+import { scanRequestObject } from '../../../src/fields/credentials/index.ts';
 
 /** The scan of a configmap holding `value` under `key`. */
 export function scanValue(value: string, key = 'CONFIG'): CredentialScan {
