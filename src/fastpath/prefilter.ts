@@ -42,12 +42,31 @@ function group(e: AndExpr | OrExpr, children: readonly Expr[]): Expr {
     : { kind: e.kind, children, start: e.start, end: e.end };
 }
 
+/**
+ * A check on a field that declares `presentWhen` (FieldDef): where the header says the
+ * field is absent the check is false, as every check on an absent field is; elsewhere
+ * it is unknown. So `ka.req.credentials exists` alone lets the prefilter skip every line
+ * that is not a write on a scanned resource.
+ */
+function presenceTri(scope: Scope, e: Expr, registry: FieldRegistry): Tri | undefined {
+  if (e.kind !== 'check' || e.lhs.kind !== 'field') return undefined;
+  const present = registry.get(e.lhs.name)?.presentWhen;
+  if (present === undefined) return undefined;
+  return {
+    code: js`(${scope.helper(present, 'present')}(r.obj) ? 1 : 0)`,
+    canFalse: true,
+    canTrue: false,
+  };
+}
+
 /** Partially evaluates `e`: header-only parts run for real, the rest is unknown. */
 // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: over the limit since before it existed; to be split (docs/architecture.md, "Complexity")
-function planTri(scope: Scope, e: Expr): Tri {
+function planTri(scope: Scope, e: Expr, registry: FieldRegistry): Tri {
   if (readsOnlyHeader(e)) return knownTri(scope, e);
+  const presence = presenceTri(scope, e, registry);
+  if (presence !== undefined) return presence;
   if (e.kind === 'not') {
-    const c = planTri(scope, e.child);
+    const c = planTri(scope, e.child, registry);
     if (c === UNKNOWN) return UNKNOWN;
     return { code: js`(2 - ${c.code})`, canFalse: c.canTrue, canTrue: c.canFalse };
   }
@@ -57,7 +76,7 @@ function planTri(scope: Scope, e: Expr): Tri {
   let unknowns = 0;
   for (const c of e.children) {
     if (known.includes(c)) continue;
-    const t = planTri(scope, c);
+    const t = planTri(scope, c, registry);
     if (t === UNKNOWN) unknowns++;
     else mixed.push(t);
   }
@@ -117,7 +136,7 @@ export function createPrefilter(
     const scope = createCodegenScope(env);
     const checks: Code[] = [];
     for (const c of conditions) {
-      const t = planTri(scope, c);
+      const t = planTri(scope, c, env.registry);
       if (!t.canFalse) return undefined;
       // 1 and 2 are truthy: a test on the number itself carries no type feedback.
       checks.push(js`if (${t.code}) return true;`);

@@ -34,6 +34,13 @@ export interface FieldDef {
   /** Audit level the field needs: Metadata for header fields, Request for requestObject, … */
   readonly needs: FieldDataNeed;
   /**
+   * A test that reads only what a raw line's header holds (auditID, verb, objectRef's
+   * resource, subresource and apiGroup): when it is false, the field is absent. The fast
+   * path runs it on the header, so that a line whose body no check of the field could
+   * read is never parsed (credential fields only look at some writes).
+   */
+  readonly presentWhen?: (event: Record<string, unknown>) => boolean;
+  /**
    * Binds the field to its argument and returns the extractor. Called once at compile
    * time. Throws FieldArgError when the argument is missing, unexpected or malformed.
    */

@@ -1,3 +1,4 @@
+import { createCredentialExtractors, KA_CREDENTIAL_SOURCE } from './credential-fields.ts';
 import type { FieldGetter } from './field.ts';
 import { PATH_EXTRACTORS } from './generic-extract.ts';
 import { createObjectExtractors } from './object-extract.ts';
@@ -33,6 +34,7 @@ const targetPodName: Extract = (root) => {
 export const KA_EXTRACTORS: Readonly<Record<string, ExtractorFactory>> = {
   ...PATH_EXTRACTORS,
   ...createObjectExtractors(['requestObject']),
+  ...createCredentialExtractors(KA_CREDENTIAL_SOURCE),
   'uri.param': uriParam,
   'target.pod.name': () => targetPodName,
   'cluster.name': () => clusterName,

@@ -1,4 +1,5 @@
 import { createContainerRows, EPHEMERAL_PROPS } from './container-rows.ts';
+import { createCredentialRows, KA_CREDENTIAL_SOURCE } from './credential-fields.ts';
 import type { FieldDataNeed, FieldDef } from './field.ts';
 import { guardKa, KA_EXTRACTORS } from './ka-extract.ts';
 import { buildFieldDefs, type FieldRow, rowAt, rowIndexedAt, rowListAt, rowWith } from './table.ts';
@@ -278,6 +279,7 @@ const KA_ROWS: readonly FieldRow[] = [
   ),
   ...createContainerRows('ka.req.pod', 'initContainers'),
   ...createContainerRows('ka.req.pod', 'ephemeralContainers', EPHEMERAL_PROPS),
+  ...createCredentialRows('ka.req', KA_CREDENTIAL_SOURCE),
 ];
 
 function kaNeeds(name: string): FieldDataNeed {

@@ -1,3 +1,4 @@
+import { createCredentialExtractors, KAR_CREDENTIAL_SOURCE } from './credential-fields.ts';
 import type { FieldGetter } from './field.ts';
 import { PATH_EXTRACTORS } from './generic-extract.ts';
 import { createObjectExtractors } from './object-extract.ts';
@@ -8,6 +9,7 @@ import type { Extract, ExtractorFactory } from './table.ts';
 export const KAR_EXTRACTORS: Readonly<Record<string, ExtractorFactory>> = {
   ...PATH_EXTRACTORS,
   ...createObjectExtractors(['request', 'object']),
+  ...createCredentialExtractors(KAR_CREDENTIAL_SOURCE),
 };
 
 const readUid = compilePath(['request', 'uid']);

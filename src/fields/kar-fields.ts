@@ -1,4 +1,5 @@
 import { createContainerRows } from './container-rows.ts';
+import { createCredentialRows, KAR_CREDENTIAL_SOURCE } from './credential-fields.ts';
 import type { FieldDataNeed, FieldDef } from './field.ts';
 import { guardKar, KAR_EXTRACTORS } from './kar-extract.ts';
 import { buildFieldDefs, type FieldRow, rowAt, rowListAt } from './table.ts';
@@ -200,6 +201,7 @@ const KAR_ROWS: readonly FieldRow[] = [
     'Volume source kinds of a submitted pod; [i] selects one volume.',
     'volumes.volume_type',
   ),
+  ...createCredentialRows('kar.req', KAR_CREDENTIAL_SOURCE),
 ];
 
 function karNeeds(name: string): FieldDataNeed {

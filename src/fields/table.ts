@@ -35,6 +35,8 @@ export interface FieldRow {
   readonly type?: FieldDef['type'];
   readonly needs?: FieldDataNeed;
   readonly deprecated?: boolean;
+  /** See FieldDef.presentWhen; the table's guard still applies. */
+  readonly presentWhen?: (event: Record<string, unknown>) => boolean;
 }
 
 /** How a table's fields reach the event: the sources and the presence guard. */
@@ -100,7 +102,9 @@ export function buildFieldDefs(
         return scope.guard(factory(key, index, path));
       },
     };
-    return row.deprecated === true ? { ...def, deprecated: true } : def;
+    const withPresence =
+      row.presentWhen === undefined ? def : { ...def, presentWhen: row.presentWhen };
+    return row.deprecated === true ? { ...withPresence, deprecated: true } : withPresence;
   });
 }
 

@@ -1,6 +1,12 @@
 import { type CoverageInput, checkCoverage } from './coverage.ts';
 import { BUILTIN_RESOURCES, findResourceGroups } from './known-resources.ts';
-import type { GroupResources, Level, Policy, PolicyRule } from './types.ts';
+import {
+  type GroupResources,
+  type Level,
+  levelRank,
+  type Policy,
+  type PolicyRule,
+} from './types.ts';
 
 export type Profile = 'minimal' | 'recommended' | 'forensic';
 export const PROFILES: readonly Profile[] = ['minimal', 'recommended', 'forensic'];
@@ -21,10 +27,15 @@ export interface GeneratedPolicy {
 }
 
 const WRITES = ['create', 'update', 'patch', 'delete', 'deletecollection'];
-const SENSITIVE_ENTRIES: readonly GroupResources[] = [
-  { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+// Never logged with bodies, whatever a detection rule asks for (collectNeeds skips them):
+// before the derived rules, which may match every resource (a rule on
+// ka.req.credentials reads the body of any write).
+const SECRET_ENTRIES: readonly GroupResources[] = [
+  { group: '', resources: ['secrets', 'serviceaccounts/token'] },
   { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
 ];
+// Configmaps: bodies only where a derived rule above reads them.
+const CONFIGMAP_ENTRIES: readonly GroupResources[] = [{ group: '', resources: ['configmaps'] }];
 const SENSITIVE = new Set(['secrets', 'serviceaccounts/token', 'tokenreviews']);
 
 const NOISE: readonly GeneratedRule[] = [
@@ -152,13 +163,40 @@ function deriveRules(inputs: readonly CoverageInput[]): GeneratedRule[] {
   return out;
 }
 
-function profileRules(profile: Profile): GeneratedRule[] {
+// A derived rule over every group of resources (a detection rule that reads the body of
+// any write, such as one on ka.req.credentials).
+function coversAllGroups(rule: GeneratedRule['rule']): boolean {
+  return rule.resources?.some((r) => r.group === '*' && r.resources === undefined) === true;
+}
+
+/**
+ * The profile's rule for writes to built-in APIs, without the verbs a derived rule over
+ * every group already logs at its level or deeper: that rule comes first, and the verbs
+ * it catches would never reach this one.
+ */
+function profileRules(profile: Profile, derived: readonly GeneratedRule[]): GeneratedRule[] {
   if (profile === 'minimal') return [];
   const resources = [...BUILTIN_RESOURCES.keys()].map((group) => ({ group }));
   const level: Level = profile === 'forensic' ? 'RequestResponse' : 'Request';
-  return [
-    { rule: { level, verbs: WRITES, resources }, comment: `Changes to built-in APIs at ${level}.` },
-  ];
+  const covered = new Set<string>();
+  for (const d of derived) {
+    if (!coversAllGroups(d.rule) || levelRank(d.rule.level) < levelRank(level)) continue;
+    for (const v of d.rule.verbs ?? WRITES) covered.add(v);
+  }
+  const verbs = WRITES.filter((v) => !covered.has(v));
+  if (verbs.length === 0) return [];
+  return [{ rule: { level, verbs, resources }, comment: `Changes to built-in APIs at ${level}.` }];
+}
+
+// The forensic profile logs writes with responses: a derived rule over every group is
+// raised to that level, so that it does not log built-in writes with less.
+function raiseForProfile(profile: Profile, derived: GeneratedRule[]): GeneratedRule[] {
+  if (profile !== 'forensic') return derived;
+  return derived.map((d) =>
+    coversAllGroups(d.rule) && d.rule.level === 'Request'
+      ? { ...d, rule: { ...d.rule, level: 'RequestResponse' } }
+      : d,
+  );
 }
 
 function assemble(profile: Profile, parts: readonly GeneratedRule[]): GeneratedPolicy {
@@ -184,13 +222,18 @@ export function generatePolicy(
   inputs: readonly CoverageInput[] = [],
 ): GeneratedPolicy {
   let noise = [...NOISE];
+  const derived = raiseForProfile(profile, deriveRules(inputs));
   const tail: GeneratedRule[] = [
-    ...deriveRules(inputs),
     {
-      rule: { level: 'Metadata', resources: SENSITIVE_ENTRIES },
-      comment: 'Secrets, tokens and configmaps: never log their bodies.',
+      rule: { level: 'Metadata', resources: SECRET_ENTRIES },
+      comment: 'Secrets and tokens: never log their bodies.',
     },
-    ...profileRules(profile),
+    ...derived,
+    {
+      rule: { level: 'Metadata', resources: CONFIGMAP_ENTRIES },
+      comment: 'Configmaps: no bodies beyond what detection rules read.',
+    },
+    ...profileRules(profile, derived),
     { rule: { level: 'Metadata' }, comment: 'Everything else: who did what, without bodies.' },
   ];
   for (;;) {

@@ -61,6 +61,22 @@ describe('default ruleset tuning', () => {
     assert.ok(!fires(local, positive[0]!).includes(rule));
   });
 
+  test('replacing kaudit_credential_kinds without high-entropy silences only that kind', () => {
+    const { rule, positive } = positives('configmap-with-credentials');
+    const entropyOnly = positive.find((e) => JSON.stringify(e).includes('SESSION_SALT'));
+    const github = positive.find((e) => JSON.stringify(e).includes('GITHUB_TOKEN'));
+    assert.ok(entropyOnly && github);
+    assert.ok(fires('[]', entropyOnly).includes(rule));
+    const local = `
+- list: kaudit_credential_kinds
+  items: [github-token, password]
+  override:
+    items: replace
+`;
+    assert.ok(!fires(local, entropyOnly).includes(rule));
+    assert.ok(fires(local, github).includes(rule));
+  });
+
   test('replacing kaudit_report_activity with kaudit_never switches the activity trail off', () => {
     const { rule, positive } = positives('secret-created');
     const event = positive[0]!;

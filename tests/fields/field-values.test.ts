@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFieldRegistry } from '../../src/fields/index.ts';
 import type { FieldCase } from './cases/case.ts';
+import { CREDENTIAL_CASES } from './cases/credential-cases.ts';
 import { JSON_EVT_CASES, TEST_HOSTNAME } from './cases/json-evt-cases.ts';
 import { KA_HEADER_CASES } from './cases/ka-header-cases.ts';
 import { KA_OBJECT_CASES } from './cases/ka-object-cases.ts';
@@ -18,6 +19,7 @@ const CASES: readonly FieldCase[] = [
   ...KA_POD_CASES,
   ...KA_OBJECT_CASES,
   ...KAR_CASES,
+  ...CREDENTIAL_CASES,
   ...JSON_EVT_CASES,
 ];
 
