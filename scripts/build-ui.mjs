@@ -1,0 +1,63 @@
+// Builds the web UI (ui/) into dist/ui/: index.html plus content-hashed files under
+// assets/. esbuild does it (it is already the CLI's bundler): TSX with Preact's JSX
+// runtime, CSS imported from the code bundled into one file, everything minified.
+// index.html keeps the token {{base}}, which the server replaces with its base path.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  minify: true,
+  // Browsers of the last few years; nothing here needs transpiling further.
+  target: ['chrome111', 'firefox113', 'safari16.4'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Output file names by entry ("main.js", "main.css", "theme-init.js") → hashed name. */
+function namesOf(metafile, root) {
+  const names = {};
+  for (const [out, info] of Object.entries(metafile.outputs)) {
+    if (info.entryPoint === undefined) continue;
+    const entry = basename(info.entryPoint).replace(/\.tsx?$/, '');
+    names[`${entry}.js`] = basename(out);
+    if (info.cssBundle !== undefined) names[`${entry}.css`] = basename(info.cssBundle);
+  }
+  void root;
+  return names;
+}
+
+/** Builds the UI under `root` (the package directory) into root/dist/ui. */
+export async function buildUi(root) {
+  const outRoot = join(root, 'dist', 'ui');
+  const outdir = join(outRoot, 'assets');
+  await rm(outRoot, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const app = await build({
+    ...common,
+    entryPoints: [join(root, 'ui/src/main.tsx')],
+    format: 'esm',
+    outdir,
+  });
+  // A classic blocking script in <head>: sets the theme before the first paint.
+  const theme = await build({
+    ...common,
+    entryPoints: [join(root, 'ui/src/theme-init.ts')],
+    format: 'iife',
+    outdir,
+  });
+  const names = { ...namesOf(app.metafile, root), ...namesOf(theme.metafile, root) };
+  let html = await readFile(join(root, 'ui/index.html'), 'utf8');
+  html = html.replace(/\{\{([a-z-]+\.(?:js|css))\}\}/g, (_, key) => {
+    const file = names[key];
+    if (file === undefined) throw new Error(`build-ui: no output for {{${key}}}`);
+    return `{{base}}/assets/${file}`;
+  });
+  await writeFile(join(outRoot, 'index.html'), html);
+  return names;
+}
