@@ -20,7 +20,7 @@ const common = {
 };
 
 /** Output file names by entry ("main.js", "main.css", "theme-init.js") → hashed name. */
-function namesOf(metafile, root) {
+function namesOf(metafile) {
   const names = {};
   for (const [out, info] of Object.entries(metafile.outputs)) {
     if (info.entryPoint === undefined) continue;
@@ -28,13 +28,11 @@ function namesOf(metafile, root) {
     names[`${entry}.js`] = basename(out);
     if (info.cssBundle !== undefined) names[`${entry}.css`] = basename(info.cssBundle);
   }
-  void root;
   return names;
 }
 
-/** Builds the UI under `root` (the package directory) into root/dist/ui. */
-export async function buildUi(root) {
-  const outRoot = join(root, 'dist', 'ui');
+/** Builds the UI under `root` (the package directory) into `outRoot` (root/dist/ui). */
+export async function buildUi(root, outRoot = join(root, 'dist', 'ui')) {
   const outdir = join(outRoot, 'assets');
   await rm(outRoot, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
@@ -51,7 +49,7 @@ export async function buildUi(root) {
     format: 'iife',
     outdir,
   });
-  const names = { ...namesOf(app.metafile, root), ...namesOf(theme.metafile, root) };
+  const names = { ...namesOf(app.metafile), ...namesOf(theme.metafile) };
   let html = await readFile(join(root, 'ui/index.html'), 'utf8');
   html = html.replace(/\{\{([a-z-]+\.(?:js|css))\}\}/g, (_, key) => {
     const file = names[key];

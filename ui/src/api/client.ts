@@ -1,4 +1,5 @@
 import { withBase } from './base.ts';
+import type { Params } from './params.ts';
 
 /** The API answered 401: the session is missing or expired. */
 export class UnauthorizedError extends Error {
@@ -18,8 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Query parameters; arrays repeat the key, empty values are left out. */
-export type Params = Readonly<Record<string, string | readonly string[] | undefined>>;
+export type { Params } from './params.ts';
 
 /** `/api/v1/<path>?<params>` under the base path. */
 export function apiUrl(path: string, params: Params = {}): string {

@@ -1,4 +1,4 @@
-import type { Params } from '../api/client.ts';
+import type { Params } from '../api/params.ts';
 import type { Priority } from '../api/types.ts';
 import { isPriority } from './priority.ts';
 
