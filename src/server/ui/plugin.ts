@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { packageRoot } from '../../cli/package-root.ts';
+import { packageRoot } from '../../package-root.ts';
 import { type UiFile, loadUiAssets, renderIndexHtml } from './assets.ts';
 import { normalizeBasePath } from './base-path.ts';
 import { addSecurityHeaders } from './headers.ts';

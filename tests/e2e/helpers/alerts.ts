@@ -3,11 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Alert } from '../../../src/engine/alert.ts';
-import { createEngine, type Engine } from '../../../src/engine/index.ts';
+import type { Alert } from '../../../src/engine/index.ts';
 import { createDecoder } from '../../../src/events/index.ts';
-import { loadRules, readRulesPaths } from '../../../src/rules/index.ts';
-import type { LoadedRule } from '../../../src/rules/types.ts';
+import { createDetector, type Detector } from '../../../src/pipeline/index.ts';
+import { formatLoadResult, type LoadedRule, loadRuleset } from '../../../src/rules/index.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const EXAMPLE_LOG = join(ROOT, 'examples', 'audit.log');
@@ -25,29 +24,28 @@ export const PLANTED = {
 
 export interface Ruleset {
   readonly rules: readonly LoadedRule[];
-  readonly engine: Engine;
+  readonly detector: Detector;
 }
 
 /** The built-in ruleset with every match firing (rule_matching: all), events kept. */
 export async function loadDefaultRuleset(): Promise<Ruleset> {
-  const read = await readRulesPaths([join(ROOT, 'rules', 'kaudit-rules.yaml')]);
-  const result = loadRules(read.sources);
-  if (!result.ok) throw new Error(`default rules failed to load: ${result.errors.length} errors`);
-  const engine = createEngine({
-    rules: result.rules,
+  const result = await loadRuleset({ cache: false });
+  if (!result.ok) throw new Error(formatLoadResult(result, { verbose: false }));
+  const detector = createDetector(result.rules, {
     ruleMatching: 'all',
-    keepEvent: true,
     hostname: 'e2e',
+    fastpath: false,
+    keepEvent: true,
   });
-  return { rules: result.rules, engine };
+  return { rules: result.rules, detector };
 }
 
-/** Runs audit log lines through the decoder and engine. */
-export function scanLines(engine: Engine, lines: readonly string[], origin: string): Alert[] {
+/** Runs audit log lines through the decoder and the detector, as a scan does. */
+export function scanLines(detector: Detector, lines: readonly string[], origin: string): Alert[] {
   const decoder = createDecoder();
   const alerts: Alert[] = [];
   lines.forEach((line, i) => {
-    for (const rec of decoder.decodeLine(line, origin, i + 1)) alerts.push(...engine.process(rec));
+    for (const rec of decoder.decodeLine(line, origin, i + 1)) alerts.push(...detector.process(rec));
   });
   return alerts;
 }
