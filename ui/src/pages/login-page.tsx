@@ -18,7 +18,12 @@ function nextPath(search: string): string {
 export function LoginPage({ search, onSignedIn }: LoginPageProps) {
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  // The server sends a bad `/?token=` here with ?error=invalid_token.
+  const [error, setError] = useState<string | undefined>(() =>
+    new URLSearchParams(search).get('error') === 'invalid_token'
+      ? 'The token in the address was not accepted.'
+      : undefined,
+  );
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
 
