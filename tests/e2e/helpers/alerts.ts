@@ -45,7 +45,8 @@ export function scanLines(detector: Detector, lines: readonly string[], origin: 
   const decoder = createDecoder();
   const alerts: Alert[] = [];
   lines.forEach((line, i) => {
-    for (const rec of decoder.decodeLine(line, origin, i + 1)) alerts.push(...detector.process(rec));
+    for (const rec of decoder.decodeLine(line, origin, i + 1))
+      alerts.push(...detector.process(rec));
   });
   return alerts;
 }

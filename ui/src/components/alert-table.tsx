@@ -62,16 +62,18 @@ export function AlertTable({ items, selectedId, fresh, onSelect }: AlertTablePro
                 {a.rule}
               </Link>
             </td>
-            <td class="c-user" data-label="User">
+            <td class="c-user" title={a.user ?? undefined} data-label="User">
               {a.user ?? '—'}
             </td>
-            <td class="c-ns" data-label="Namespace">
+            <td class="c-ns" title={a.namespace ?? undefined} data-label="Namespace">
               {a.namespace ?? '—'}
             </td>
-            <td class="c-req" data-label="Request">
+            <td class="c-req" title={what(a)} data-label="Request">
               {what(a)}
             </td>
-            <td class="c-msg">{a.message}</td>
+            <td class="c-msg" title={a.message}>
+              {a.message}
+            </td>
           </tr>
         ))}
       </tbody>
