@@ -1,15 +1,9 @@
 // The HTTP API's shapes (see docs/ui.md and the API's openapi.json). Every string in
 // them can come from an audit event, so every one is attacker-controlled text.
 
-export type Priority =
-  | 'Emergency'
-  | 'Alert'
-  | 'Critical'
-  | 'Error'
-  | 'Warning'
-  | 'Notice'
-  | 'Informational'
-  | 'Debug';
+import type { Priority } from '../../../src/rules/priority.ts';
+
+export type { Priority };
 
 export interface StoredAlert {
   readonly id: string;

@@ -12,14 +12,19 @@ interface StackedChartProps {
   readonly label: string;
 }
 
-/** A colour for `cls`, read from the stylesheet so themes apply. */
-function cssColor(cls: string, host: HTMLElement): string {
+/**
+ * A colour of the stylesheet (`var(--x)` on an element of class `cls`) as the rgb() value
+ * a canvas takes: the palette uses light-dark(), which only an element's computed colour
+ * resolves.
+ */
+function resolveColor(host: HTMLElement, cls: string, value: string): string {
   const probe = document.createElement('span');
   probe.className = cls;
+  probe.style.color = value;
   host.appendChild(probe);
-  const c = getComputedStyle(probe).getPropertyValue('--series-color').trim();
+  const c = getComputedStyle(probe).color;
   probe.remove();
-  return c === '' ? '#888' : c;
+  return c;
 }
 
 /**
@@ -36,9 +41,8 @@ export function StackedChart({ data, colorClass, label }: StackedChartProps) {
     if (el === null || data.xs.length === 0) return;
     const sums = cumulate(data.counts);
     const order = data.keys.map((_, i) => data.keys.length - 1 - i);
-    const styles = getComputedStyle(el);
-    const axisColor = styles.getPropertyValue('--fg-muted').trim() || '#666';
-    const gridColor = styles.getPropertyValue('--border').trim() || '#ddd';
+    const axisColor = resolveColor(el, '', 'var(--fg-muted)');
+    const gridColor = resolveColor(el, '', 'var(--border)');
     const bars = uPlot.paths.bars?.({ size: [0.8, 40], gap: 1 });
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
@@ -60,7 +64,7 @@ export function StackedChart({ data, colorClass, label }: StackedChartProps) {
         { label: 'Time (UTC)' },
         ...order.map((k) => {
           const key = data.keys[k] as string;
-          const color = cssColor(colorClass(key), el);
+          const color = resolveColor(el, colorClass(key), 'var(--series-color)');
           return {
             label: key,
             fill: color,

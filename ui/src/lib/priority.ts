@@ -1,16 +1,7 @@
-import type { Priority } from '../api/types.ts';
+// Falco's priorities come from the engine's own table (a plain module, bundled in).
+import { PRIORITIES, type Priority } from '../../../src/rules/priority.ts';
 
-/** Falco's priorities, most severe first. */
-export const PRIORITIES: readonly Priority[] = [
-  'Emergency',
-  'Alert',
-  'Critical',
-  'Error',
-  'Warning',
-  'Notice',
-  'Informational',
-  'Debug',
-];
+export { PRIORITIES };
 
 /**
  * A glyph per priority so that colour is never the only signal: the badge shows the
