@@ -71,6 +71,16 @@ describe('alert list state', () => {
     assert.deepEqual(ids(s.items), ['10', '11', '9']);
     s = addLive(s, alert(100, 50), true);
     assert.deepEqual(ids(s.items), ['100', '10', '11', '9']);
+    // Same time, smaller id: below the larger ids.
+    s = addLive(s, alert(8, 50), true);
+    assert.deepEqual(ids(s.items), ['100', '10', '8', '11', '9']);
+  });
+
+  test('times of different lengths compare as numbers, not as text', () => {
+    const at = (id: number, timeNs: string) => ({ ...alert(id, 0), timeNs });
+    let s = firstPage([at(2, '1000000000')], null);
+    s = addLive(s, at(3, '999999999'), true);
+    assert.deepEqual(ids(s.items), ['2', '3']);
   });
 
   test('pending is bounded; the rest are counted', () => {
