@@ -63,7 +63,16 @@ export function AlertsPage({ search }: { readonly search: string }) {
   useEffect(() => {
     if (restored !== undefined && reloads === 0) {
       window.scrollTo(0, restored.scrollY);
-      return;
+      // Alerts stored while the reader was away (the live stream was closed) wait behind
+      // the "new alerts" count, as live ones do when scrolled down.
+      const ac = new AbortController();
+      getJson<AlertPage>('alerts', { ...params.current, limit: PAGE_SIZE }, ac.signal).then(
+        (p) => setList((s) => p.items.reduceRight((acc, a) => addLive(acc, a, false), s)),
+        () => {
+          // The kept rows stay as they are; the next reload shows what is missing.
+        },
+      );
+      return () => ac.abort();
     }
     const ac = new AbortController();
     params.current = apiParams(filter, Date.now());
