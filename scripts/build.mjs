@@ -4,6 +4,7 @@
 // TypeScript sources through tsx: the bundle only saves start-up time (one file to load
 // instead of ~170 to transform), it never changes behaviour.
 import { build } from 'esbuild';
+import { buildUi } from './build-ui.mjs';
 
 const common = {
   bundle: true,
@@ -37,3 +38,6 @@ await build({
   entryPoints: ['src/server/detection/thread.ts'],
   outfile: 'dist/detection-worker.mjs',
 });
+
+// The web UI (served by src/server/ui/ under `kaudit serve`).
+await buildUi(process.cwd());
