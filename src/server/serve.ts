@@ -30,6 +30,7 @@ import {
   reloadRules,
   watchRules,
 } from './rules-reload.ts';
+import { UiError, uiPlugin } from './ui/index.ts';
 import { createWebhookAuth, readTokenFile } from './webhook/auth.ts';
 import { registerWebhook } from './webhook/route.ts';
 
@@ -322,6 +323,13 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
         return { ok: r.ok, errors: r.errors };
       },
     });
+    try {
+      await app.register(uiPlugin, { basePath: c.basePath });
+    } catch (err) {
+      // Run from the sources without `npm run build`: the API works, the UI is not there.
+      if (!(err instanceof UiError) || err.code !== 'ui_not_built') throw err;
+      log.warn({ message: err.message }, 'web UI not built (npm run build); serving the API only');
+    }
   }
   const ctx: ServeContext = { metrics, reload, rules: () => currentRules };
   for (const plugin of deps.plugins ?? []) await plugin(app, ctx);

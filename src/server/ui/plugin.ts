@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { packageRoot } from '../../package-root.ts';
-import { type UiFile, loadUiAssets, renderIndexHtml } from './assets.ts';
-import { normalizeBasePath } from './base-path.ts';
+import { normalizeBasePath } from '../base-path.ts';
+import { loadUiAssets, renderIndexHtml, type UiFile } from './assets.ts';
 import { addSecurityHeaders } from './headers.ts';
 
 /** Options of the UI plugin. */

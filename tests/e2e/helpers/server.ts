@@ -10,7 +10,7 @@ import type { Alert } from '../../../src/engine/index.ts';
 import { describeRules, registerAlertsApi } from '../../../src/server/api/index.ts';
 import { uiPlugin } from '../../../src/server/ui/index.ts';
 import { type AlertStore, openAlertStore } from '../../../src/store/index.ts';
-import { loadDefaultRuleset, readExampleLines, type Ruleset, scanLines } from './alerts.ts';
+import { loadDefaultRuleset, type Ruleset, readExampleLines, scanLines } from './alerts.ts';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const BASE_PATH = '/kaudit';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeBasePath, renderIndexHtml, UiError } from '../../../src/server/ui/index.ts';
+import { BasePathError, normalizeBasePath, renderIndexHtml } from '../../../src/server/ui/index.ts';
 
 test('normalizeBasePath() accepts plain paths in their usual spellings', () => {
   assert.equal(normalizeBasePath(''), '');
@@ -24,7 +24,7 @@ test('normalizeBasePath() rejects what is not a path of this origin', () => {
   ]) {
     assert.throws(
       () => normalizeBasePath(bad),
-      (e: unknown) => e instanceof UiError && e.code === 'invalid_base_path',
+      (e: unknown) => e instanceof BasePathError && e.code === 'invalid_base_path',
       bad,
     );
   }

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   acceptsGzip,
+  BasePathError,
   CONTENT_SECURITY_POLICY,
   loadUiAssets,
   SECURITY_HEADERS,
@@ -175,7 +176,7 @@ describe('uiPlugin refuses what it cannot serve', () => {
           await app.register(uiPlugin, { basePath, assetsDir: dir });
           await app.ready();
         },
-        (e: unknown) => e instanceof UiError && e.code === 'invalid_base_path',
+        (e: unknown) => e instanceof BasePathError && e.code === 'invalid_base_path',
         basePath,
       );
       await app.close();

@@ -24,10 +24,10 @@ import {
 } from '../lib/filters.ts';
 import { formatCount } from '../lib/format.ts';
 import { useKeys } from '../lib/keys.ts';
+import { useListKeys } from '../lib/list-keys.ts';
 import { useLiveAlerts } from '../lib/live.ts';
 import { alertPath, navigate } from '../lib/router.ts';
 import { useRuleNames } from '../lib/rule-names.ts';
-import { useListKeys } from '../lib/list-keys.ts';
 
 const PAGE_SIZE = '50';
 
