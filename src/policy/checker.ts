@@ -79,36 +79,52 @@ function isEmpty(list: readonly unknown[] | undefined): boolean {
   return list === undefined || list.length === 0;
 }
 
-/** Checks one rule; returns the first selector that rejects the request, or undefined. */
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: over the limit since before it existed; to be split (docs/architecture.md, "Complexity")
-export function explainRuleMiss(
-  rule: PolicyRule,
-  req: PolicyRequest,
-): RuleMiss['reason'] | undefined {
-  if (!isEmpty(rule.users) || !isEmpty(rule.userGroups)) {
-    if (req.user === undefined) return 'no_user';
-  }
-  if (!isEmpty(rule.users) && !rule.users?.includes(req.user?.name ?? '')) return 'users';
+type MissReason = RuleMiss['reason'];
+
+/** The user selectors (users, userGroups): which one rejects the request, if any. */
+function userMiss(rule: PolicyRule, req: PolicyRequest): MissReason | undefined {
+  if (isEmpty(rule.users) && isEmpty(rule.userGroups)) return undefined;
+  if (req.user === undefined) return 'no_user';
+  if (!isEmpty(rule.users) && !rule.users?.includes(req.user.name ?? '')) return 'users';
   if (!isEmpty(rule.userGroups)) {
-    const groups = req.user?.groups ?? [];
+    const groups = req.user.groups ?? [];
     if (!groups.some((g) => rule.userGroups?.includes(g))) return 'userGroups';
   }
+  return undefined;
+}
+
+/** The resource selectors (namespaces, resources) of a rule that has some. */
+function resourceMiss(rule: PolicyRule, req: PolicyRequest): MissReason | undefined {
+  if (!req.isResourceRequest) return 'rule_for_resources';
+  if (!isEmpty(rule.namespaces) && !rule.namespaces?.includes(req.namespace ?? '')) {
+    return 'namespaces';
+  }
+  if (!isEmpty(rule.resources) && !matchGroupResources(rule.resources ?? [], req)) {
+    return 'resources';
+  }
+  return undefined;
+}
+
+/** The non-resource URL selector of a rule that has one. */
+function urlMiss(rule: PolicyRule, req: PolicyRequest): MissReason | undefined {
+  if (req.isResourceRequest) return 'rule_for_urls';
+  const path = req.path ?? '';
+  return rule.nonResourceURLs?.some((p) => matchUrlPattern(p, path))
+    ? undefined
+    : 'nonResourceURLs';
+}
+
+/**
+ * Checks one rule; returns the first selector that rejects the request, or undefined.
+ * Selectors are checked in the apiserver's order: users, groups, verbs, then resources or
+ * non-resource URLs (a rule with resource selectors never looks at URLs).
+ */
+export function explainRuleMiss(rule: PolicyRule, req: PolicyRequest): MissReason | undefined {
+  const user = userMiss(rule, req);
+  if (user !== undefined) return user;
   if (!isEmpty(rule.verbs) && !rule.verbs?.includes(req.verb)) return 'verbs';
-  if (!isEmpty(rule.namespaces) || !isEmpty(rule.resources)) {
-    if (!req.isResourceRequest) return 'rule_for_resources';
-    if (!isEmpty(rule.namespaces) && !rule.namespaces?.includes(req.namespace ?? '')) {
-      return 'namespaces';
-    }
-    if (!isEmpty(rule.resources) && !matchGroupResources(rule.resources ?? [], req)) {
-      return 'resources';
-    }
-    return undefined;
-  }
-  if (!isEmpty(rule.nonResourceURLs)) {
-    if (req.isResourceRequest) return 'rule_for_urls';
-    const path = req.path ?? '';
-    if (!rule.nonResourceURLs?.some((p) => matchUrlPattern(p, path))) return 'nonResourceURLs';
-  }
+  if (!isEmpty(rule.namespaces) || !isEmpty(rule.resources)) return resourceMiss(rule, req);
+  if (!isEmpty(rule.nonResourceURLs)) return urlMiss(rule, req);
   return undefined;
 }
 

@@ -98,35 +98,45 @@ const LEVEL_OF_NEED: Readonly<Record<string, Level>> = {
   response: 'RequestResponse',
 };
 
+/** The (verb, group, resource pattern) keys one rule's requirements cover. */
+function needKeys(r: CoverageInput['requirements']): string[] {
+  const verbs = r.verbs === undefined ? ['*'] : [...r.verbs];
+  const resources = r.resources === undefined ? ['*'] : [...r.resources];
+  const subs = r.subresources === undefined ? [''] : [...r.subresources];
+  const keys: string[] = [];
+  for (const res of resources) {
+    const group = res === '*' ? '*' : (findResourceGroups(res)[0] ?? '');
+    for (const s of subs) {
+      const pattern = s === '' ? res : `${res}/${s}`;
+      if (SENSITIVE.has(pattern) || SENSITIVE.has(res)) continue;
+      for (const v of verbs) keys.push(JSON.stringify([v, group, pattern]));
+    }
+  }
+  return keys;
+}
+
+/** A need for every verb of a resource absorbs the per-verb needs it is at least as deep as. */
+function absorbPerVerbNeeds(need: Map<string, Level>): void {
+  for (const [key, level] of need) {
+    const [v, g, p] = JSON.parse(key) as [string, string, string];
+    const all = need.get(JSON.stringify(['*', g, p]));
+    if (v !== '*' && all !== undefined && (all === 'RequestResponse' || level === 'Request')) {
+      need.delete(key);
+    }
+  }
+}
+
 /** (verb, group, resource pattern) → the most detailed level a detection rule needs. */
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: over the limit since before it existed; to be split (docs/architecture.md, "Complexity")
 function collectNeeds(inputs: readonly CoverageInput[]): Map<string, Level> {
   const need = new Map<string, Level>();
   for (const { requirements: r } of inputs) {
     const level = LEVEL_OF_NEED[r.needs];
     if (level === undefined) continue;
-    const verbs = r.verbs === undefined ? ['*'] : [...r.verbs];
-    const resources = r.resources === undefined ? ['*'] : [...r.resources];
-    const subs = r.subresources === undefined ? [''] : [...r.subresources];
-    for (const v of verbs) {
-      for (const res of resources) {
-        for (const s of subs) {
-          const pattern = s === '' ? res : `${res}/${s}`;
-          if (SENSITIVE.has(pattern) || SENSITIVE.has(res)) continue;
-          const group = res === '*' ? '*' : (findResourceGroups(res)[0] ?? '');
-          const key = JSON.stringify([v, group, pattern]);
-          if (need.get(key) !== 'RequestResponse') need.set(key, level);
-        }
-      }
+    for (const key of needKeys(r)) {
+      if (need.get(key) !== 'RequestResponse') need.set(key, level);
     }
   }
-  // A need for every verb of a resource absorbs the per-verb needs it is at least as deep as.
-  for (const [key, level] of need) {
-    const [v, g, p] = JSON.parse(key) as [string, string, string];
-    const all = need.get(JSON.stringify(['*', g, p]));
-    if (v !== '*' && all !== undefined && (all === 'RequestResponse' || level === 'Request'))
-      need.delete(key);
-  }
+  absorbPerVerbNeeds(need);
   return need;
 }
 
