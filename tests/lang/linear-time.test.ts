@@ -18,6 +18,8 @@ const SMALL_LENGTH = 1500;
 const DEADLINE_MS = 180_000;
 const SEED = 11;
 const SAMPLES = 4;
+/** A case over MAX_RATIO is measured again this many times and its best ratio counts. */
+const RETRIES = 3;
 
 // Conditions chosen to hit each operator's worst case on values built from these pieces.
 const CONDITIONS: readonly string[] = [
@@ -93,17 +95,35 @@ function growthCases(m: string, tail: string): GrowthCase[] {
   }));
 }
 
-test('every string operator takes time linear in the value on hostile values', async () => {
-  const samples = fc.sample(fc.tuple(motif, nearMiss), { seed: SEED, numRuns: SAMPLES });
-  const cases = samples.flatMap(([m, tail]) => growthCases(m, tail));
-  const growth = await runInWorker<Growth[]>(
+/** Measures cases in a bounded worker (a stall fails the test instead of hanging it). */
+function measure(cases: readonly GrowthCase[]): Promise<Growth[]> {
+  return runInWorker<Growth[]>(
     new URL('./hostile-probe.ts', import.meta.url),
     'measureGrowth',
     cases,
     DEADLINE_MS,
   );
+}
+
+test('every string operator takes time linear in the value on hostile values', async () => {
+  const samples = fc.sample(fc.tuple(motif, nearMiss), { seed: SEED, numRuns: SAMPLES });
+  const cases = samples.flatMap(([m, tail]) => growthCases(m, tail));
+  let growth = await measure(cases);
   const disagree = growth.filter((g) => !g.agreed).map((g) => g.condition);
   assert.deepEqual(disagree, [], 'compiler and interpreter disagree');
+  // A busy machine (a CI runner, a collector's pause) can slow one measurement of a linear
+  // case past the limit; superlinear work stays past it on every try, so only a case that
+  // never comes under the limit fails.
+  for (let attempt = 0; attempt < RETRIES; attempt++) {
+    const over = growth.flatMap((g, i) => (g.ratio > MAX_RATIO ? [i] : []));
+    if (over.length === 0) break;
+    const again = await measure(over.map((i) => cases[i] as GrowthCase));
+    growth = growth.map((g, i) => {
+      const k = over.indexOf(i);
+      const r = k < 0 ? undefined : again[k];
+      return r !== undefined && r.ratio < g.ratio ? r : g;
+    });
+  }
   const worst = growth.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   assert.ok(
     worst.ratio <= MAX_RATIO,
