@@ -5,6 +5,8 @@ export interface RunStats {
   readonly stats: DecodeStats;
   /** Lines the raw-line prefilter skipped without parsing. */
   readonly skipped: number;
+  /** Inputs that could not be read, or not to their end (each reported on its own). */
+  readonly unreadable: number;
   readonly elapsedMs: number;
 }
 
@@ -24,6 +26,7 @@ export function formatRunStats(r: RunStats): string {
   lines.push(`Events rejected: ${total}`);
   for (const [reason, n] of rejected) lines.push(`   ${reason}: ${n}`);
   if (r.skipped > 0) lines.push(`Events skipped by the raw-line prefilter: ${r.skipped}`);
+  if (r.unreadable > 0) lines.push(`Inputs not read (or not to their end): ${r.unreadable}`);
   lines.push(`Elapsed time: ${secs.toFixed(3)} s, ${rate} events/s`);
   return `${lines.join('\n')}\n`;
 }

@@ -80,13 +80,14 @@ test('kaudit scan skips lines over the line limit and reads the next line', () =
   assert.match(r.stdout, /delete by kept/);
 });
 
-test('kaudit scan: a truncated gzip is one clear error line, exit 1', () => {
+test('kaudit scan: a truncated gzip is one clear error line after what it held, exit 3 (partial)', () => {
   const gz = gzipSync(`${good}\n`.repeat(200));
   const path = join(dir, 'cut.log.gz');
   writeFileSync(path, gz.subarray(0, Math.floor(gz.length / 2)));
   const r = runKaudit(['scan', '-r', rules, path]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stderr, /^kaudit: .*cut\.log\.gz: .+\n$/);
+  assert.match(r.stdout, /delete by kept/);
 });
 
 test('kaudit scan: an unreadable directory is one clear error line, exit 1', {

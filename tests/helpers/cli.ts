@@ -44,11 +44,12 @@ export interface CliRun {
  */
 export function runKaudit(
   args: readonly string[],
-  opts: { input?: string; env?: Record<string, string>; timeout?: number } = {},
+  opts: { input?: string; env?: Record<string, string>; timeout?: number; uid?: number } = {},
 ): CliRun {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
     cwd: REPO_ROOT,
     input: opts.input ?? '',
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
     encoding: 'utf8',
     env: {
       ...process.env,

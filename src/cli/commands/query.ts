@@ -16,7 +16,7 @@ import {
 } from '../../rules/index.ts';
 import { createFileSource } from '../../sources/index.ts';
 import { type CommandIo, requireInput } from '../command-io.ts';
-import { CliError, EXIT_OK, EXIT_USAGE, usageError } from '../errors.ts';
+import { CliError, EXIT_USAGE, runExitCode, usageError } from '../errors.ts';
 import { collect, parsePositiveInt } from '../options.ts';
 import { describeReject } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
@@ -127,7 +127,7 @@ async function runQueryCommand(
     throw err;
   }
   const decoder = createDecoder({ onReject: (info) => io.stderr.write(describeReject(info)) });
-  await withRunErrors(() =>
+  const run = await withRunErrors(() =>
     runQuery({
       source: createFileSource(paths, { stdin: io.stdin }),
       decoder,
@@ -138,9 +138,10 @@ async function runQueryCommand(
       countsAll: o.countBy !== undefined,
       flush: () => out.flush(),
       closed: () => out.closed,
+      onInputError: (err) => io.stderr.write(`kaudit: ${err.message}\n`),
     }),
   );
-  return EXIT_OK;
+  return runExitCode({ unreadable: run.unreadable, lines: run.stats.lines });
 }
 
 /** The query condition, or a usage error pointing into it (a rules file error: exit 1). */

@@ -11,9 +11,14 @@ import {
   startScanWorkers,
 } from '../../pipeline/index.ts';
 import { loadRuleset, type Priority, priorityRank, type RuleSelector } from '../../rules/index.ts';
-import { type Chunk, createFileSource, planChunks } from '../../sources/index.ts';
+import {
+  type Chunk,
+  createFileSource,
+  type InputError,
+  planChunks,
+} from '../../sources/index.ts';
 import { type CommandIo, requireInput } from '../command-io.ts';
-import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
+import { runExitCode } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
 import { OUTPUT_HELP, openRunOutputs } from '../outputs.ts';
@@ -149,13 +154,17 @@ const MAX_LINE_BYTES = 4 * 1024 * 1024;
 async function planWorkers(
   paths: readonly string[],
   o: ScanOptions,
-): Promise<{ threads: number; chunks: Chunk[] } | undefined> {
+): Promise<{ threads: number; chunks: Chunk[]; failed: readonly InputError[] } | undefined> {
   const threads = o.workers ?? availableParallelism();
   if (threads < 2 || o.follow) return undefined;
   const plan = await planChunks(paths, threads);
   if (plan === undefined || plan.chunks.length < 2) return undefined;
   if (o.workers === undefined && plan.totalBytes < MIN_PARALLEL_BYTES) return undefined;
-  return { threads: Math.min(threads, plan.chunks.length), chunks: plan.chunks };
+  return {
+    threads: Math.min(threads, plan.chunks.length),
+    chunks: plan.chunks,
+    failed: plan.failed,
+  };
 }
 
 async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
@@ -190,6 +199,9 @@ async function scanWith(
   const onReject = (info: Parameters<typeof describeReject>[0]): void => {
     io.stderr.write(describeReject(info));
   };
+  const onInputError = (err: Error): void => {
+    io.stderr.write(`kaudit: ${err.message}\n`);
+  };
   const loadRules = async () =>
     requireLoaded(
       await loadRuleset({
@@ -219,6 +231,8 @@ async function scanWith(
           outputs,
           onReject,
           onPriority,
+          onInputError,
+          failedInputs: workers.failed,
           stats: decodeStats,
         }),
       ).finally(() => progress?.stop());
@@ -245,6 +259,7 @@ async function scanWith(
         decoder,
         detector: det,
         outputs,
+        onInputError,
         onAlert: (a) => onPriority(a.priority),
       }),
     ).finally(() => progress?.stop());
@@ -254,5 +269,9 @@ async function scanWith(
     io.stderr.write(formatSummary(summary.match));
     io.stderr.write(formatRunStats(summary.run));
   }
-  return failed ? EXIT_FAIL : EXIT_OK;
+  return runExitCode({
+    failOn: failed,
+    unreadable: summary.run.unreadable,
+    lines: summary.run.stats.lines,
+  });
 }

@@ -1,7 +1,7 @@
 import type { Alert } from '../../engine/index.ts';
 import type { RenderChannel } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
-import type { Chunk } from '../../sources/index.ts';
+import type { Chunk, InputErrorCode } from '../../sources/index.ts';
 import type { DetectorConfig } from '../detector.ts';
 
 /** Everything a scanning thread needs besides the rules; plain data. */
@@ -26,6 +26,13 @@ export interface WorkerReject {
   readonly message: string;
 }
 
+/** An input a thread could not read (an InputError as plain data). */
+export interface WorkerInputError {
+  readonly code: InputErrorCode;
+  readonly path: string;
+  readonly detail?: string;
+}
+
 /** What a thread sends back for one chunk. */
 export interface ChunkResult {
   readonly type: 'result';
@@ -42,6 +49,8 @@ export interface ChunkResult {
   readonly skipped: number;
   readonly rejected: Readonly<Record<string, number>>;
   readonly rejects: readonly WorkerReject[];
+  /** The chunk's file could not be read, or not to the chunk's end. */
+  readonly inputErrors: readonly WorkerInputError[];
   readonly byRule: readonly (readonly [string, number])[];
   readonly byPriority: readonly (readonly [Priority, number])[];
 }
