@@ -277,8 +277,8 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     stats,
     reject,
     decodeLine(text, origin, line, lineCluster) {
+      // Bytes are counted by whoever reads the lines (the raw size of each batch).
       stats.lines++;
-      stats.bytes += text.length + 1;
       if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return [];
       cluster = lineCluster ?? opts.cluster;
       return guard(origin, line, (out) => decodeText(text, origin, line, 0, out));

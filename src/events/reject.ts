@@ -41,7 +41,11 @@ export interface DecodeStats {
   lines: number;
   /** Records produced. */
   events: number;
-  /** Text decoded: UTF-16 code units of each line plus its newline (= bytes for ASCII). */
+  /**
+   * Bytes read: of the input as it was read (after gunzip), every line counted whether
+   * decoded, skipped by the prefilter or rejected, newlines included; for webhook
+   * payloads, their size. The reader counts lines' bytes (decodeLine does not).
+   */
   bytes: number;
   readonly rejected: Record<RejectReason, number>;
 }

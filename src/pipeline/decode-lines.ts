@@ -3,11 +3,11 @@ import type { AuditRecord, Decoder, DecodeStats } from '../events/index.ts';
 /**
  * Counts a line the prefilter skipped as the decoder would have counted it: a line that
  * scans as one audit event (the prefilter only skips those) is one line and one event.
+ * Its bytes are in its batch's, counted by the reader.
  */
-export function countSkippedLine(stats: DecodeStats, line: string): void {
+export function countSkippedLine(stats: DecodeStats): void {
   stats.lines++;
   stats.events++;
-  stats.bytes += line.length + 1;
 }
 
 /**
@@ -29,7 +29,7 @@ export function decodeLines(
     const line = lines[i] as string;
     if (skip !== undefined && line.length > 0 && skip(line)) {
       skipped++;
-      countSkippedLine(decoder.stats, line);
+      countSkippedLine(decoder.stats);
       continue;
     }
     for (const rec of decoder.decodeLine(line, origin, firstLine + i, cluster)) onRecord(rec);

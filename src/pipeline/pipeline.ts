@@ -47,6 +47,7 @@ export async function streamRecords(opts: RecordStreamOptions): Promise<RunStats
     },
   };
   for await (const batch of opts.source.read(ctx)) {
+    decoder.stats.bytes += batch.bytes;
     const { lines, origin, firstLine, cluster } = batch;
     skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster);
     if (opts.onBatch) await opts.onBatch();
