@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
+import { normalizeAdmissionNulls, normalizeEventNulls } from './nulls.ts';
 import { escapeForMessage, parseJsonText } from './parse-json.ts';
 import type { AuditRecord, EventSource } from './record.ts';
 import {
@@ -16,7 +17,7 @@ import { checkAdmissionReview, checkAuditEvent, isObject } from './validate.ts';
 export interface DecoderOptions {
   /** Largest accepted event in bytes (compact JSON), default 262144 as Falco's k8saudit. */
   readonly maxEventSize?: number;
-  /** Deepest accepted JSON nesting, default 64. */
+  /** Deepest accepted JSON nesting, default 1000 (DEFAULT_MAX_DEPTH). */
   readonly maxDepth?: number;
   /** Counters to fill; a fresh set by default. */
   readonly stats?: DecodeStats;
@@ -43,7 +44,16 @@ export interface Decoder {
 }
 
 export const DEFAULT_MAX_EVENT_SIZE = 262144;
-export const DEFAULT_MAX_DEPTH = 64;
+/**
+ * Deepest JSON nesting accepted. The apiserver's decoder allows 10000 (Go's
+ * encoding/json, which sigs.k8s.io/json forks), and real objects go far past the 64 we
+ * used to allow (a CRD's openAPIV3Schema nests two levels per schema level, and its
+ * managedFields mirror them). V8's JSON.parse does not recurse, but what handles an
+ * event afterwards does: structured cloning (alerts sent between threads) overflowed the
+ * main thread's stack at 1,921 levels and JSON.stringify at 4,103 (Node.js 20). 1000
+ * keeps both within half of that.
+ */
+export const DEFAULT_MAX_DEPTH = 1000;
 // Envelopes may wrap envelopes (e.g. an OVH GELF message inside a `message` string);
 // past this many levels the payload is not recognised.
 const MAX_ENVELOPE_NESTING = 4;
@@ -114,7 +124,14 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         continue;
       }
       const audit = c.source === 'k8s_audit';
-      const problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      let problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      // `null` where the apiserver's decoder reads "absent": read it so, and check again.
+      if (
+        problem !== undefined &&
+        (audit ? normalizeEventNulls(obj) : normalizeAdmissionNulls(obj))
+      ) {
+        problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      }
       if (problem !== undefined) {
         reject(problem.reason, origin, line, problem.message);
         continue;

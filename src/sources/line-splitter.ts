@@ -1,6 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RejectFn } from '../events/reject.ts';
-import { decodeBlock, PIECE_BYTES, pieceEnd } from './decode-block.ts';
+import { decodeBlock, decodeUtf8AsGo, PIECE_BYTES, pieceEnd } from './decode-block.ts';
 
 const NL = 0x0a;
 const CR = 13;
@@ -153,8 +153,14 @@ export class LineSplitter {
 
   private addLineBytes(bytes: Buffer): void {
     if (!isUtf8(bytes)) {
-      this.reject('invalid_utf8', this.origin, this.nextLine, 'line is not valid UTF-8');
-      this.addLine('');
+      // The apiserver's decoder keeps such an event, with U+FFFD for each bad byte.
+      this.reject(
+        'utf8_replaced',
+        this.origin,
+        this.nextLine,
+        'invalid UTF-8 read as U+FFFD, as the apiserver does',
+      );
+      this.addLine(decodeUtf8AsGo(bytes));
       return;
     }
     this.addLine(bytes.toString('utf8'));

@@ -18,7 +18,7 @@ export interface ReadOptions {
   /** Follow mode: read the existing content first (default true); else start at the end. */
   readonly fromStart?: boolean;
   readonly signal?: AbortSignal;
-  /** Counts and reports line_too_long and invalid_utf8 (default: counted nowhere). */
+  /** Counts and reports line_too_long and utf8_replaced (default: counted nowhere). */
   readonly reject?: RejectFn;
   /** Stream read for `-` (default process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;

@@ -5,7 +5,7 @@ import type { LineBatch } from './line-splitter.ts';
 /** What a source needs from the run it feeds. */
 export interface SourceContext {
   /**
-   * Counts and reports a line the source cannot hand on (line_too_long, invalid_utf8);
+   * Counts and reports a line the source cannot hand on (line_too_long), and lines read with U+FFFD (utf8_replaced);
    * the line stays in its batch as '' so that line numbers need no gaps.
    */
   readonly reject: RejectFn;

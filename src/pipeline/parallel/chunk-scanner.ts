@@ -119,6 +119,7 @@ export function createChunkScanner(
         bytes: stats.bytes,
         skipped: run.skipped,
         rejected: { ...stats.rejected },
+        notices: { ...stats.notices },
         rejects,
         inputErrors,
         byRule: [...m.byRule].filter(([, n]) => n > 0),

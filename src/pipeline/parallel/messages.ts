@@ -48,6 +48,7 @@ export interface ChunkResult {
   readonly bytes: number;
   readonly skipped: number;
   readonly rejected: Readonly<Record<string, number>>;
+  readonly notices: Readonly<Record<string, number>>;
   readonly rejects: readonly WorkerReject[];
   /** The chunk's file could not be read, or not to the chunk's end. */
   readonly inputErrors: readonly WorkerInputError[];
