@@ -125,7 +125,7 @@ export function createEngine(opts: EngineOptions): Engine {
           rule: rule.name,
           priority: rule.priority,
           source: rule.source,
-          tags: rule.tags,
+          tags: rec.bodiesDropped === true ? withBodiesDroppedTag(rule.tags) : rule.tags,
           timeNs: rec.timeNs,
           message: out.text(rec),
           outputFields,
@@ -141,4 +141,14 @@ export function createEngine(opts: EngineOptions): Engine {
     },
   };
   return engine;
+}
+
+/**
+ * The tag an alert gets when its event was over the size limit and was judged without
+ * its bodies (requestObject/responseObject): falcosidekick shows and routes by tags.
+ */
+export const BODIES_DROPPED_TAG = 'bodies_dropped';
+
+function withBodiesDroppedTag(tags: readonly string[]): readonly string[] {
+  return [...tags, BODIES_DROPPED_TAG].sort();
 }

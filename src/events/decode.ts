@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
+import { dropBodies } from './bodies.ts';
 import { normalizeAdmissionNulls, normalizeEventNulls } from './nulls.ts';
 import { escapeForMessage, parseJsonText } from './parse-json.ts';
 import type { AuditRecord, EventSource } from './record.ts';
@@ -25,6 +26,12 @@ export interface DecoderOptions {
   readonly onReject?: (info: RejectInfo) => void;
   /** The cluster these inputs come from, set on every record (`ka.cluster.name`'s fallback). */
   readonly cluster?: string;
+  /**
+   * What to do with an event over `maxEventSize`: `trim` (default) judges it without its
+   * bodies (requestObject/responseObject) when the rest fits, marking its record
+   * `bodiesDropped`; `drop` rejects it whole as Falco does (`event_too_large`).
+   */
+  readonly oversize?: 'trim' | 'drop';
 }
 
 /** Turns audit log lines or webhook payloads into records; never throws. */
@@ -36,6 +43,19 @@ export interface Decoder {
   decodeLine(text: string, origin: string, line: number, cluster?: string): AuditRecord[];
   /** Decodes an already-parsed JSON value (webhook bodies); `byteLength` is its size. */
   decodeValue(value: unknown, origin: string, line: number, byteLength: number): AuditRecord[];
+  /**
+   * Decodes one unit of a line too long to hold (see the sources' LongLineReader): an
+   * `event` (an EventList item, whatever its `kind`) or a `payload` (decoded as a line
+   * is). `bodiesDropped`: the reader already left its bodies out. Counts no line.
+   */
+  decodeItem(
+    text: string,
+    kind: 'event' | 'payload',
+    origin: string,
+    line: number,
+    bodiesDropped: boolean,
+    cluster?: string,
+  ): AuditRecord[];
   /** Numbers the next event 1 again (evt.num): a parallel scan counts per chunk. */
   restartNumbering(): void;
   readonly stats: DecodeStats;
@@ -101,7 +121,10 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const reject: RejectFn = createRejectFn(stats, opts.onReject);
   let cluster = opts.cluster;
+  const trim = opts.oversize !== 'drop';
   let num = 0;
+  // Set while decoding a unit whose bodies the reader already dropped.
+  let unitDropped = false;
 
   /** Byte size of a text, exact only when it might exceed the limit. */
   const textSize = (text: string): number =>
@@ -143,18 +166,37 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         reject('bad_timestamp', origin, line, `${key} is not an RFC 3339 timestamp`);
         continue;
       }
+      let dropped = unitDropped;
       if (size > maxSize) {
         // The payload is too big as a whole; an event inside it may still fit.
         const own = obj === whole ? size : Buffer.byteLength(JSON.stringify(obj));
         if (own > maxSize) {
-          reject('event_too_large', origin, line, `event of ${own} bytes exceeds ${maxSize}`);
-          continue;
+          const rest = trim && dropBodies(obj, c.source) ? sizeOf(obj) : own;
+          if (rest > maxSize) {
+            reject('event_too_large', origin, line, `event of ${own} bytes exceeds ${maxSize}`);
+            continue;
+          }
+          dropped = true;
         }
       }
+      if (dropped) {
+        reject('bodies_dropped', origin, line, `event over ${maxSize} bytes judged without bodies`);
+      }
       // Every record has the same properties, set in the same order (one object shape).
-      // The event's own text when the payload was this one event (a line, a message).
-      const raw = obj === whole ? text : undefined;
-      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line, cluster, text: raw });
+      // The event's own text when the payload was this one event (a line, a message),
+      // unless its bodies were dropped here: then the text is no longer the event.
+      const raw = obj === whole && dropped === unitDropped ? text : undefined;
+      out.push({
+        obj,
+        source: c.source,
+        timeNs,
+        num: ++num,
+        origin,
+        line,
+        cluster,
+        text: raw,
+        bodiesDropped: dropped,
+      });
     }
   }
 
@@ -276,6 +318,17 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     decodePayload(parsed.value, textSize(text), origin, line, nest, out, text);
   }
 
+  /** An EventList item read on its own: an audit event whatever its `kind`. */
+  function decodeListItem(text: string, origin: string, line: number, out: AuditRecord[]): void {
+    const parsed = parseJsonText(text, maxDepth);
+    if (!parsed.ok) {
+      reject(parsed.reason, origin, line, `EventList item: ${parsed.message}`);
+      return;
+    }
+    const obj = parsed.value;
+    emit([{ obj, source: 'k8s_audit' }], obj, textSize(text), origin, line, out);
+  }
+
   function guard(origin: string, line: number, run: (out: AuditRecord[]) => void): AuditRecord[] {
     const out: AuditRecord[] = [];
     try {
@@ -304,10 +357,26 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       stats.bytes += byteLength;
       return guard(origin, line, (out) => decodePayload(value, byteLength, origin, line, 0, out));
     },
+    decodeItem(text, kind, origin, line, bodiesDropped, lineCluster) {
+      cluster = lineCluster ?? opts.cluster;
+      unitDropped = bodiesDropped;
+      try {
+        return guard(origin, line, (out) => {
+          if (kind === 'payload') decodeText(text, origin, line, 0, out);
+          else decodeListItem(text, origin, line, out);
+        });
+      } finally {
+        unitDropped = false;
+      }
+    },
     restartNumbering() {
       num = 0;
     },
   };
+}
+
+function sizeOf(v: unknown): number {
+  return Buffer.byteLength(JSON.stringify(v));
 }
 
 function describeUnknown(v: unknown): string {

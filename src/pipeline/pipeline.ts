@@ -48,8 +48,8 @@ export async function streamRecords(opts: RecordStreamOptions): Promise<RunStats
   };
   for await (const batch of opts.source.read(ctx)) {
     decoder.stats.bytes += batch.bytes;
-    const { lines, origin, firstLine, cluster } = batch;
-    skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster);
+    const { lines, origin, firstLine, cluster, items } = batch;
+    skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster, items);
     if (opts.onBatch) await opts.onBatch();
     // Only now, with the batch's alerts delivered, may the source forget the batch.
     if (batch.commit) await batch.commit();

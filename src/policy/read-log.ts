@@ -47,7 +47,13 @@ export async function* readAuditLogs(
   const onReject = (info: RejectInfo): void => {
     stats.firstReject ??= info;
   };
-  const decoder = createDecoder({ maxEventSize: MAX_EVENT_BYTES, stats: stats.decode, onReject });
+  // Sizes are what is measured: an event over the limit is rejected, never trimmed.
+  const decoder = createDecoder({
+    maxEventSize: MAX_EVENT_BYTES,
+    oversize: 'drop',
+    stats: stats.decode,
+    onReject,
+  });
   const batches = readInputs(paths, {
     maxLineBytes: MAX_EVENT_BYTES,
     reject: decoder.reject,
@@ -68,6 +74,14 @@ export async function* readAuditLogs(
             ? Buffer.byteLength(text.trim())
             : Buffer.byteLength(JSON.stringify(rec.obj));
         yield { obj: rec.obj, bytes, origin: batch.origin, line };
+      }
+    }
+    // Units of lines too long to hold (a huge EventList), each measured on its own.
+    for (const u of batch.items ?? []) {
+      for (const rec of decoder.decodeItem(u.text, u.kind, batch.origin, u.line, false)) {
+        if (rec.source !== 'k8s_audit') continue;
+        const bytes = Buffer.byteLength(JSON.stringify(rec.obj));
+        yield { obj: rec.obj, bytes, origin: batch.origin, line: u.line };
       }
     }
   }

@@ -18,8 +18,9 @@ const good = JSON.stringify(auditEvent({ verb: 'delete', user: { username: 'kept
 test('kaudit scan counts each kind of bad input by reason, reports it once with file:line, and goes on', () => {
   const log = join(dir, 'mixed.log');
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  // Too large even without its bodies (a body alone would be dropped and the rest judged).
   const huge = JSON.stringify(
-    auditEvent({ verb: 'delete', requestObject: { blob: 'x'.repeat(300_000) } }),
+    auditEvent({ verb: 'delete', requestURI: `/${'x'.repeat(300_000)}` }),
   );
   const parts: Buffer[] = [
     Buffer.from('{"kind":"Event", oops\n'), // 1 invalid_json

@@ -230,7 +230,9 @@ function registerSimulate(policy: Command, io: PolicyCommandIo): void {
           ? json({ ...report, rejectedLines: rejected, unreadableInputs: stats.unreadable.length })
           : formatSimulation(report),
       );
-      io.setExitCode?.(runExitCode({ unreadable: stats.unreadable.length, lines: stats.decode.lines }));
+      io.setExitCode?.(
+        runExitCode({ unreadable: stats.unreadable.length, lines: stats.decode.lines }),
+      );
     });
 }
 

@@ -14,6 +14,7 @@ import { loadRuleset, type Priority, priorityRank, type RuleSelector } from '../
 import {
   type Chunk,
   createFileSource,
+  DEFAULT_MAX_LINE_BYTES,
   type InputError,
   planChunks,
 } from '../../sources/index.ts';
@@ -36,6 +37,8 @@ interface ScanOptions {
   summary?: boolean;
   failOn?: Priority;
   maxEventSize?: number;
+  maxLineSize?: number;
+  dropOversize?: boolean;
   cluster?: string;
   follow?: boolean;
   isoTime?: boolean;
@@ -118,7 +121,13 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     )
     .option(
       '--max-event-size <bytes>',
-      'skip events larger than this (default 256k)',
+      'judge larger events without their request/response bodies (default 256k)',
+      parseByteSize,
+    )
+    .option('--drop-oversize', 'skip events over --max-event-size whole, as Falco does')
+    .option(
+      '--max-line-size <bytes>',
+      'longest line held in memory (default 4m); a longer one is read item by item',
       parseByteSize,
     )
     .option('--cluster <name>', 'cluster name on every alert (ka.cluster.name)')
@@ -143,8 +152,22 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
  * one at 40 and 80 MB, broke even near 120 MB and gained 1.14x at 160 MB.
  */
 const MIN_PARALLEL_BYTES = 128 * 1024 * 1024;
-/** Longest line read from a file (a documented limit, apart from --max-event-size). */
-const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/**
+ * The longest line held in memory (`--max-line-size`, default DEFAULT_MAX_LINE_BYTES): a
+ * longer one is read unit by unit (EventList items, array elements, an event without its
+ * bodies). It is never below the event size limit, which it must be able to hold.
+ */
+function maxLineBytes(o: ScanOptions): number {
+  return Math.max(o.maxLineSize ?? DEFAULT_MAX_LINE_BYTES, o.maxEventSize ?? 0);
+}
+
+/** The decoder options the flags ask for, for this thread and the scanning threads. */
+function decoderLimits(o: ScanOptions): { maxEventSize?: number; oversize?: 'drop' } {
+  return {
+    ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+    ...(o.dropOversize ? { oversize: 'drop' as const } : {}),
+  };
+}
 
 /**
  * How many threads scan, and the chunks they share; undefined for one thread. `--workers`
@@ -224,8 +247,8 @@ async function scanWith(
         runParallelScan(pool, workers.chunks, loaded.rules, {
           config: {
             detector,
-            maxLineBytes: MAX_LINE_BYTES,
-            ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+            maxLineBytes: maxLineBytes(o),
+            ...decoderLimits(o),
             ...(o.cluster ? { cluster: o.cluster } : {}),
           },
           outputs,
@@ -245,14 +268,14 @@ async function scanWith(
     const det = createDetector(loaded.rules, detector);
     const decoder = createDecoder({
       onReject,
-      ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
+      ...decoderLimits(o),
       ...(o.cluster ? { cluster: o.cluster } : {}),
     });
     const progress = stats(decoder.stats);
     const run = await withRunErrors(() =>
       runPipeline({
         source: createFileSource(paths, {
-          maxLineBytes: MAX_LINE_BYTES,
+          maxLineBytes: maxLineBytes(o),
           stdin: io.stdin,
           ...(o.follow ? { follow: true } : {}),
         }),

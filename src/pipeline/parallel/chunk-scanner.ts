@@ -11,12 +11,7 @@ import type { LoadedRule } from '../../rules/index.ts';
 import { type Chunk, createRangeSource, type InputError } from '../../sources/index.ts';
 import { createDetector } from '../detector.ts';
 import { streamRecords } from '../pipeline.ts';
-import type {
-  ChunkResult,
-  ChunkScanConfig,
-  WorkerInputError,
-  WorkerReject,
-} from './messages.ts';
+import type { ChunkResult, ChunkScanConfig, WorkerInputError, WorkerReject } from './messages.ts';
 
 /** Scans chunks one after another with one thread's engine. */
 export interface ChunkScanner {
@@ -75,6 +70,7 @@ export function createChunkScanner(
   const decoder = createDecoder({
     onReject,
     ...(cfg.maxEventSize ? { maxEventSize: cfg.maxEventSize } : {}),
+    ...(cfg.oversize !== undefined ? { oversize: cfg.oversize } : {}),
     ...(cfg.cluster !== undefined ? { cluster: cfg.cluster } : {}),
   });
   const structured = cfg.structured;

@@ -8,6 +8,8 @@ import type { DetectorConfig } from '../detector.ts';
 export interface ChunkScanConfig {
   readonly detector: DetectorConfig;
   readonly maxEventSize?: number;
+  /** Events over maxEventSize: judged without bodies (`trim`, default) or rejected. */
+  readonly oversize?: 'trim' | 'drop';
   readonly cluster?: string;
   /** Longest line (bytes) read from a chunk. */
   readonly maxLineBytes: number;
