@@ -69,6 +69,11 @@ export class LineSplitter {
     return this.nextLine - 1;
   }
 
+  /** Bytes of the line begun and not finished yet (held, or skipped while too long). */
+  get pendingBytes(): number {
+    return this.partialBytes;
+  }
+
   /** Whether a partial line (no newline yet) is held. */
   get hasPartial(): boolean {
     return this.carryBytes > 0 || this.skipping;

@@ -87,8 +87,8 @@ function readEntry(
   reject: Reject,
 ): AsyncGenerator<LineBatch> {
   if (opts.follow === true && entry.kind === 'file' && !entry.path.endsWith('.gz')) {
-    const splitter = new LineSplitter(entry.path, maxLineBytes, reject);
-    return followFile(entry.path, splitter, {
+    const newSplitter = (origin: string) => new LineSplitter(origin, maxLineBytes, reject);
+    return followFile(entry.path, newSplitter, {
       fromStart: opts.fromStart ?? true,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     });
