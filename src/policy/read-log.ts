@@ -45,6 +45,8 @@ export async function* readAuditLogs(
   onInputError?: (err: InputError) => void,
 ): AsyncGenerator<LoggedEvent> {
   const onReject = (info: RejectInfo): void => {
+    // Notices (a line read with U+FFFD) keep their event: only a skipped line counts.
+    if (info.reason === 'utf8_replaced' || info.reason === 'bodies_dropped') return;
     stats.firstReject ??= info;
   };
   // Sizes are what is measured: an event over the limit is rejected, never trimmed.
