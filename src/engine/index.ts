@@ -1,4 +1,4 @@
-export type { Alert, AlertFieldValue } from './alert.ts';
+export type { Alert, AlertFieldValue, MessagePart } from './alert.ts';
 export { compileDispatch, type Dispatch } from './dispatch.ts';
 export {
   BODIES_DROPPED_TAG,
@@ -6,6 +6,7 @@ export {
   type Engine,
   type EngineOptions,
   type RuleMatching,
+  toMessageParts,
 } from './engine.ts';
 export {
   countMatch,

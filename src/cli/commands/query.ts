@@ -30,6 +30,7 @@ interface QueryOptions {
   count?: boolean;
   limit?: number;
   fastpath: boolean;
+  rawFields?: boolean;
 }
 
 const DEFAULT_FIELDS =
@@ -76,6 +77,10 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
     .option('--count', 'print only the number of matching events')
     .option('--limit <n>', 'stop after n matches (or show the n largest groups)', parsePositiveInt)
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
+    .option(
+      '--raw-fields',
+      '-o shows control characters of event fields as they are (escaped by default)',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (condition: string, paths: string[], o: QueryOptions) => {
       io.setExitCode(await runQueryCommand(condition, paths, o, io));
@@ -100,7 +105,9 @@ function printSpec(o: QueryOptions): PrintSpec {
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
     };
   }
-  if (o.output) return { kind: 'template', template: o.output };
+  if (o.output) {
+    return { kind: 'template', template: o.output, ...(o.rawFields ? { rawFields: true } : {}) };
+  }
   if (o.format === 'csv' || o.format === 'table') {
     return { kind: 'rows', fields: splitFields(o.fields ?? DEFAULT_FIELDS), format: o.format };
   }
