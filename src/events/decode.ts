@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
 import { dropBodies } from './bodies.ts';
+import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
 import { normalizeAdmissionNulls, normalizeEventNulls } from './nulls.ts';
 import { escapeForMessage, parseJsonText } from './parse-json.ts';
 import type { AuditRecord, EventSource } from './record.ts';

@@ -1,3 +1,5 @@
+import { OBJECT_REF_STRINGS } from './validate.ts';
+
 type Obj = Record<string, unknown>;
 
 function isObject(v: unknown): v is Obj {
@@ -65,16 +67,6 @@ const EVENT_KEYS = [
   'responseStatus',
   'annotations',
 ];
-const OBJECT_REF_KEYS = [
-  'resource',
-  'namespace',
-  'name',
-  'subresource',
-  'apiGroup',
-  'apiVersion',
-  'uid',
-  'resourceVersion',
-];
 
 /**
  * Reads `null` in an audit Event as the apiserver's decoder (Go's encoding/json) does:
@@ -88,7 +80,7 @@ export function normalizeEventNulls(e: Obj): boolean {
   changed = normalizeUser(e, 'impersonatedUser') || changed;
   changed = dropNullKeys(e, EVENT_KEYS) || changed;
   changed = blankNullItems(e.sourceIPs) || changed;
-  if (isObject(e.objectRef)) changed = dropNullKeys(e.objectRef, OBJECT_REF_KEYS) || changed;
+  if (isObject(e.objectRef)) changed = dropNullKeys(e.objectRef, OBJECT_REF_STRINGS) || changed;
   if (isObject(e.responseStatus)) changed = dropNullKeys(e.responseStatus, ['code']) || changed;
   return dropNullValues(e.annotations) || changed;
 }

@@ -1,6 +1,6 @@
+import { toMessageParts } from '../engine/index.ts';
 import type { AuditRecord, EventSource } from '../events/index.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
-import { toMessageParts } from '../engine/index.ts';
 import {
   type CompiledOutput,
   compileOutputFormat,

@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { runKaudit, TEST_CACHE_DIR } from '../helpers/cli.ts';
+import { anyDeleteRule, runKaudit, TEST_CACHE_DIR } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
@@ -14,10 +14,7 @@ import { REPO_ROOT } from '../helpers/shared.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-clean-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
-writeFileSync(
-  rules,
-  '- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: delete %ka.uri by %ka.user.name\n  priority: WARNING\n  source: k8s_audit\n',
-);
+writeFileSync(rules, anyDeleteRule('delete %ka.uri by %ka.user.name'));
 const log = join(dir, 'audit.log');
 writeFileSync(log, `${JSON.stringify(auditEvent({ verb: 'delete' }))}\n`);
 const policy = join(dir, 'policy.yaml');

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { TEST_CACHE_DIR } from '../helpers/cli.ts';
+import { anyDeleteRule, TEST_CACHE_DIR } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { createRotatingWriter } from '../helpers/rotating-writer.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
@@ -17,10 +17,7 @@ import { REPO_ROOT } from '../helpers/shared.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-follow-sig-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
-writeFileSync(
-  rules,
-  '- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: id=%ka.auditid\n  priority: WARNING\n  source: k8s_audit\n',
-);
+writeFileSync(rules, anyDeleteRule('id=%ka.auditid'));
 const line = (id: string) => `${JSON.stringify(auditEvent({ verb: 'delete', auditID: id }))}\n`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

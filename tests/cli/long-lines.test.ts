@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { runKaudit } from '../helpers/cli.ts';
+import { anyDeleteRule, runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 
 // Issue #11: a 46 MB EventList line of 100k events gave 0 alerts (the whole line was
@@ -13,10 +13,7 @@ import { auditEvent } from '../helpers/events.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-long-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
-writeFileSync(
-  rules,
-  '- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: delete by %ka.user.name\n  priority: WARNING\n  source: k8s_audit\n  tags: [k8s]\n',
-);
+writeFileSync(rules, anyDeleteRule('delete by %ka.user.name', '  tags: [k8s]\n'));
 
 /** An EventList line of `n` events (items without kind, as the apiserver sends them). */
 function eventList(n: number, deleteEvery: number): string {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { runKaudit, TEST_CACHE_DIR } from '../helpers/cli.ts';
+import { anyDeleteRule, runKaudit, TEST_CACHE_DIR } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
@@ -19,10 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kaudit-partial-'));
 chmodSync(dir, 0o755);
 after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
-writeFileSync(
-  rules,
-  '- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: delete by %ka.user.name\n  priority: WARNING\n  source: k8s_audit\n',
-);
+writeFileSync(rules, anyDeleteRule('delete by %ka.user.name'));
 const line = (user: string) =>
   `${JSON.stringify(auditEvent({ verb: 'delete', user: { username: user } }))}\n`;
 

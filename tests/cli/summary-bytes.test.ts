@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { runKaudit } from '../helpers/cli.ts';
+import { anyDeleteRule, runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 
 // Issue #11: "Bytes read" in --summary counted only the text of lines that reached the
@@ -14,10 +14,7 @@ import { auditEvent } from '../helpers/events.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-bytes-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
-writeFileSync(
-  rules,
-  '- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: delete by %ka.user.name\n  priority: WARNING\n  source: k8s_audit\n',
-);
+writeFileSync(rules, anyDeleteRule('delete by %ka.user.name'));
 
 const parts: Buffer[] = [Buffer.from('\ufeff')];
 for (let i = 0; i < 600; i++) {

@@ -96,3 +96,8 @@ export function runKauditAsync(
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/** A rules file holding one WARNING rule, `Any Delete` (ka.verb = delete), with `output`. */
+export function anyDeleteRule(output: string, extra = ''): string {
+  return `- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: ${output}\n  priority: WARNING\n  source: k8s_audit\n${extra}`;
+}

@@ -11,18 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../bench/gen/prng.ts';
 
 /** What a rotating writer did, for the failure message. */
 export interface WriterLog {
@@ -37,7 +26,7 @@ export interface WriterLog {
  * never deletes a rotated file, so every line it wrote can still be found.
  */
 export function createRotatingWriter(path: string, line: (n: number) => string, seed: number) {
-  const rnd = createRandom(seed);
+  const rnd = createRng(seed).next;
   const log: WriterLog = { ops: [], written: 0 };
   const rotated = (n: number, gz: boolean) => `${path}.${n}${gz ? '.gz' : ''}`;
   const highest = (): number => {
