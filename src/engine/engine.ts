@@ -97,6 +97,38 @@ export function createEngine(opts: EngineOptions): Engine {
   const stats = createMatchStats(opts.rules.map((r) => r.name));
   let internalErrors = 0;
 
+  /** The alert of rule `i` of `plan` on `rec`. */
+  function buildAlert(
+    plan: SourcePlan,
+    i: number,
+    rec: AuditRecord,
+    eventId: string | undefined,
+  ): Alert {
+    const rule = plan.rules[i] as LoadedRule;
+    const out = plan.outputs[i] as CompiledOutput;
+    const outputFields = out.fields(rec);
+    // An input labelled with its cluster labels every alert, as Falco's k8saudit
+    // cluster label does for its sidekick outputs.
+    if (rec.cluster !== undefined && clusterField !== undefined) {
+      outputFields['ka.cluster.name'] = (clusterField(rec) as string | undefined) ?? null;
+    }
+    return {
+      rule: rule.name,
+      priority: rule.priority,
+      source: rule.source,
+      tags: rec.bodiesDropped === true ? withBodiesDroppedTag(rule.tags) : rule.tags,
+      timeNs: rec.timeNs,
+      message: out.text(rec),
+      template: plan.templates[i] as readonly MessagePart[],
+      outputFields,
+      hostname: host,
+      ...(eventId !== undefined ? { eventId } : {}),
+      ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),
+      ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
+      ...(rec.line !== undefined ? { line: rec.line } : {}),
+    };
+  }
+
   const engine: Engine = {
     activeRules: active,
     stats,
@@ -121,29 +153,8 @@ export function createEngine(opts: EngineOptions): Engine {
       const eventId = eventIdentity(rec);
       for (const i of dispatch.matches) {
         const rule = plan.rules[i] as LoadedRule;
-        const out = plan.outputs[i] as CompiledOutput;
         countMatch(stats, rule.name, rule.priority);
-        const outputFields = out.fields(rec);
-        // An input labelled with its cluster labels every alert, as Falco's k8saudit
-        // cluster label does for its sidekick outputs.
-        if (rec.cluster !== undefined && clusterField !== undefined) {
-          outputFields['ka.cluster.name'] = (clusterField(rec) as string | undefined) ?? null;
-        }
-        alerts.push({
-          rule: rule.name,
-          priority: rule.priority,
-          source: rule.source,
-          tags: rec.bodiesDropped === true ? withBodiesDroppedTag(rule.tags) : rule.tags,
-          timeNs: rec.timeNs,
-          message: out.text(rec),
-          template: plan.templates[i] as readonly MessagePart[],
-          outputFields,
-          hostname: host,
-          ...(eventId !== undefined ? { eventId } : {}),
-          ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),
-          ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
-          ...(rec.line !== undefined ? { line: rec.line } : {}),
-        });
+        alerts.push(buildAlert(plan, i, rec, eventId));
       }
       dispatch.matches.length = 0;
       return alerts;

@@ -267,6 +267,7 @@ test('fuzz: hostile event lines never crash, stay bounded, and the prefilter agr
           records.push(rec);
           for (const a of detector.process(rec)) alerts.push(describe(a));
         },
+        undefined,
         b.items,
       );
     }
@@ -354,6 +355,7 @@ test('fuzz: kaudit query matches the same events with and without its literal fi
               (rec) => {
                 if (rec.source === 'k8s_audit' && q.match(rec)) n++;
               },
+              undefined,
               b.items,
             );
           }
