@@ -6,6 +6,7 @@ import { registerRulesCommand } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './errors.ts';
+import { guardOutput } from './output-guard.ts';
 
 const VERSION = '0.1.0';
 
@@ -56,6 +57,32 @@ export async function main(
     },
   };
   const program = createProgram(io);
+  const stdout = guardOutput(io.stdout);
+  const stderr = guardOutput(io.stderr);
+  try {
+    const said: string[] = [];
+    const code = await runProgram(program, argv, io, () => exitCode, said);
+    // A write that failed (a full disk) ends the run with one line, whatever wrote it.
+    await stdout.settle();
+    const failed = stdout.error;
+    if (failed === undefined) return code;
+    if (!said.some((m) => m.includes(failed.message)))
+      io.stderr.write(`kaudit: ${failed.message}\n`);
+    return EXIT_FAIL;
+  } finally {
+    stdout.dispose();
+    stderr.dispose();
+  }
+}
+
+/** Runs the parsed command; maps what it throws to one line on stderr and an exit code. */
+async function runProgram(
+  program: Command,
+  argv: readonly string[],
+  io: CommandIo,
+  exitCode: () => number,
+  said: string[],
+): Promise<number> {
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
@@ -64,6 +91,7 @@ export async function main(
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof CliError) {
+      said.push(err.message);
       io.stderr.write(`${err.message.startsWith('kaudit:') ? '' : 'kaudit: '}${err.message}\n`);
       return err.exitCode;
     }
@@ -71,5 +99,5 @@ export async function main(
     io.stderr.write(`kaudit: internal error: ${e.stack ?? e.message}\n`);
     return EXIT_FAIL;
   }
-  return exitCode;
+  return exitCode();
 }

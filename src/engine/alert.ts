@@ -3,6 +3,12 @@ import type { Priority } from '../rules/index.ts';
 /** An output field's value in an alert: absent fields are `null` (Falco's JSON). */
 export type AlertFieldValue = string | readonly string[] | null;
 
+/**
+ * A piece of a rule's output template: its own text, or where an output field's value
+ * goes (`key` into `outputFields`, `width` from `%20field`).
+ */
+export type MessagePart = string | { readonly key: string; readonly width?: number };
+
 /** One rule match, with everything Falco's text and JSON outputs need. */
 export interface Alert {
   readonly rule: string;
@@ -14,6 +20,11 @@ export interface Alert {
   readonly timeNs: string;
   /** The rule's rendered output (Falco's `message`). */
   readonly message: string;
+  /**
+   * The rule's output template, shared by its alerts: an output renders `message` again
+   * from it with each field value escaped (its own text stays as the rule wrote it).
+   */
+  readonly template?: readonly MessagePart[];
   /** Every `%field` of the output, in template order. */
   readonly outputFields: Readonly<Record<string, AlertFieldValue>>;
   readonly hostname: string;

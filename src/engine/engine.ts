@@ -1,7 +1,12 @@
 import { type AuditRecord, type EventSource, eventIdentity } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
-import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
+import {
+  type CompiledOutput,
+  compileOutputFormat,
+  type OutputSegment,
+  parseOutputFormat,
+} from '../lang/index.ts';
 import {
   type LoadedRule,
   type Priority,
@@ -9,7 +14,7 @@ import {
   type RuleSelector,
   selectRules,
 } from '../rules/index.ts';
-import type { Alert } from './alert.ts';
+import type { Alert, MessagePart } from './alert.ts';
 import { compileDispatch, type Dispatch } from './dispatch.ts';
 import { countMatch, createMatchStats, type MatchStats } from './match-stats.ts';
 
@@ -49,6 +54,7 @@ export interface Engine {
 interface SourcePlan {
   readonly rules: readonly LoadedRule[];
   readonly outputs: readonly CompiledOutput[];
+  readonly templates: readonly (readonly MessagePart[])[];
   readonly dispatch: Dispatch;
 }
 
@@ -77,17 +83,51 @@ export function createEngine(opts: EngineOptions): Engine {
     );
     if (rules.length === 0) continue;
     const env = { registry, source };
-    const outputs = rules.map((r) => compileOutputFormat(parseOutputFormat(r.output, env), env));
+    const segments = rules.map((r) => parseOutputFormat(r.output, env));
+    const outputs = segments.map((s) => compileOutputFormat(s, env));
+    const templates = segments.map(toMessageParts);
     const dispatch = compileDispatch(
       rules.map((r) => r.condition),
       env,
       first,
     );
-    plans.set(source, { rules, outputs, dispatch });
+    plans.set(source, { rules, outputs, templates, dispatch });
     active.push(...rules);
   }
   const stats = createMatchStats(opts.rules.map((r) => r.name));
   let internalErrors = 0;
+
+  /** The alert of rule `i` of `plan` on `rec`. */
+  function buildAlert(
+    plan: SourcePlan,
+    i: number,
+    rec: AuditRecord,
+    eventId: string | undefined,
+  ): Alert {
+    const rule = plan.rules[i] as LoadedRule;
+    const out = plan.outputs[i] as CompiledOutput;
+    const outputFields = out.fields(rec);
+    // An input labelled with its cluster labels every alert, as Falco's k8saudit
+    // cluster label does for its sidekick outputs.
+    if (rec.cluster !== undefined && clusterField !== undefined) {
+      outputFields['ka.cluster.name'] = (clusterField(rec) as string | undefined) ?? null;
+    }
+    return {
+      rule: rule.name,
+      priority: rule.priority,
+      source: rule.source,
+      tags: rec.bodiesDropped === true ? withBodiesDroppedTag(rule.tags) : rule.tags,
+      timeNs: rec.timeNs,
+      message: out.text(rec),
+      template: plan.templates[i] as readonly MessagePart[],
+      outputFields,
+      hostname: host,
+      ...(eventId !== undefined ? { eventId } : {}),
+      ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),
+      ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
+      ...(rec.line !== undefined ? { line: rec.line } : {}),
+    };
+  }
 
   const engine: Engine = {
     activeRules: active,
@@ -113,32 +153,33 @@ export function createEngine(opts: EngineOptions): Engine {
       const eventId = eventIdentity(rec);
       for (const i of dispatch.matches) {
         const rule = plan.rules[i] as LoadedRule;
-        const out = plan.outputs[i] as CompiledOutput;
         countMatch(stats, rule.name, rule.priority);
-        const outputFields = out.fields(rec);
-        // An input labelled with its cluster labels every alert, as Falco's k8saudit
-        // cluster label does for its sidekick outputs.
-        if (rec.cluster !== undefined && clusterField !== undefined) {
-          outputFields['ka.cluster.name'] = (clusterField(rec) as string | undefined) ?? null;
-        }
-        alerts.push({
-          rule: rule.name,
-          priority: rule.priority,
-          source: rule.source,
-          tags: rule.tags,
-          timeNs: rec.timeNs,
-          message: out.text(rec),
-          outputFields,
-          hostname: host,
-          ...(eventId !== undefined ? { eventId } : {}),
-          ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),
-          ...(rec.origin !== undefined ? { origin: rec.origin } : {}),
-          ...(rec.line !== undefined ? { line: rec.line } : {}),
-        });
+        alerts.push(buildAlert(plan, i, rec, eventId));
       }
       dispatch.matches.length = 0;
       return alerts;
     },
   };
   return engine;
+}
+
+/**
+ * The tag an alert gets when its event was over the size limit and was judged without
+ * its bodies (requestObject/responseObject): falcosidekick shows and routes by tags.
+ */
+export const BODIES_DROPPED_TAG = 'bodies_dropped';
+
+function withBodiesDroppedTag(tags: readonly string[]): readonly string[] {
+  return [...tags, BODIES_DROPPED_TAG].sort();
+}
+
+/** A parsed output template as the parts an output can render again (see Alert.template). */
+export function toMessageParts(segments: readonly OutputSegment[]): readonly MessagePart[] {
+  return segments.map((s) =>
+    s.key === undefined
+      ? (s.text ?? '')
+      : s.width === undefined
+        ? { key: s.key }
+        : { key: s.key, width: s.width },
+  );
 }

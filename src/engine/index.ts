@@ -1,6 +1,13 @@
-export type { Alert, AlertFieldValue } from './alert.ts';
+export type { Alert, AlertFieldValue, MessagePart } from './alert.ts';
 export { compileDispatch, type Dispatch } from './dispatch.ts';
-export { createEngine, type Engine, type EngineOptions, type RuleMatching } from './engine.ts';
+export {
+  BODIES_DROPPED_TAG,
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type RuleMatching,
+  toMessageParts,
+} from './engine.ts';
 export {
   countMatch,
   createMatchStats,

@@ -1,5 +1,7 @@
 import { Buffer } from 'node:buffer';
+import { dropBodies } from './bodies.ts';
 import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
+import { normalizeAdmissionNulls, normalizeEventNulls } from './nulls.ts';
 import { escapeForMessage, parseJsonText } from './parse-json.ts';
 import type { AuditRecord, EventSource } from './record.ts';
 import {
@@ -16,7 +18,7 @@ import { checkAdmissionReview, checkAuditEvent, isObject } from './validate.ts';
 export interface DecoderOptions {
   /** Largest accepted event in bytes (compact JSON), default 262144 as Falco's k8saudit. */
   readonly maxEventSize?: number;
-  /** Deepest accepted JSON nesting, default 64. */
+  /** Deepest accepted JSON nesting, default 1000 (DEFAULT_MAX_DEPTH). */
   readonly maxDepth?: number;
   /** Counters to fill; a fresh set by default. */
   readonly stats?: DecodeStats;
@@ -24,6 +26,12 @@ export interface DecoderOptions {
   readonly onReject?: (info: RejectInfo) => void;
   /** The cluster these inputs come from, set on every record (`ka.cluster.name`'s fallback). */
   readonly cluster?: string;
+  /**
+   * What to do with an event over `maxEventSize`: `trim` (default) judges it without its
+   * bodies (requestObject/responseObject) when the rest fits, marking its record
+   * `bodiesDropped`; `drop` rejects it whole as Falco does (`event_too_large`).
+   */
+  readonly oversize?: 'trim' | 'drop';
 }
 
 /** Turns audit log lines or webhook payloads into records; never throws. */
@@ -35,6 +43,19 @@ export interface Decoder {
   decodeLine(text: string, origin: string, line: number, cluster?: string): AuditRecord[];
   /** Decodes an already-parsed JSON value (webhook bodies); `byteLength` is its size. */
   decodeValue(value: unknown, origin: string, line: number, byteLength: number): AuditRecord[];
+  /**
+   * Decodes one unit of a line too long to hold (see the sources' LongLineReader): an
+   * `event` (an EventList item, whatever its `kind`) or a `payload` (decoded as a line
+   * is). `bodiesDropped`: the reader already left its bodies out. Counts no line.
+   */
+  decodeItem(
+    text: string,
+    kind: 'event' | 'payload',
+    origin: string,
+    line: number,
+    bodiesDropped: boolean,
+    cluster?: string,
+  ): AuditRecord[];
   /** Numbers the next event 1 again (evt.num): a parallel scan counts per chunk. */
   restartNumbering(): void;
   readonly stats: DecodeStats;
@@ -43,7 +64,16 @@ export interface Decoder {
 }
 
 export const DEFAULT_MAX_EVENT_SIZE = 262144;
-export const DEFAULT_MAX_DEPTH = 64;
+/**
+ * Deepest JSON nesting accepted. The apiserver's decoder allows 10000 (Go's
+ * encoding/json, which sigs.k8s.io/json forks), and real objects go far past the 64 we
+ * used to allow (a CRD's openAPIV3Schema nests two levels per schema level, and its
+ * managedFields mirror them). V8's JSON.parse does not recurse, but what handles an
+ * event afterwards does: structured cloning (alerts sent between threads) overflowed the
+ * main thread's stack at 1,921 levels and JSON.stringify at 4,103 (Node.js 20). 1000
+ * keeps both within half of that.
+ */
+export const DEFAULT_MAX_DEPTH = 1000;
 // Envelopes may wrap envelopes (e.g. an OVH GELF message inside a `message` string);
 // past this many levels the payload is not recognised.
 const MAX_ENVELOPE_NESTING = 4;
@@ -91,7 +121,10 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const reject: RejectFn = createRejectFn(stats, opts.onReject);
   let cluster = opts.cluster;
+  const trim = opts.oversize !== 'drop';
   let num = 0;
+  // Set while decoding a unit whose bodies the reader already dropped.
+  let unitDropped = false;
 
   /** Byte size of a text, exact only when it might exceed the limit. */
   const textSize = (text: string): number =>
@@ -114,7 +147,14 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         continue;
       }
       const audit = c.source === 'k8s_audit';
-      const problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      let problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      // `null` where the apiserver's decoder reads "absent": read it so, and check again.
+      if (
+        problem !== undefined &&
+        (audit ? normalizeEventNulls(obj) : normalizeAdmissionNulls(obj))
+      ) {
+        problem = audit ? checkAuditEvent(obj) : checkAdmissionReview(obj);
+      }
       if (problem !== undefined) {
         reject(problem.reason, origin, line, problem.message);
         continue;
@@ -126,18 +166,37 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         reject('bad_timestamp', origin, line, `${key} is not an RFC 3339 timestamp`);
         continue;
       }
+      let dropped = unitDropped;
       if (size > maxSize) {
         // The payload is too big as a whole; an event inside it may still fit.
         const own = obj === whole ? size : Buffer.byteLength(JSON.stringify(obj));
         if (own > maxSize) {
-          reject('event_too_large', origin, line, `event of ${own} bytes exceeds ${maxSize}`);
-          continue;
+          const rest = trim && dropBodies(obj, c.source) ? sizeOf(obj) : own;
+          if (rest > maxSize) {
+            reject('event_too_large', origin, line, `event of ${own} bytes exceeds ${maxSize}`);
+            continue;
+          }
+          dropped = true;
         }
       }
+      if (dropped) {
+        reject('bodies_dropped', origin, line, `event over ${maxSize} bytes judged without bodies`);
+      }
       // Every record has the same properties, set in the same order (one object shape).
-      // The event's own text when the payload was this one event (a line, a message).
-      const raw = obj === whole ? text : undefined;
-      out.push({ obj, source: c.source, timeNs, num: ++num, origin, line, cluster, text: raw });
+      // The event's own text when the payload was this one event (a line, a message),
+      // unless its bodies were dropped here: then the text is no longer the event.
+      const raw = obj === whole && dropped === unitDropped ? text : undefined;
+      out.push({
+        obj,
+        source: c.source,
+        timeNs,
+        num: ++num,
+        origin,
+        line,
+        cluster,
+        text: raw,
+        bodiesDropped: dropped,
+      });
     }
   }
 
@@ -259,6 +318,17 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     decodePayload(parsed.value, textSize(text), origin, line, nest, out, text);
   }
 
+  /** An EventList item read on its own: an audit event whatever its `kind`. */
+  function decodeListItem(text: string, origin: string, line: number, out: AuditRecord[]): void {
+    const parsed = parseJsonText(text, maxDepth);
+    if (!parsed.ok) {
+      reject(parsed.reason, origin, line, `EventList item: ${parsed.message}`);
+      return;
+    }
+    const obj = parsed.value;
+    emit([{ obj, source: 'k8s_audit' }], obj, textSize(text), origin, line, out);
+  }
+
   function guard(origin: string, line: number, run: (out: AuditRecord[]) => void): AuditRecord[] {
     const out: AuditRecord[] = [];
     try {
@@ -277,8 +347,8 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     stats,
     reject,
     decodeLine(text, origin, line, lineCluster) {
+      // Bytes are counted by whoever reads the lines (the raw size of each batch).
       stats.lines++;
-      stats.bytes += text.length + 1;
       if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return [];
       cluster = lineCluster ?? opts.cluster;
       return guard(origin, line, (out) => decodeText(text, origin, line, 0, out));
@@ -287,10 +357,26 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       stats.bytes += byteLength;
       return guard(origin, line, (out) => decodePayload(value, byteLength, origin, line, 0, out));
     },
+    decodeItem(text, kind, origin, line, bodiesDropped, lineCluster) {
+      cluster = lineCluster ?? opts.cluster;
+      unitDropped = bodiesDropped;
+      try {
+        return guard(origin, line, (out) => {
+          if (kind === 'payload') decodeText(text, origin, line, 0, out);
+          else decodeListItem(text, origin, line, out);
+        });
+      } finally {
+        unitDropped = false;
+      }
+    },
     restartNumbering() {
       num = 0;
     },
   };
+}
+
+function sizeOf(v: unknown): number {
+  return Buffer.byteLength(JSON.stringify(v));
 }
 
 function describeUnknown(v: unknown): string {

@@ -14,10 +14,13 @@ export {
   createRejectFn,
   type DecodeStats,
   mergeDecodeStats,
+  NOTICE_REASONS,
+  type NoticeReason,
   REJECT_REASONS,
   type RejectFn,
   type RejectInfo,
   type RejectReason,
+  type ReportReason,
   resetDecodeStats,
 } from './reject.ts';
 export { parseTimestampNs } from './timestamp.ts';

@@ -33,4 +33,9 @@ export interface AuditRecord {
    * webhook batch's element): stores and outboxes keep it instead of serialising `obj`.
    */
   readonly text?: string;
+  /**
+   * The event was over the event size limit and is judged without its bodies
+   * (requestObject/responseObject): its alerts carry the tag `bodies_dropped`.
+   */
+  readonly bodiesDropped?: boolean;
 }

@@ -4,7 +4,6 @@ export type RejectReason =
   | 'not_audit_event'
   | 'event_too_large'
   | 'line_too_long'
-  | 'invalid_utf8'
   | 'too_deep'
   | 'wrong_type'
   | 'missing_timestamp'
@@ -16,16 +15,31 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'not_audit_event',
   'event_too_large',
   'line_too_long',
-  'invalid_utf8',
   'too_deep',
   'wrong_type',
   'missing_timestamp',
   'bad_timestamp',
 ];
 
-/** One rejected input, with where it was found. */
+/**
+ * Why an event was kept but changed on its way in: counted and reported (once per
+ * input) like a reject, but the event is still judged.
+ * - `utf8_replaced`: a line held invalid UTF-8; each bad byte became U+FFFD, as the
+ *   apiserver's decoder (Go's encoding/json) reads it.
+ * - `bodies_dropped`: an event over the event size limit was judged without its
+ *   requestObject and responseObject (its alerts say so).
+ */
+export type NoticeReason = 'utf8_replaced' | 'bodies_dropped';
+
+/** Every notice, in a stable order. */
+export const NOTICE_REASONS: readonly NoticeReason[] = ['utf8_replaced', 'bodies_dropped'];
+
+/** What a reject counter takes: a reject, or a notice about an event kept. */
+export type ReportReason = RejectReason | NoticeReason;
+
+/** One rejected input (or notice), with where it was found. */
 export interface RejectInfo {
-  readonly reason: RejectReason;
+  readonly reason: ReportReason;
   /** File path, `-` for stdin, or a URL. */
   readonly origin: string;
   /** 1-based line within `origin`. */
@@ -41,16 +55,24 @@ export interface DecodeStats {
   lines: number;
   /** Records produced. */
   events: number;
-  /** Text decoded: UTF-16 code units of each line plus its newline (= bytes for ASCII). */
+  /**
+   * Bytes read: of the input as it was read (after gunzip), every line counted whether
+   * decoded, skipped by the prefilter or rejected, newlines included; for webhook
+   * payloads, their size. The reader counts lines' bytes (decodeLine does not).
+   */
   bytes: number;
   readonly rejected: Record<RejectReason, number>;
+  /** Events kept but changed on their way in, by reason (see NoticeReason). */
+  readonly notices: Record<NoticeReason, number>;
 }
 
 /** Fresh zeroed counters. */
 export function createDecodeStats(): DecodeStats {
   const rejected = {} as Record<RejectReason, number>;
   for (const r of REJECT_REASONS) rejected[r] = 0;
-  return { lines: 0, events: 0, bytes: 0, rejected };
+  const notices = {} as Record<NoticeReason, number>;
+  for (const r of NOTICE_REASONS) notices[r] = 0;
+  return { lines: 0, events: 0, bytes: 0, rejected, notices };
 }
 
 /** Adds `from`'s counts into `into` (per-thread or per-chunk counts of one run). */
@@ -58,12 +80,14 @@ export function mergeDecodeStats(
   into: DecodeStats,
   from: Pick<DecodeStats, 'lines' | 'events' | 'bytes'> & {
     readonly rejected: Readonly<Partial<Record<string, number>>>;
+    readonly notices?: Readonly<Partial<Record<string, number>>>;
   },
 ): void {
   into.lines += from.lines;
   into.events += from.events;
   into.bytes += from.bytes;
   for (const r of REJECT_REASONS) into.rejected[r] += from.rejected[r] ?? 0;
+  for (const r of NOTICE_REASONS) into.notices[r] += from.notices?.[r] ?? 0;
 }
 
 /** Sets every counter back to zero. */
@@ -72,11 +96,15 @@ export function resetDecodeStats(stats: DecodeStats): void {
   stats.events = 0;
   stats.bytes = 0;
   for (const r of REJECT_REASONS) stats.rejected[r] = 0;
+  for (const r of NOTICE_REASONS) stats.notices[r] = 0;
 }
 
-/** Counts a reject and tells `onReject` about the first one of each reason per origin. */
+/**
+ * Counts a reject (or a notice) and tells `onReject` about the first one of each reason
+ * per origin.
+ */
 export type RejectFn = (
-  reason: RejectReason,
+  reason: ReportReason,
   origin: string,
   line: number,
   message: string,
@@ -96,8 +124,11 @@ export function createRejectFn(
   onReject: ((info: RejectInfo) => void) | undefined,
 ): RejectFn {
   const seen = new Set<string>();
+  const counts = (reason: ReportReason): Record<string, number> =>
+    reason === 'utf8_replaced' || reason === 'bodies_dropped' ? stats.notices : stats.rejected;
   return (reason, origin, line, message, column) => {
-    stats.rejected[reason]++;
+    const c = counts(reason);
+    c[reason] = (c[reason] ?? 0) + 1;
     if (onReject === undefined) return;
     const key = `${reason}\u0000${origin}`;
     if (seen.has(key)) return;

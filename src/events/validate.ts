@@ -44,7 +44,8 @@ function checkUser(v: unknown, path: string): EventProblem | undefined {
   return undefined;
 }
 
-const OBJECT_REF_STRINGS = [
+/** The string members of an Event's objectRef (audit.k8s.io ObjectReference). */
+export const OBJECT_REF_STRINGS = [
   'resource',
   'namespace',
   'name',

@@ -1,9 +1,17 @@
 import type { Alert, AlertFieldValue } from '../engine/index.ts';
+import { escapeMessage } from './escape-text.ts';
 import { formatIsoTimeNs, formatLineTimeNs } from './time-format.ts';
 
 /** Options mirroring falco.yaml's json_include_* and time_format_iso_8601. */
 export interface FormatOptions {
   readonly isoTime?: boolean;
+  /**
+   * Text alerts show event field values as they are, control characters included (as
+   * Falco before 0.44 did). By default they are escaped (`\n`, `\u001b`), so that an
+   * event cannot forge alert lines or drive a terminal. JSON alerts are never escaped
+   * this way: JSON.stringify already makes them safe, and consumers get the true value.
+   */
+  readonly rawFields?: boolean;
   readonly includeOutput?: boolean;
   readonly includeOutputFields?: boolean;
   readonly includeTags?: boolean;
@@ -17,7 +25,11 @@ export interface FormatOptions {
  * formatAlertText(alert); // '10:20:00.406766000: Warning Secret read by ...'
  */
 export function formatAlertText(a: Alert, opts: FormatOptions = {}): string {
-  return `${formatLineTimeNs(a.timeNs, opts.isoTime)}: ${a.priority} ${a.message}`;
+  return textLine(a, opts.rawFields === true ? a.message : escapeMessage(a), opts);
+}
+
+function textLine(a: Alert, message: string, opts: FormatOptions): string {
+  return `${formatLineTimeNs(a.timeNs, opts.isoTime)}: ${a.priority} ${message}`;
 }
 
 function fieldJson(v: AlertFieldValue): string {
@@ -61,7 +73,8 @@ export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
   const parts: string[] = [`"hostname":${JSON.stringify(a.hostname)}`];
   if (opts.includeMessage) parts.push(`"message":${JSON.stringify(a.message)}`);
   if (opts.includeOutput !== false) {
-    parts.push(`"output":${JSON.stringify(formatAlertText(a, opts))}`);
+    // Falco's `output` is the text line with the values as they are; stringify escapes.
+    parts.push(`"output":${JSON.stringify(textLine(a, a.message, opts))}`);
   }
   if (opts.includeOutputFields !== false) {
     const timeKey = opts.isoTime ? 'evt.time.iso8601' : 'evt.time';

@@ -1,6 +1,13 @@
+import { toMessageParts } from '../engine/index.ts';
 import type { AuditRecord, EventSource } from '../events/index.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
-import { type CompiledOutput, compileOutputFormat, parseOutputFormat } from '../lang/index.ts';
+import {
+  type CompiledOutput,
+  compileOutputFormat,
+  type OutputSegment,
+  parseOutputFormat,
+} from '../lang/index.ts';
+import { hasControls, renderEscaped } from './escape-text.ts';
 import type { LineWriter } from './line-writer.ts';
 import { formatCsvRow, formatTable } from './table.ts';
 
@@ -14,7 +21,12 @@ export type PrintSpec =
       /** Largest groups shown (all by default). */
       readonly limit?: number;
     }
-  | { readonly kind: 'template'; readonly template: string }
+  | {
+      readonly kind: 'template';
+      readonly template: string;
+      /** Field values as they are, control characters included (escaped by default). */
+      readonly rawFields?: boolean;
+    }
   | { readonly kind: 'rows'; readonly fields: readonly string[]; readonly format: 'csv' | 'table' }
   | { readonly kind: 'events' };
 
@@ -39,6 +51,33 @@ function compileTemplate(text: string, source: EventSource): CompiledOutput {
   } catch (err) {
     throw new TemplateError(`bad output template: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A `-o` template as a line renderer: each field value escaped (escapeControls), the
+ * user's own text as written, so that an event cannot forge lines or drive a terminal.
+ */
+function compileEscapedTemplate(
+  text: string,
+  source: EventSource,
+  raw: boolean,
+): (r: AuditRecord) => string {
+  const env = { registry: defaultFieldRegistry, source };
+  let segments: OutputSegment[];
+  let tpl: CompiledOutput;
+  try {
+    segments = parseOutputFormat(text, env);
+    tpl = compileOutputFormat(segments, env);
+  } catch (err) {
+    throw new TemplateError(`bad output template: ${(err as Error).message}`);
+  }
+  if (raw) return (r) => tpl.text(r);
+  const parts = toMessageParts(segments);
+  return (r) => {
+    const message = tpl.text(r);
+    if (!hasControls(message)) return message;
+    return renderEscaped(parts, tpl.fields(r));
+  };
 }
 
 /** The fields as one template whose text splits back into cells. */
@@ -103,8 +142,8 @@ export function createRecordPrinter(
     case 'count-by':
       return countBy(spec, source, out);
     case 'template': {
-      const tpl = compileTemplate(spec.template, source);
-      return { print: (rec) => out.line(tpl.text(rec)), finish() {} };
+      const line = compileEscapedTemplate(spec.template, source, spec.rawFields === true);
+      return { print: (rec) => out.line(line(rec)), finish() {} };
     }
     case 'rows': {
       const cells = compileCells(spec.fields, source);

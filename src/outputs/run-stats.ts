@@ -5,6 +5,8 @@ export interface RunStats {
   readonly stats: DecodeStats;
   /** Lines the raw-line prefilter skipped without parsing. */
   readonly skipped: number;
+  /** Inputs that could not be read, or not to their end (each reported on its own). */
+  readonly unreadable: number;
   readonly elapsedMs: number;
 }
 
@@ -23,7 +25,11 @@ export function formatRunStats(r: RunStats): string {
   const total = rejected.reduce((acc, [, n]) => acc + n, 0);
   lines.push(`Events rejected: ${total}`);
   for (const [reason, n] of rejected) lines.push(`   ${reason}: ${n}`);
+  const { utf8_replaced: replaced, bodies_dropped: trimmed } = s.notices;
+  if (replaced > 0) lines.push(`Lines with invalid UTF-8, read with U+FFFD: ${replaced}`);
+  if (trimmed > 0) lines.push(`Events over the size limit, judged without bodies: ${trimmed}`);
   if (r.skipped > 0) lines.push(`Events skipped by the raw-line prefilter: ${r.skipped}`);
+  if (r.unreadable > 0) lines.push(`Inputs not read (or not to their end): ${r.unreadable}`);
   lines.push(`Elapsed time: ${secs.toFixed(3)} s, ${rate} events/s`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,13 @@
+import { escapeControls } from './escape-text.ts';
+
 /**
  * Plain-text table and CSV rendering for query results. Every cell is attacker-controlled
- * event text: control characters are shown escaped in tables, and CSV cells that a
- * spreadsheet would run as a formula (= + - @ tab CR) are prefixed with a quote.
+ * event text: control characters are shown escaped in tables (as in text alerts), and CSV
+ * cells that a spreadsheet would run as a formula (= + - @ tab CR) are prefixed with a
+ * quote.
  */
 export function escapeCell(v: string): string {
-  return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
-    c === '\t' ? '\\t' : c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeControls(v);
 }
 
 export function formatTable(

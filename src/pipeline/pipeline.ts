@@ -1,7 +1,7 @@
 import type { Alert } from '../engine/index.ts';
 import type { AuditRecord, Decoder } from '../events/index.ts';
 import type { Output, RunStats } from '../outputs/index.ts';
-import type { Source } from '../sources/index.ts';
+import type { InputError, Source } from '../sources/index.ts';
 import { decodeLines } from './decode-lines.ts';
 import type { Detector } from './detector.ts';
 
@@ -16,6 +16,8 @@ export interface RecordStreamOptions {
    */
   readonly skipLine?: (line: string) => boolean;
   readonly signal?: AbortSignal;
+  /** Told about each input that cannot be read; the run goes on with the next one. */
+  readonly onInputError?: (err: InputError) => void;
   /** Called for each decoded event, in input order. */
   readonly onRecord: (rec: AuditRecord) => void;
   /** Called after each batch of lines: flush outputs there (backpressure). */
@@ -26,27 +28,34 @@ export interface RecordStreamOptions {
 
 /**
  * Reads a source batch by batch and decodes its lines into records, never stopping for
- * bad input (the decoder counts and reports it). An input that cannot be read at all
- * throws the source's InputError.
+ * bad input: the decoder counts and reports bad lines, and an input that cannot be read
+ * (or not to its end) is counted in `unreadable`, given to `onInputError`, and the
+ * source goes on with the next one.
  */
 export async function streamRecords(opts: RecordStreamOptions): Promise<RunStats> {
   const started = performance.now();
   const { decoder, onRecord } = opts;
   const skip = opts.skipLine;
   let skipped = 0;
+  let unreadable = 0;
   const ctx = {
     reject: decoder.reject,
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    onInputError: (err: InputError): void => {
+      unreadable++;
+      opts.onInputError?.(err);
+    },
   };
   for await (const batch of opts.source.read(ctx)) {
-    const { lines, origin, firstLine, cluster } = batch;
-    skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster);
+    decoder.stats.bytes += batch.bytes;
+    const { lines, origin, firstLine, cluster, items } = batch;
+    skipped += decodeLines(lines, origin, firstLine, decoder, skip, onRecord, cluster, items);
     if (opts.onBatch) await opts.onBatch();
     // Only now, with the batch's alerts delivered, may the source forget the batch.
     if (batch.commit) await batch.commit();
     if (opts.shouldStop?.()) break;
   }
-  return { stats: decoder.stats, skipped, elapsedMs: performance.now() - started };
+  return { stats: decoder.stats, skipped, unreadable, elapsedMs: performance.now() - started };
 }
 
 /** The whole flow: a source's events through detection to the outputs. */
@@ -56,6 +65,8 @@ export interface PipelineOptions {
   readonly detector: Detector;
   readonly outputs: readonly Output[];
   readonly signal?: AbortSignal;
+  /** Told about each input that cannot be read; the run goes on with the next one. */
+  readonly onInputError?: (err: InputError) => void;
   /** Sees every alert after the outputs were given it (e.g. `--fail-on`). */
   readonly onAlert?: (alert: Alert) => void;
 }
@@ -95,6 +106,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunStats> {
     decoder: opts.decoder,
     ...(detector.skipLine ? { skipLine: detector.skipLine } : {}),
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    ...(opts.onInputError !== undefined ? { onInputError: opts.onInputError } : {}),
     onRecord: deliver,
     onBatch: flush,
     shouldStop: () => outputs.length > 0 && outputs.every((o) => o.closed),

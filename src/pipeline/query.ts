@@ -4,7 +4,7 @@ import { defaultFieldRegistry } from '../fields/index.ts';
 import { compileCondition } from '../lang/index.ts';
 import type { RecordPrinter, RunStats } from '../outputs/index.ts';
 import type { QueryCondition } from '../rules/index.ts';
-import type { Source } from '../sources/index.ts';
+import type { InputError, Source } from '../sources/index.ts';
 import { streamRecords } from './pipeline.ts';
 
 /** A query run: where events come from, what matches, how matches are printed. */
@@ -23,6 +23,8 @@ export interface QueryRunOptions {
   readonly flush: () => Promise<void>;
   /** True once output went away (`| head`). */
   readonly closed: () => boolean;
+  /** Told about each input that cannot be read; the run goes on with the next one. */
+  readonly onInputError?: (err: InputError) => void;
 }
 
 /** Runs a query over a source: decode, match the condition, print; returns the counts. */
@@ -51,6 +53,7 @@ export async function runQuery(opts: QueryRunOptions): Promise<RunStats & { matc
     source: opts.source,
     decoder: opts.decoder,
     ...(skipLine ? { skipLine } : {}),
+    ...(opts.onInputError !== undefined ? { onInputError: opts.onInputError } : {}),
     onRecord,
     onBatch: opts.flush,
     shouldStop: () => opts.closed() || (stopAtLimit && matched >= limit),

@@ -72,8 +72,15 @@ export function readPolicy(text: string, file = 'policy.yaml'): ReadPolicyResult
     const message = `unknown group version field in policy: the file is empty (want apiVersion: ${GROUP_VERSION}, kind: Policy)`;
     return fail(file, [{ code: 'group_version', message, position: at(0) }]);
   }
-  const decoded = decodePolicyNode(root, file, lines);
+  const decoded = decodePolicyNode(root, file, lines, doc);
   const positions = decoded.positions;
+  if (decoded.value === undefined && decoded.fatal.length > 0) {
+    // Decoding stopped (an alias bomb): nothing else can be said about the file.
+    return fail(
+      file,
+      decoded.fatal.map((d) => ({ code: 'decode', message: d.message, position: d.position })),
+    );
+  }
   const pos = (path: string): SourcePosition => findPosition(positions, path, file);
   const raw = (decoded.value ?? {}) as Record<string, unknown>;
   const apiVersion = raw.apiVersion as string | undefined;

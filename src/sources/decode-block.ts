@@ -35,3 +35,50 @@ export function pieceEnd(data: Uint8Array, start: number, end: number, pieceByte
   const next = data.indexOf(NL, start + pieceBytes);
   return next === -1 || next > end ? end : next;
 }
+
+const REPLACEMENT = '\ufffd';
+
+/** Length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none. */
+function sequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i] as number;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const x = b[i + k];
+    return x !== undefined && x >= lo && x <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf; // no surrogates
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf; // nothing past U+10FFFF
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * Decodes UTF-8 as Go's encoding/json reads the strings of an audit event: every byte
+ * that does not start a valid sequence becomes one U+FFFD (utf8.DecodeRune's width-1
+ * RuneError). The WHATWG decoder behind `toString('utf8')` gives one U+FFFD per
+ * maximal bad subpart instead, so a cut-off 3-byte sequence would read differently.
+ */
+export function decodeUtf8AsGo(bytes: Uint8Array): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < buf.length; ) {
+    const n = sequenceLength(buf, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += buf.toString('utf8', start, i) + REPLACEMENT;
+    i++;
+    start = i;
+  }
+  return out + buf.toString('utf8', start, buf.length);
+}

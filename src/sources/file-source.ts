@@ -28,6 +28,7 @@ export function createFileSource(paths: readonly string[], opts: FileSourceOptio
         ...(opts.follow ? { follow: true, fromStart: true } : {}),
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+        ...(ctx.onInputError !== undefined ? { onInputError: ctx.onInputError } : {}),
       }),
   };
 }

@@ -1,14 +1,25 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { CHUNK_BYTES } from './chunks.ts';
+import { cutHead, isCompleteHead, readHeadOf, readHeadOfPath, sameHead } from './follow/head.ts';
+import { listRotated } from './follow/rotated.ts';
+import { type OpenRotated, openRotated, readRotatedContent } from './follow/rotated-file.ts';
 import { toInputError } from './input-error.ts';
 import type { LineBatch, LineSplitter } from './line-splitter.ts';
 
 /** How often the file is checked when fs.watch says nothing (it misses some events). */
 export const POLL_MS = 250;
-
-type FileHandle = Awaited<ReturnType<typeof open>>;
+/**
+ * A file rotated away by rename is still read for this long after it last grew: a
+ * writer that reopens its log only on a signal (logrotate's `create` mode) keeps
+ * appending to the old file for a moment.
+ */
+const OLD_FILE_GRACE_MS = 2000;
+/** Contents remembered as read (rotated, copied, compressed), to never read them twice. */
+const MAX_REMEMBERED = 256;
+/** Looks for missed rotated files after one rotation (files move while they are read). */
+const MISSED_PASSES = 3;
 
 export interface FollowOptions {
   readonly fromStart: boolean;
@@ -67,91 +78,273 @@ async function countNewlines(fh: FileHandle, buf: Buffer, end: number): Promise<
   return n;
 }
 
-async function sameFile(path: string, ino: bigint, dev: bigint): Promise<boolean | undefined> {
+/** One content being read through an open file handle. */
+interface Stream {
+  readonly fh: FileHandle;
+  readonly dev: bigint;
+  readonly ino: bigint;
+  /** Bytes of the content read so far. */
+  pos: number;
+  /** Its head (first line): who it is once renamed, copied or compressed. */
+  head: Buffer;
+  splitter: LineSplitter;
+  /** When it last grew (for a file rotated away). */
+  grewAt: number;
+}
+
+async function openStream(path: string, splitter: LineSplitter): Promise<Stream> {
+  const fh = await open(path, 'r');
   try {
-    const st = await stat(path, { bigint: true });
-    return st.ino === ino && st.dev === dev;
-  } catch {
-    return undefined; // moved away and not yet recreated
+    const st = await fh.stat({ bigint: true });
+    return { fh, dev: st.dev, ino: st.ino, pos: 0, head: Buffer.alloc(0), splitter, grewAt: 0 };
+  } catch (err) {
+    await fh.close();
+    throw err;
   }
 }
 
+/** What happened to the followed path since the last look. */
+type PathChange = 'same' | 'rotated' | 'rewritten' | 'missing';
+
 /**
- * Follows a file like `tail -F`: reads what is there (from the start, or from the end
- * when `fromStart` is false), then appended data as it arrives. A file replaced by a new
- * one (rename rotation) is read to its end, then the path is reopened from offset 0;
- * a file that shrinks (copytruncate) is read again from 0. Ends when `signal` aborts.
+ * Follows a file like `tail -F`, and loses nothing across rotation: reads what is there
+ * (from the start, or from the end when `fromStart` is false), then appended data as it
+ * arrives. A content is known by its inode and by its head (its first line), so that:
+ * - a file renamed away (rename rotation) is read to its end through the handle kept
+ *   open, and for OLD_FILE_GRACE_MS after it last grew;
+ * - files rotated in between two looks (two rotations, or more) are found next to the
+ *   path (`audit.log.1`, `audit.log.2.gz`, `audit-<time>.log`), gzip or not, and read
+ *   oldest first;
+ * - a file truncated and rewritten (copytruncate, whatever the new size) has the rest of
+ *   what was being read taken from the copy next to it, then is read from its start;
+ * - nothing is read twice: contents already read, or there before following started,
+ *   are recognised by their head.
+ * Ends when `signal` aborts.
  */
 export async function* followFile(
   path: string,
-  splitter: LineSplitter,
+  newSplitter: (origin: string) => LineSplitter,
   opts: FollowOptions,
 ): AsyncGenerator<LineBatch> {
   const { signal } = opts;
-  let fh: FileHandle;
+  // Rotated files already there are not ours to read (only what rotates from now on).
+  const before = await listRotated(path);
+  let cur: Stream;
   try {
-    fh = await open(path, 'r');
+    cur = await openStream(path, newSplitter(path));
   } catch (err) {
     throw toInputError(err, path);
   }
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  const seen = createSeenHeads();
+  const beforeHeads = new Set<string>();
+  for (const f of before) beforeHeads.add((await readHeadOfPath(f.path)).toString('latin1'));
+  const old: Stream[] = [];
+  /** Rotated files read to their end, by identity, so a gzip is not inflated again. */
+  const finished = new Set<string>();
   const waker = createWaker(path, signal);
-  try {
-    let st = await fh.stat({ bigint: true });
-    let pos = 0;
-    if (!opts.fromStart) {
-      pos = Number(st.size);
-      // Line numbers stay true to the file: count the lines we skip.
-      splitter.skipLines(await countNewlines(fh, buf, pos));
-    }
-    // Reads from `pos` to the current end of the open file.
-    async function* drain(): AsyncGenerator<LineBatch> {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-        if (bytesRead === 0) return;
-        pos += bytesRead;
-        const batch = splitter.push(buf.subarray(0, bytesRead));
-        if (batch !== undefined) yield batch;
-        if (signal?.aborted) return;
+
+  /**
+   * Reads `s` from its position to the current end of its file. Returns false, keeping
+   * nothing of the last read, when the file turns out to have been truncated and written
+   * again (its head changed): those bytes are the middle of another content.
+   */
+  async function* drain(s: Stream): AsyncGenerator<LineBatch, boolean> {
+    for (;;) {
+      const { bytesRead } = await s.fh.read(buf, 0, buf.length, s.pos);
+      if (bytesRead === 0) return true;
+      if (s.head.length > 0 && !(await headStillAt(s))) return false;
+      const chunk = buf.subarray(0, bytesRead);
+      // The head is taken from the bytes read, never read again apart: reads run on other
+      // threads while the writer goes on, and a head read later may be another content's.
+      if (!isCompleteHead(s.head) && s.pos === s.head.length) {
+        s.head = cutHead(Buffer.concat([s.head, chunk]));
       }
+      s.pos += bytesRead;
+      s.grewAt = Date.now();
+      const batch = s.splitter.push(chunk);
+      if (batch !== undefined) yield batch;
+      if (signal?.aborted) return true;
+    }
+  }
+
+  /** Ends a content: its last line without newline becomes a line. */
+  function* finish(s: Stream): Generator<LineBatch> {
+    const rest = s.splitter.end();
+    if (rest !== undefined) yield rest;
+    seen.add(s.head, s.pos);
+  }
+
+  /** Reads an open rotated file's content from `from` on with `splitter`; returns its length. */
+  async function* readRotated(f: OpenRotated, from: number, splitter: LineSplitter) {
+    let total = from;
+    for await (const chunk of readRotatedContent(f, from)) {
+      total += chunk.length;
+      const batch = splitter.push(chunk);
+      if (batch !== undefined) yield batch;
+    }
+    return total;
+  }
+
+  /** Whether an open rotated file is a content we read, or must not read. */
+  function isKnown(f: OpenRotated, open: readonly Stream[]): boolean {
+    if (finished.has(f.id) || f.head.length === 0) return true;
+    // The same file as a handle we read, or a copy of it (renamed, copied, gzipped).
+    if (open.some((s) => (s.dev === f.dev && s.ino === f.ino) || sameHead(s.head, f.head))) {
+      return true;
+    }
+    return beforeHeads.has(f.head.toString('latin1'));
+  }
+
+  /**
+   * Reads the rotated files not read yet (rotated in between two looks), oldest first.
+   * Each is opened before it is identified, so that rotation going on meanwhile cannot
+   * swap one file for another under us; a file that moved to a name already passed is
+   * found on the next pass.
+   */
+  async function* readMissed(): AsyncGenerator<LineBatch> {
+    const open = [cur, ...old];
+    for (let pass = 0, found = true; found && pass < MISSED_PASSES; pass++) {
+      found = false;
+      for (const { path: p } of await listRotated(path)) {
+        const f = await openRotated(p);
+        if (f === undefined) continue;
+        try {
+          if (isKnown(f, open)) continue;
+          const done = seen.get(f.head) ?? 0;
+          if (!f.gzip && done >= f.size) {
+            remember(finished, f.id);
+            continue;
+          }
+          found = true;
+          const splitter = newSplitter(p);
+          const total = yield* readRotated(f, done, splitter);
+          // Up to its last whole line: a copy still being written is read on later.
+          seen.add(f.head, total - splitter.pendingBytes);
+          remember(finished, f.id);
+        } catch {
+          // Unreadable (a gzip cut short): what was read stands.
+        } finally {
+          await f.fh.close().catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  /** After a truncation: the rest of `s` from its copy next to the path, if there is one. */
+  async function* readCopyOf(s: Stream): AsyncGenerator<LineBatch> {
+    for (const { path: p } of (await listRotated(path)).reverse()) {
+      const f = await openRotated(p);
+      if (f === undefined) continue;
+      try {
+        if (!sameHead(f.head, s.head)) continue;
+        s.pos = yield* readRotated(f, s.pos, s.splitter);
+        remember(finished, f.id);
+        return;
+      } catch {
+        return; // what was read stands
+      } finally {
+        await f.fh.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** What happened to the content being read, then to the path. */
+  async function lookAtPath(s: Stream): Promise<PathChange> {
+    // The content first: it may have been truncated (and even renamed away since).
+    const size = Number((await s.fh.stat({ bigint: true })).size);
+    if (size < s.pos || (s.head.length > 0 && !(await headStillAt(s)))) return 'rewritten';
+    let st: Awaited<ReturnType<typeof stat>> & { ino: bigint; dev: bigint };
+    try {
+      st = await stat(path, { bigint: true });
+    } catch {
+      return 'missing'; // moved away and not yet recreated
+    }
+    return st.ino !== s.ino || st.dev !== s.dev ? 'rotated' : 'same';
+  }
+
+  try {
+    if (!opts.fromStart) {
+      cur.pos = Number((await cur.fh.stat({ bigint: true })).size);
+      cur.head = await readHeadOf(cur.fh);
+      // Line numbers stay true to the file: count the lines we skip.
+      cur.splitter.skipLines(await countNewlines(cur.fh, buf, cur.pos));
     }
     while (!signal?.aborted) {
-      yield* drain();
+      const intact = yield* drain(cur);
+      for (const s of [...old]) {
+        const kept = yield* drain(s);
+        if (!kept || Date.now() - s.grewAt > OLD_FILE_GRACE_MS) {
+          yield* finish(s);
+          old.splice(old.indexOf(s), 1);
+          await s.fh.close().catch(() => undefined);
+        }
+      }
       if (signal?.aborted) return;
-      const size = Number((await fh.stat({ bigint: true })).size);
-      if (size < pos) {
-        // copytruncate: the same file starts over.
-        const rest = splitter.end();
-        if (rest !== undefined) yield rest;
-        splitter.restart();
-        pos = 0;
+      const change = intact ? await lookAtPath(cur) : 'rewritten';
+      if (change === 'rewritten') {
+        // copytruncate: the rest of what we were reading is in the copy, up to its last
+        // whole line (a copy still being written is read on later, as a missed file).
+        yield* readCopyOf(cur);
+        seen.add(cur.head, cur.pos - cur.splitter.pendingBytes);
+        // Its new content is read through the handle: copies of it are not missed files.
+        cur.splitter = newSplitter(path);
+        cur.pos = 0;
+        cur.head = await readHeadOf(cur.fh);
+        yield* readMissed();
         continue;
       }
-      const same = await sameFile(path, st.ino, st.dev);
-      if (same === false) {
-        // Rotated: finish the old file, then read the new one from its start.
-        let next: FileHandle;
+      if (change === 'rotated') {
+        let next: Stream;
         try {
-          next = await open(path, 'r');
+          next = await openStream(path, newSplitter(path));
         } catch {
           await waker.wait();
           continue;
         }
-        // Lines the writer added to the old file after our last read.
-        yield* drain();
-        const rest = splitter.end();
-        if (rest !== undefined) yield rest;
-        splitter.restart();
-        await fh.close();
-        fh = next;
-        st = await fh.stat({ bigint: true });
-        pos = 0;
+        // The old file is read to its end (and a little longer) through its handle.
+        yield* drain(cur);
+        cur.grewAt = Date.now();
+        old.push(cur);
+        cur = next;
+        cur.head = await readHeadOf(cur.fh);
+        yield* readMissed();
         continue;
       }
       await waker.wait();
     }
   } finally {
     waker.close();
-    await fh.close().catch(() => undefined);
+    for (const s of [cur, ...old]) await s.fh.close().catch(() => undefined);
   }
+}
+
+/** Whether the file still starts with the head we saw (not truncated and rewritten). */
+async function headStillAt(s: Stream): Promise<boolean> {
+  const b = Buffer.alloc(s.head.length);
+  const { bytesRead } = await s.fh.read(b, 0, b.length, 0);
+  return bytesRead === b.length && b.equals(s.head);
+}
+
+/** Heads of contents read (or there before we started), with how far they were read. */
+function createSeenHeads() {
+  const read = new Map<string, number>();
+  return {
+    add(head: Buffer, bytes: number): void {
+      if (head.length === 0) return;
+      const key = head.toString('latin1');
+      read.delete(key);
+      read.set(key, Math.max(bytes, read.get(key) ?? 0));
+      if (read.size > MAX_REMEMBERED) read.delete(read.keys().next().value as string);
+    },
+    get(head: Buffer): number | undefined {
+      return read.get(head.toString('latin1'));
+    },
+  };
+}
+
+/** Adds to a bounded set, forgetting the oldest entry past MAX_REMEMBERED. */
+function remember(set: Set<string>, key: string): void {
+  set.add(key);
+  if (set.size > MAX_REMEMBERED) set.delete(set.values().next().value as string);
 }

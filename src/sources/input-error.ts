@@ -24,11 +24,13 @@ export class InputError extends Error {
   override readonly name = 'InputError';
   readonly code: InputErrorCode;
   readonly path: string;
+  readonly detail: string | undefined;
 
   constructor(code: InputErrorCode, path: string, detail?: string) {
     super(`${path}: ${WHAT[code]}${detail === undefined ? '' : ` (${detail})`}`);
     this.code = code;
     this.path = path;
+    this.detail = detail;
   }
 }
 

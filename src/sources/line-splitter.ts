@@ -1,10 +1,17 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RejectFn } from '../events/reject.ts';
-import { decodeBlock, PIECE_BYTES, pieceEnd } from './decode-block.ts';
+import { decodeBlock, decodeUtf8AsGo, PIECE_BYTES, pieceEnd } from './decode-block.ts';
+import { type LongLineItem, LongLineReader } from './long-line.ts';
 
 const NL = 0x0a;
 const CR = 13;
 const BOM = 0xfeff;
+
+/** A unit of a line too long to hold (an EventList item, an array element), with its line. */
+export interface LineItem extends LongLineItem {
+  /** 1-based number of the line it is part of (that line is '' in `lines`). */
+  readonly line: number;
+}
 
 /** Lines of one input, in order; rejected lines are left as '' to keep numbering. */
 export interface LineBatch {
@@ -15,13 +22,19 @@ export interface LineBatch {
   readonly lines: readonly string[];
   /** Raw bytes these lines took, newlines included. */
   readonly bytes: number;
+  /**
+   * The units read so far from lines longer than the limit, in order: each goes before
+   * the lines numbered after its own.
+   */
+  readonly items?: readonly LineItem[];
 }
 
 /**
  * Splits a byte stream into lines. Complete lines of a chunk are decoded in one
  * toString + split (V8 keeps them as slices of one string); only the partial line at a
- * chunk's end is copied. Lines longer than `maxLineBytes` are skipped up to the next
- * newline without being buffered.
+ * chunk's end is copied. A line longer than `maxLineBytes` is never held: it is read
+ * unit by unit (LongLineReader: EventList items, array elements, an event without its
+ * bodies) as it streams in, or skipped up to the next newline when it cannot be split.
  */
 export class LineSplitter {
   private carry: Buffer[] = [];
@@ -33,6 +46,10 @@ export class LineSplitter {
   private batchBytes = 0;
   /** Bytes since the last newline (held or skipped), not yet part of a batch. */
   private partialBytes = 0;
+  /** Reads the current line unit by unit once it is over the limit. */
+  private long: LongLineReader | undefined;
+  private longUtf8Replaced = false;
+  private items: LineItem[] = [];
 
   constructor(
     readonly origin: string,
@@ -52,6 +69,11 @@ export class LineSplitter {
     return this.nextLine - 1;
   }
 
+  /** Bytes of the line begun and not finished yet (held, or skipped while too long). */
+  get pendingBytes(): number {
+    return this.partialBytes;
+  }
+
   /** Whether a partial line (no newline yet) is held. */
   get hasPartial(): boolean {
     return this.carryBytes > 0 || this.skipping;
@@ -63,9 +85,8 @@ export class LineSplitter {
     const first = chunk.indexOf(NL);
     if (first === -1) {
       // Copy: the caller may reuse `chunk` (follow mode reads into one buffer).
-      if (!this.skipping) this.hold(Buffer.from(chunk));
-      else this.partialBytes += chunk.length;
-      return undefined;
+      this.hold(this.skipping ? chunk : Buffer.from(chunk));
+      return this.items.length > 0 ? this.take() : undefined;
     }
     this.hold(chunk.subarray(0, first));
     this.finishCarried();
@@ -98,16 +119,24 @@ export class LineSplitter {
     this.batchFirst = 1;
     this.batchBytes = 0;
     this.partialBytes = 0;
+    this.long = undefined;
+    this.items = [];
   }
 
   private take(): LineBatch | undefined {
-    if (this.lines.length === 0) return undefined;
-    const batch: LineBatch = {
-      origin: this.origin,
-      firstLine: this.batchFirst,
-      lines: this.lines,
-      bytes: this.batchBytes - this.partialBytes,
-    };
+    if (this.lines.length === 0 && this.items.length === 0) return undefined;
+    const bytes = this.batchBytes - this.partialBytes;
+    const batch: LineBatch =
+      this.items.length === 0
+        ? { origin: this.origin, firstLine: this.batchFirst, lines: this.lines, bytes }
+        : {
+            origin: this.origin,
+            firstLine: this.batchFirst,
+            lines: this.lines,
+            bytes,
+            items: this.items,
+          };
+    this.items = [];
     this.lines = [];
     this.batchFirst = this.nextLine;
     this.batchBytes = this.partialBytes;
@@ -116,16 +145,73 @@ export class LineSplitter {
 
   private hold(part: Buffer): void {
     this.partialBytes += part.length;
-    if (this.skipping || part.length === 0) return;
+    if (part.length === 0) return;
+    if (this.skipping) {
+      this.long?.push(part);
+      return;
+    }
     if (this.carryBytes + part.length > this.maxLineBytes) {
+      // Over the limit: read the rest of this line unit by unit instead of holding it.
       this.skipping = true;
+      this.startLong();
+      for (const c of this.carry) this.long?.push(c);
+      this.long?.push(part);
       this.carry = [];
       this.carryBytes = 0;
-      this.tooLong();
       return;
     }
     this.carry.push(part);
     this.carryBytes += part.length;
+  }
+
+  private startLong(): void {
+    const line = this.nextLine;
+    this.longUtf8Replaced = false;
+    this.long = new LongLineReader(this.maxLineBytes, (item) => {
+      if (item.utf8Replaced) this.longUtf8Replaced = true;
+      this.items.push({ ...item, line });
+    });
+  }
+
+  /** Ends the long line being read: reports what could not be handed on. */
+  private endLong(): void {
+    const reader = this.long;
+    this.long = undefined;
+    if (reader === undefined) return;
+    const status = reader.end();
+    const line = this.nextLine;
+    if (status === 'unsupported') this.tooLong();
+    else if (status === 'malformed') {
+      this.reject(
+        'invalid_json',
+        this.origin,
+        line,
+        `line longer than ${this.maxLineBytes} bytes is not valid JSON (what came before the error was read)`,
+      );
+    }
+    for (let k = 0; k < reader.tooLarge; k++) {
+      this.reject(
+        'event_too_large',
+        this.origin,
+        line,
+        `event over ${this.maxLineBytes} bytes (the line limit) in a long line skipped`,
+      );
+    }
+    if (this.longUtf8Replaced) {
+      this.reject(
+        'utf8_replaced',
+        this.origin,
+        line,
+        'invalid UTF-8 read as U+FFFD, as the apiserver does',
+      );
+    }
+  }
+
+  /** A whole line over the limit that arrived in one piece: read it the same way. */
+  private readLong(text: string): void {
+    this.startLong();
+    this.long?.push(Buffer.from(text, 'utf8'));
+    this.endLong();
   }
 
   private tooLong(): void {
@@ -142,6 +228,7 @@ export class LineSplitter {
     this.partialBytes = 0;
     if (this.skipping) {
       this.skipping = false;
+      this.endLong();
       this.addLine('');
       return;
     }
@@ -153,8 +240,14 @@ export class LineSplitter {
 
   private addLineBytes(bytes: Buffer): void {
     if (!isUtf8(bytes)) {
-      this.reject('invalid_utf8', this.origin, this.nextLine, 'line is not valid UTF-8');
-      this.addLine('');
+      // The apiserver's decoder keeps such an event, with U+FFFD for each bad byte.
+      this.reject(
+        'utf8_replaced',
+        this.origin,
+        this.nextLine,
+        'invalid UTF-8 read as U+FFFD, as the apiserver does',
+      );
+      this.addLine(decodeUtf8AsGo(bytes));
       return;
     }
     this.addLine(bytes.toString('utf8'));
@@ -166,7 +259,7 @@ export class LineSplitter {
     }
     if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
     if (text.length * 3 > this.maxLineBytes && Buffer.byteLength(text) > this.maxLineBytes) {
-      this.tooLong();
+      this.readLong(text);
       text = '';
     }
     this.lines.push(text);

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { type InputError, toInputError } from './input-error.ts';
 import { listInputs } from './list-inputs.ts';
 
 /** A byte range of one input file; lines whose first byte lies in [start, end). */
@@ -36,13 +37,15 @@ const FINE_TAIL_CHUNKS = 2;
 export interface ChunkPlan {
   readonly chunks: Chunk[];
   readonly totalBytes: number;
+  /** Inputs that could not be listed or opened: reported by the caller, not scanned. */
+  readonly failed: readonly InputError[];
 }
 
 /**
  * Splits the input files into ordered byte-range chunks for `threads` scanning threads:
  * about a dozen per thread, between 1 and 16 MiB each, smaller towards the end. Returns
- * undefined when the inputs cannot be split (stdin); errors such as a missing file are
- * left to the single-threaded reader so they are worded the same way.
+ * undefined when the inputs cannot be split (stdin, a FIFO, a device). Inputs that cannot be listed or
+ * opened are left out and returned in `failed`, so that the others are still scanned.
  */
 export async function planChunks(
   paths: readonly string[],
@@ -50,13 +53,18 @@ export async function planChunks(
 ): Promise<ChunkPlan | undefined> {
   if (paths.some((p) => p === '-')) return undefined;
   const files: { file: string; size: number; gzip: boolean }[] = [];
-  try {
-    // The same files in the same order as the single-threaded reader (and Falco).
-    for (const { path: file } of await listInputs(paths)) {
-      files.push({ file, size: (await stat(file)).size, gzip: await isGzip(file) });
+  const failed: InputError[] = [];
+  // The same files in the same order as the single-threaded reader (and Falco).
+  for (const { path: file } of await listInputs(paths, (e) => failed.push(e))) {
+    try {
+      const st = await stat(file);
+      // A FIFO or device cannot be split, and opening one to sniff it would eat its
+      // first bytes (or wait for a writer): such inputs are read by one thread.
+      if (!st.isFile()) return undefined;
+      files.push({ file, size: st.size, gzip: await isGzip(file) });
+    } catch (err) {
+      failed.push(toInputError(err, file));
     }
-  } catch {
-    return undefined;
   }
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   // KAUDIT_CHUNK_BYTES fixes the split (tests use small chunks to exercise the pool).
@@ -90,5 +98,5 @@ export async function planChunks(
     } while (s < size);
     before += size;
   }
-  return { chunks, totalBytes };
+  return { chunks, totalBytes, failed };
 }

@@ -1,8 +1,10 @@
+import { fstatSync } from 'node:fs';
 import { createDecodeStats, createRejectFn, type RejectFn } from '../events/index.ts';
 import { openFileChunks, readChunks } from './chunks.ts';
 import { followFile } from './follow-file.ts';
+import { InputError, toInputError } from './input-error.ts';
 import { type LineBatch, LineSplitter } from './line-splitter.ts';
-import { type InputEntry, listInputs } from './list-inputs.ts';
+import { type InputEntry, type InputErrorSink, listInputs } from './list-inputs.ts';
 import { mergeAsync } from './merge.ts';
 
 export type { LineBatch } from './line-splitter.ts';
@@ -16,15 +18,37 @@ export interface ReadOptions {
   /** Follow mode: read the existing content first (default true); else start at the end. */
   readonly fromStart?: boolean;
   readonly signal?: AbortSignal;
-  /** Counts and reports line_too_long and invalid_utf8 (default: counted nowhere). */
+  /** Counts and reports line_too_long and utf8_replaced (default: counted nowhere). */
   readonly reject?: RejectFn;
   /** Stream read for `-` (default process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * Takes an input that cannot be read (missing, unreadable, a directory on stdin, a
+   * truncated or corrupt gzip, a read error) and reading goes on with the next input.
+   * Without it, the first such input throws InputError.
+   */
+  readonly onInputError?: (err: InputError) => void;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 type Reject = RejectFn;
+
+/**
+ * Stdin that is a directory (`kaudit scan < /`) reads as an empty stream in Node.js,
+ * which would pass for an empty log: it is an error instead.
+ */
+function checkStdin(stream: NodeJS.ReadableStream): void {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return;
+  let isDir = false;
+  try {
+    isDir = fstatSync(fd).isDirectory();
+  } catch {
+    // A closed or odd descriptor: reading it reports what is wrong.
+  }
+  if (isDir) throw new InputError('EISDIR', '-', 'stdin');
+}
 
 /** Reads one input to its end. */
 async function* readOnce(
@@ -33,10 +57,14 @@ async function* readOnce(
   maxLineBytes: number,
   reject: Reject,
 ): AsyncGenerator<LineBatch> {
-  const chunks =
-    entry.kind === 'stdin'
-      ? readChunks(opts.stdin ?? process.stdin, '-')
-      : await openFileChunks(entry.path);
+  let chunks: AsyncGenerator<Buffer>;
+  if (entry.kind === 'stdin') {
+    const stream = opts.stdin ?? process.stdin;
+    checkStdin(stream);
+    chunks = readChunks(stream, '-');
+  } else {
+    chunks = await openFileChunks(entry.path);
+  }
   const splitter = new LineSplitter(entry.path, maxLineBytes, reject);
   try {
     for await (const chunk of chunks) {
@@ -59,8 +87,8 @@ function readEntry(
   reject: Reject,
 ): AsyncGenerator<LineBatch> {
   if (opts.follow === true && entry.kind === 'file' && !entry.path.endsWith('.gz')) {
-    const splitter = new LineSplitter(entry.path, maxLineBytes, reject);
-    return followFile(entry.path, splitter, {
+    const newSplitter = (origin: string) => new LineSplitter(origin, maxLineBytes, reject);
+    return followFile(entry.path, newSplitter, {
       fromStart: opts.fromStart ?? true,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     });
@@ -69,12 +97,33 @@ function readEntry(
 }
 
 /**
+ * The batches of one input; when it fails (at open or half way, as a truncated gzip
+ * does), what it yielded stands and the failure goes to `onError` rather than ending
+ * the whole read.
+ */
+async function* reportingFailure(
+  batches: AsyncGenerator<LineBatch>,
+  path: string,
+  onError: InputErrorSink,
+): AsyncGenerator<LineBatch> {
+  if (onError === undefined) {
+    yield* batches;
+    return;
+  }
+  try {
+    yield* batches;
+  } catch (err) {
+    onError(toInputError(err, path));
+  }
+}
+
+/**
  * Reads audit log inputs as batches of lines. `-` is stdin; a directory stands for its
  * regular files, oldest mtime first (not recursive, as Falco); gzip input (`*.gz` or
  * gzip magic bytes) is decompressed. Inputs are read one after another, or all at once
- * in follow mode. An input that cannot be read throws InputError from the iterator; bad
- * lines are counted (line_too_long, invalid_utf8), left as '' in their batch, and
- * reading goes on.
+ * in follow mode. An input that cannot be read goes to `onInputError` and the next one
+ * is read (without `onInputError` it throws InputError from the iterator); bad lines are
+ * counted (line_too_long), left as '' in their batch, and reading goes on.
  *
  * @example
  * for await (const b of readInputs(['audit.log'])) for (const l of b.lines) decoder.decodeLine(l, b.origin, b.firstLine)
@@ -85,13 +134,16 @@ export async function* readInputs(
 ): AsyncGenerator<LineBatch> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const reject = opts.reject ?? createRejectFn(createDecodeStats(), undefined);
-  const entries = await listInputs(paths);
+  const onError = opts.onInputError;
+  const entries = await listInputs(paths, onError);
+  const read = (e: InputEntry) =>
+    reportingFailure(readEntry(e, opts, maxLineBytes, reject), e.path, onError);
   if (opts.follow === true && entries.length > 1) {
-    yield* mergeAsync(entries.map((e) => readEntry(e, opts, maxLineBytes, reject)));
+    yield* mergeAsync(entries.map(read));
     return;
   }
   for (const entry of entries) {
     if (opts.signal?.aborted) return;
-    yield* readEntry(entry, opts, maxLineBytes, reject);
+    yield* read(entry);
   }
 }

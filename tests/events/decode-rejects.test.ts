@@ -100,7 +100,7 @@ test('decodeLine() rejects fields of the wrong JSON type', () => {
     { user: { username: 7 } },
     { user: { username: 'bob', groups: 'admins' } },
     { verb: 5 },
-    { stage: null },
+    { stage: false },
     { auditID: ['x'] },
     { objectRef: 'pods' },
     { objectRef: { resource: 1 } },
@@ -130,7 +130,7 @@ test('decodeLine() rejects AdmissionReview fields of the wrong JSON type', () =>
 });
 
 test('decodeLine() rejects JSON nested deeper than maxDepth before parsing', () => {
-  const deep = `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`;
+  const deep = `${'{"a":'.repeat(1001)}1${'}'.repeat(1001)}`;
   assertRejected(JSON.stringify(auditEvent({ requestObject: JSON.parse(deep) })), 'too_deep');
   assertRejected('['.repeat(100_000) + ']'.repeat(100_000), 'too_deep');
 });

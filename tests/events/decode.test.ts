@@ -108,7 +108,11 @@ test('decodeLine() accepts an event exactly at maxEventSize and rejects one byte
   const base = JSON.stringify({ ...ev, pad: '' });
   const limit = Buffer.byteLength(base) + 10;
   const rejects: RejectInfo[] = [];
-  const decoder = createDecoder({ maxEventSize: limit, onReject: (r) => rejects.push(r) });
+  const decoder = createDecoder({
+    maxEventSize: limit,
+    oversize: 'drop',
+    onReject: (r) => rejects.push(r),
+  });
   const fits = JSON.stringify({ ...ev, pad: 'é'.repeat(5) }); // 10 bytes in UTF-8
   const over = JSON.stringify({ ...ev, pad: `${'é'.repeat(5)}x` });
   assert.equal(decoder.decodeLine(fits, 's', 1).length, 1);
@@ -118,9 +122,35 @@ test('decodeLine() accepts an event exactly at maxEventSize and rejects one byte
   assert.equal(rejects[0]?.line, 2);
 });
 
+test('decodeLine() judges an event over maxEventSize without its bodies, unless asked to drop it', () => {
+  const ev = auditEvent({ requestObject: { blob: 'x'.repeat(5000) }, responseObject: { y: 1 } });
+  const limit = 2000;
+  const rejects: RejectInfo[] = [];
+  const decoder = createDecoder({ maxEventSize: limit, onReject: (r) => rejects.push(r) });
+  const recs = decoder.decodeLine(JSON.stringify(ev), 's', 1);
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]!.bodiesDropped, true);
+  assert.equal('requestObject' in recs[0]!.obj || 'responseObject' in recs[0]!.obj, false);
+  assert.equal(recs[0]!.obj.auditID, ev.auditID);
+  assert.equal(decoder.stats.notices.bodies_dropped, 1);
+  assert.deepEqual(
+    rejects.map((r) => [r.reason, r.line]),
+    [['bodies_dropped', 1]],
+  );
+  // Over the limit even without bodies: rejected as before.
+  const uri = auditEvent({ requestURI: `/${'u'.repeat(5000)}` });
+  assert.equal(decoder.decodeLine(JSON.stringify(uri), 's', 2).length, 0);
+  assert.equal(decoder.stats.rejected.event_too_large, 1);
+  // A small event is not marked.
+  assert.equal(decoder.decodeLine(JSON.stringify(auditEvent()), 's', 3)[0]?.bodiesDropped, false);
+  const dropping = createDecoder({ maxEventSize: limit, oversize: 'drop' });
+  assert.equal(dropping.decodeLine(JSON.stringify(ev), 's', 1).length, 0);
+  assert.equal(dropping.stats.rejected.event_too_large, 1);
+});
+
 test('decodeLine() measures each item of a large EventList on its own', () => {
   const small = auditEvent();
-  const big = auditEvent({ pad: 'x'.repeat(2000) });
+  const big = auditEvent({ pad: 'x'.repeat(2000) }); // not in a body: cannot be trimmed
   const limit = Buffer.byteLength(JSON.stringify(small)) + 100;
   const decoder = createDecoder({ maxEventSize: limit });
   const line = JSON.stringify({ kind: 'EventList', items: [small, big, small, small] });

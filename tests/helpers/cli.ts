@@ -44,11 +44,12 @@ export interface CliRun {
  */
 export function runKaudit(
   args: readonly string[],
-  opts: { input?: string; env?: Record<string, string>; timeout?: number } = {},
+  opts: { input?: string; env?: Record<string, string>; timeout?: number; uid?: number } = {},
 ): CliRun {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
     cwd: REPO_ROOT,
     input: opts.input ?? '',
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
     encoding: 'utf8',
     env: {
       ...process.env,
@@ -94,4 +95,9 @@ export function runKauditAsync(
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A rules file holding one WARNING rule, `Any Delete` (ka.verb = delete), with `output`. */
+export function anyDeleteRule(output: string, extra = ''): string {
+  return `- rule: Any Delete\n  desc: d\n  condition: ka.verb = delete\n  output: ${output}\n  priority: WARNING\n  source: k8s_audit\n${extra}`;
 }

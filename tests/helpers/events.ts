@@ -41,3 +41,25 @@ export function recordOf(obj: Record<string, unknown>, num = 1): AuditRecord {
   const secs = Math.floor(ts / 1000);
   return { obj, source: 'k8s_audit', timeNs: `${secs}${frac}`, num };
 }
+
+/** A CRD create whose openAPIV3Schema nests `levels` schema levels (2 JSON levels each). */
+export function deepCrdEvent(levels: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: 'string' };
+  for (let i = 0; i < levels; i++) {
+    schema = { type: 'object', properties: { [`f${i}`]: schema } };
+  }
+  return auditEvent({
+    verb: 'create',
+    requestURI: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    objectRef: {
+      resource: 'customresourcedefinitions',
+      name: 'widgets.example.com',
+      apiGroup: 'apiextensions.k8s.io',
+      apiVersion: 'v1',
+    },
+    requestObject: {
+      kind: 'CustomResourceDefinition',
+      spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: schema } }] },
+    },
+  });
+}

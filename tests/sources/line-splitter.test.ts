@@ -78,3 +78,62 @@ test('LineSplitter does not keep the caller buffer (follow mode reuses it)', () 
   tail.fill(0x78);
   assert.deepEqual(s.end()?.lines, ['fg']);
 });
+
+test('LineSplitter reads a line over the limit holding an EventList item by item, in line order', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.nat(), { maxLength: 10 }),
+      fc.integer({ min: 1, max: 64 }),
+      (cuts, piece) => {
+        const items = Array.from({ length: 6 }, (_, i) => ({
+          auditID: `i${i}`,
+          pad: 'p'.repeat(40),
+        }));
+        const list = JSON.stringify({ kind: 'EventList', items });
+        const data = Buffer.from(`before\n${list}\nafter\n${'x'.repeat(500)}\nend`);
+        const stats = createDecodeStats();
+        const s = new LineSplitter('t', 120, createRejectFn(stats, undefined), piece);
+        const seen: string[] = [];
+        let bytes = 0;
+        const take = (b: ReturnType<LineSplitter['push']>) => {
+          if (b === undefined) return;
+          bytes += b.bytes;
+          // Units go before the lines numbered after their own (here: before their own).
+          const units = [...(b.items ?? [])];
+          b.lines.forEach((l, i) => {
+            while (units.length > 0 && units[0]!.line <= b.firstLine + i) {
+              const u = units.shift()!;
+              seen.push(
+                `${u.line}:${u.kind}:${(JSON.parse(u.text) as { auditID: string }).auditID}`,
+              );
+            }
+            seen.push(`${b.firstLine + i}:${l}`);
+          });
+          for (const u of units) {
+            seen.push(`${u.line}:${u.kind}:${(JSON.parse(u.text) as { auditID: string }).auditID}`);
+          }
+        };
+        let at = 0;
+        for (const c of [...new Set(cuts.map((c) => c % data.length))].sort((a, b) => a - b)) {
+          take(s.push(data.subarray(at, c)));
+          at = c;
+        }
+        take(s.push(data.subarray(at)));
+        take(s.end());
+        const want = [
+          '1:before',
+          ...items.map((it) => `2:event:${it.auditID}`),
+          '2:',
+          '3:after',
+          '4:',
+          '5:end',
+        ];
+        assert.deepEqual(seen, want);
+        assert.equal(bytes, data.length);
+        // The EventList line is read whole; the line of x's cannot be split.
+        assert.equal(stats.rejected.line_too_long, 1);
+      },
+    ),
+    { numRuns: 150, seed: 7 },
+  );
+});

@@ -157,20 +157,30 @@ test('readInputs() skips a long line that spans many chunks without buffering it
   assert.equal(stats.rejected.line_too_long, 1);
 });
 
-test('readInputs() counts an invalid UTF-8 line and keeps the others', async () => {
+test('readInputs() reads an invalid UTF-8 line with one U+FFFD per bad byte (Go), counts and reports it', async () => {
   const stats = createDecodeStats();
   const rejects: RejectInfo[] = [];
-  const bad = Buffer.from([0x62, 0x61, 0x64, 0xc3, 0x28]);
+  // C3 28: a lead byte without its continuation. E2 82 41: a 3-byte sequence cut short,
+  // which Go reads as two U+FFFD (one per byte) and the WHATWG decoder as one.
+  const bad = Buffer.from([0x62, 0x61, 0x64, 0xc3, 0x28, 0xe2, 0x82, 0x41, 0xed, 0xa0, 0x80]);
   const p = file(
     'utf8.log',
     Buffer.concat([Buffer.from('good\n'), bad, Buffer.from('\nfine ✓\n')]),
   );
   const lines = await readAll([p], { reject: createRejectFn(stats, (r) => rejects.push(r)) });
-  assert.deepEqual(lines, [`${p}:1:good`, `${p}:2:`, `${p}:3:fine ✓`]);
-  assert.equal(stats.rejected.invalid_utf8, 1);
+  assert.deepEqual(lines, [
+    `${p}:1:good`,
+    `${p}:2:bad\ufffd(\ufffd\ufffdA\ufffd\ufffd\ufffd`,
+    `${p}:3:fine ✓`,
+  ]);
+  assert.equal(stats.notices.utf8_replaced, 1);
+  assert.equal(
+    Object.values(stats.rejected).reduce((a, b) => a + b, 0),
+    0,
+  );
   assert.deepEqual(
     rejects.map((r) => [r.reason, r.origin, r.line]),
-    [['invalid_utf8', p, 2]],
+    [['utf8_replaced', p, 2]],
   );
 });
 

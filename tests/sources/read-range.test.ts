@@ -38,8 +38,9 @@ function reference(bytes: Buffer): { lines: string[]; rejects: RangeReject[] } {
     } else if (Buffer.from(text, 'utf8').equals(p)) {
       lines.push(text.endsWith('\r') ? text.slice(0, -1) : text);
     } else {
-      rejects.push({ reason: 'invalid_utf8', line: i + 1 });
-      lines.push('');
+      // Only lone FF/FE bytes are generated: the WHATWG decoder and Go agree on those.
+      rejects.push({ reason: 'utf8_replaced', line: i + 1 });
+      lines.push(text);
     }
   });
   return { lines, rejects };

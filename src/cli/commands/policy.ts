@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { PolicyRequest } from '../../policy/checker.ts';
 import type { CoverageInput } from '../../policy/coverage.ts';
@@ -26,12 +25,14 @@ import {
   renderPolicyYaml,
   simulatePolicy,
 } from '../../policy/index.ts';
-import { CliError, EXIT_FAIL, EXIT_USAGE } from '../errors.ts';
+import { CliError, EXIT_FAIL, EXIT_USAGE, runExitCode } from '../errors.ts';
 
 /** Where policy commands write; defaults to the process streams. */
 export interface PolicyCommandIo {
   readonly stdout: { write(s: string): unknown };
   readonly stderr: { write(s: string): unknown };
+  /** Sets the exit code of a run that ends without an error (a partial simulate). */
+  setExitCode?(code: number): void;
 }
 
 type Format = 'text' | 'json';
@@ -210,11 +211,13 @@ function registerSimulate(policy: Command, io: PolicyCommandIo): void {
     )
     .action(async (path: string, logs: string[], o: { format: Format; top: number }) => {
       const { policy: p } = await loadPolicy(path, io, true);
-      for (const l of logs) {
-        if (l !== '-' && !existsSync(l)) throw new CliError(`${l}: no such file`, EXIT_FAIL);
-      }
       const stats = createLogReadStats();
-      const report = await simulatePolicy(p, readAuditLogs(logs, stats), { top: o.top });
+      const onInputError = (err: Error): void => {
+        io.stderr.write(`kaudit: ${err.message}\n`);
+      };
+      const report = await simulatePolicy(p, readAuditLogs(logs, stats, onInputError), {
+        top: o.top,
+      });
       const rejected = countRejected(stats);
       const f = stats.firstReject;
       if (rejected > 0 && f !== undefined) {
@@ -224,8 +227,11 @@ function registerSimulate(policy: Command, io: PolicyCommandIo): void {
       }
       io.stdout.write(
         o.format === 'json'
-          ? json({ ...report, rejectedLines: rejected })
+          ? json({ ...report, rejectedLines: rejected, unreadableInputs: stats.unreadable.length })
           : formatSimulation(report),
+      );
+      io.setExitCode?.(
+        runExitCode({ unreadable: stats.unreadable.length, lines: stats.decode.lines }),
       );
     });
 }

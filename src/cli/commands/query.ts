@@ -16,7 +16,7 @@ import {
 } from '../../rules/index.ts';
 import { createFileSource } from '../../sources/index.ts';
 import { type CommandIo, requireInput } from '../command-io.ts';
-import { CliError, EXIT_OK, EXIT_USAGE, usageError } from '../errors.ts';
+import { CliError, EXIT_USAGE, runExitCode, usageError } from '../errors.ts';
 import { collect, parsePositiveInt } from '../options.ts';
 import { describeReject } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
@@ -30,6 +30,7 @@ interface QueryOptions {
   count?: boolean;
   limit?: number;
   fastpath: boolean;
+  rawFields?: boolean;
 }
 
 const DEFAULT_FIELDS =
@@ -76,6 +77,10 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
     .option('--count', 'print only the number of matching events')
     .option('--limit <n>', 'stop after n matches (or show the n largest groups)', parsePositiveInt)
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
+    .option(
+      '--raw-fields',
+      '-o shows control characters of event fields as they are (escaped by default)',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (condition: string, paths: string[], o: QueryOptions) => {
       io.setExitCode(await runQueryCommand(condition, paths, o, io));
@@ -100,7 +105,9 @@ function printSpec(o: QueryOptions): PrintSpec {
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
     };
   }
-  if (o.output) return { kind: 'template', template: o.output };
+  if (o.output) {
+    return { kind: 'template', template: o.output, ...(o.rawFields ? { rawFields: true } : {}) };
+  }
   if (o.format === 'csv' || o.format === 'table') {
     return { kind: 'rows', fields: splitFields(o.fields ?? DEFAULT_FIELDS), format: o.format };
   }
@@ -127,7 +134,7 @@ async function runQueryCommand(
     throw err;
   }
   const decoder = createDecoder({ onReject: (info) => io.stderr.write(describeReject(info)) });
-  await withRunErrors(() =>
+  const run = await withRunErrors(() =>
     runQuery({
       source: createFileSource(paths, { stdin: io.stdin }),
       decoder,
@@ -138,9 +145,10 @@ async function runQueryCommand(
       countsAll: o.countBy !== undefined,
       flush: () => out.flush(),
       closed: () => out.closed,
+      onInputError: (err) => io.stderr.write(`kaudit: ${err.message}\n`),
     }),
   );
-  return EXIT_OK;
+  return runExitCode({ unreadable: run.unreadable, lines: run.stats.lines });
 }
 
 /** The query condition, or a usage error pointing into it (a rules file error: exit 1). */

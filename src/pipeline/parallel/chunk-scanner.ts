@@ -8,10 +8,10 @@ import {
 } from '../../events/index.ts';
 import { compileAlertFilter, createAlertFormatter } from '../../outputs/index.ts';
 import type { LoadedRule } from '../../rules/index.ts';
-import { type Chunk, createRangeSource } from '../../sources/index.ts';
+import { type Chunk, createRangeSource, type InputError } from '../../sources/index.ts';
 import { createDetector } from '../detector.ts';
 import { streamRecords } from '../pipeline.ts';
-import type { ChunkResult, ChunkScanConfig, WorkerReject } from './messages.ts';
+import type { ChunkResult, ChunkScanConfig, WorkerInputError, WorkerReject } from './messages.ts';
 
 /** Scans chunks one after another with one thread's engine. */
 export interface ChunkScanner {
@@ -47,6 +47,14 @@ export function createChunkScanner(
   // Per-chunk state, reset by scan().
   let rejects: WorkerReject[] = [];
   let alerts: Alert[] = [];
+  let inputErrors: WorkerInputError[] = [];
+  const onInputError = (e: InputError): void => {
+    inputErrors.push({
+      code: e.code,
+      path: e.path,
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    });
+  };
 
   const onReject = (r: RejectInfo): void => {
     rejects.push({
@@ -62,6 +70,7 @@ export function createChunkScanner(
   const decoder = createDecoder({
     onReject,
     ...(cfg.maxEventSize ? { maxEventSize: cfg.maxEventSize } : {}),
+    ...(cfg.oversize !== undefined ? { oversize: cfg.oversize } : {}),
     ...(cfg.cluster !== undefined ? { cluster: cfg.cluster } : {}),
   });
   const structured = cfg.structured;
@@ -83,12 +92,14 @@ export function createChunkScanner(
     async scan(chunk) {
       rejects = [];
       alerts = [];
+      inputErrors = [];
       // evt.num counts from 1 in every chunk, as if each were a file of its own.
       decoder.restartNumbering();
       const run = await streamRecords({
         source: createRangeSource(chunk, cfg.maxLineBytes),
         decoder,
         ...(detector.skipLine ? { skipLine: detector.skipLine } : {}),
+        onInputError,
         onRecord,
       });
       const stats = decoder.stats;
@@ -104,7 +115,9 @@ export function createChunkScanner(
         bytes: stats.bytes,
         skipped: run.skipped,
         rejected: { ...stats.rejected },
+        notices: { ...stats.notices },
         rejects,
+        inputErrors,
         byRule: [...m.byRule].filter(([, n]) => n > 0),
         byPriority: [...m.byPriority],
       };

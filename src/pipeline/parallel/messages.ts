@@ -1,13 +1,15 @@
 import type { Alert } from '../../engine/index.ts';
 import type { RenderChannel } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
-import type { Chunk } from '../../sources/index.ts';
+import type { Chunk, InputErrorCode } from '../../sources/index.ts';
 import type { DetectorConfig } from '../detector.ts';
 
 /** Everything a scanning thread needs besides the rules; plain data. */
 export interface ChunkScanConfig {
   readonly detector: DetectorConfig;
   readonly maxEventSize?: number;
+  /** Events over maxEventSize: judged without bodies (`trim`, default) or rejected. */
+  readonly oversize?: 'trim' | 'drop';
   readonly cluster?: string;
   /** Longest line (bytes) read from a chunk. */
   readonly maxLineBytes: number;
@@ -26,6 +28,13 @@ export interface WorkerReject {
   readonly message: string;
 }
 
+/** An input a thread could not read (an InputError as plain data). */
+export interface WorkerInputError {
+  readonly code: InputErrorCode;
+  readonly path: string;
+  readonly detail?: string;
+}
+
 /** What a thread sends back for one chunk. */
 export interface ChunkResult {
   readonly type: 'result';
@@ -41,7 +50,10 @@ export interface ChunkResult {
   readonly bytes: number;
   readonly skipped: number;
   readonly rejected: Readonly<Record<string, number>>;
+  readonly notices: Readonly<Record<string, number>>;
   readonly rejects: readonly WorkerReject[];
+  /** The chunk's file could not be read, or not to the chunk's end. */
+  readonly inputErrors: readonly WorkerInputError[];
   readonly byRule: readonly (readonly [string, number])[];
   readonly byPriority: readonly (readonly [Priority, number])[];
 }

@@ -11,7 +11,7 @@ import {
 } from '../../events/index.ts';
 import type { Output, RenderChannel, RunStats } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
-import type { Chunk } from '../../sources/index.ts';
+import { type Chunk, InputError } from '../../sources/index.ts';
 import { createChunkScanner } from './chunk-scanner.ts';
 import type { ChunkResult, ChunkScanConfig, WorkerRequest, WorkerResponse } from './messages.ts';
 
@@ -67,6 +67,10 @@ export interface ParallelOptions {
   readonly stats?: DecodeStats;
   /** Sees every alert's priority as its chunk is delivered (`--fail-on`). */
   readonly onPriority?: (priority: Priority, count: number) => void;
+  /** Told once per input that cannot be read (or not to its end); the scan goes on. */
+  readonly onInputError?: (err: InputError) => void;
+  /** Inputs that planning could not open: reported and counted with the others. */
+  readonly failedInputs?: readonly InputError[];
 }
 
 /** The counts of a parallel scan, as a single-threaded run reports them. */
@@ -131,6 +135,13 @@ export async function runParallelScan(
   const stats = opts.stats ?? createDecodeStats();
   const match = createMatchStats(rules.map((r) => r.name));
   const reported = new Set<string>();
+  const unreadable = new Set<string>();
+  const inputFailed = (e: InputError): void => {
+    if (unreadable.has(e.path)) return;
+    unreadable.add(e.path);
+    opts.onInputError?.(e);
+  };
+  for (const e of opts.failedInputs ?? []) inputFailed(e);
   const queued = new Map<Worker, number>();
   const maxAhead = AHEAD_PER_THREAD * (threads.length + 1);
   let skipped = 0;
@@ -178,6 +189,7 @@ export async function runParallelScan(
         message: j.message,
       });
     }
+    for (const e of r.inputErrors) inputFailed(new InputError(e.code, e.path, e.detail));
     fileOffset += r.lines;
     mergeDecodeStats(stats, r);
     skipped += r.skipped;
@@ -257,5 +269,11 @@ export async function runParallelScan(
   } finally {
     await workers.terminate();
   }
-  return { stats, skipped, match, elapsedMs: performance.now() - started };
+  return {
+    stats,
+    skipped,
+    unreadable: unreadable.size,
+    match,
+    elapsedMs: performance.now() - started,
+  };
 }
