@@ -3,6 +3,7 @@
 // bin/kaudit runs the bundle when it is newer than every file under src/, else the
 // TypeScript sources through tsx: the bundle only saves start-up time (one file to load
 // instead of ~170 to transform), it never changes behaviour.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { buildUi } from './build-ui.mjs';
 
@@ -25,18 +26,26 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/kaudit.mjs' });
-// run-parallel.ts starts `./worker-entry.mjs` next to the module that holds it.
+// One build with code splitting: `kaudit serve` imports the server at run time, so the
+// server's libraries land in chunks that scan, query, rules and policy never load. Chunks
+// sit next to the entries because run-parallel.ts and detection/client.ts start their
+// workers (`./worker-entry.mjs`, `./detection-worker.mjs`) next to the module holding them.
+// Chunks of an earlier build would linger beside the new ones.
+mkdirSync('dist', { recursive: true });
+for (const f of readdirSync('dist', { withFileTypes: true })) {
+  if (f.isFile() && f.name.startsWith('chunk-')) rmSync(`dist/${f.name}`);
+}
 await build({
   ...common,
-  entryPoints: ['src/pipeline/parallel/scan-worker.ts'],
-  outfile: 'dist/worker-entry.mjs',
-});
-// serve's detection thread: src/server/detection/client.ts starts `./detection-worker.mjs`.
-await build({
-  ...common,
-  entryPoints: ['src/server/detection/thread.ts'],
-  outfile: 'dist/detection-worker.mjs',
+  entryPoints: {
+    kaudit: 'src/cli/main.ts',
+    'worker-entry': 'src/pipeline/parallel/scan-worker.ts',
+    'detection-worker': 'src/server/detection/thread.ts',
+  },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
 });
 
 // The web UI (served by src/server/ui/ under `kaudit serve`).

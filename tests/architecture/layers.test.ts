@@ -112,3 +112,39 @@ test('the layer test sees imports (it would catch an upward one)', () => {
   assert.ok((graph.get('cli/main.ts') ?? []).some((d) => d.startsWith('cli/commands/')));
   assert.ok((graph.get('engine/engine.ts') ?? []).some((d) => d.startsWith('rules/')));
 });
+
+/** Value imports a module runs when it loads: no `import type`, no dynamic `import()`. */
+function staticValueGraph(): Map<string, string[]> {
+  const STATIC = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+'(\.[^']+)'/g;
+  const graph = new Map<string, string[]>();
+  for (const file of listFiles(SRC)) {
+    const deps = [...readFileSync(file, 'utf8').matchAll(STATIC)].map((m) =>
+      relative(SRC, resolve(dirname(file), m[1] as string)),
+    );
+    graph.set(relative(SRC, file), deps);
+  }
+  return graph;
+}
+
+function loadedAtStart(graph: Map<string, string[]>, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const walk = (f: string): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const d of graph.get(f) ?? []) walk(d);
+  };
+  walk(entry);
+  return seen;
+}
+
+test('the CLI loads the server, the store and the spool only when serve runs', () => {
+  // scan, query, rules and policy start in a fraction of a second; the server's libraries
+  // (HTTP, SQLite, PostgreSQL, metrics, the UI) would double that if main.ts reached them.
+  // serve's settings table (server/config/) is small and describes its flags, so it may.
+  const loaded = loadedAtStart(staticValueGraph(), 'cli/main.ts');
+  assert.ok(loaded.has('cli/commands/scan.ts'), 'the walk follows static imports');
+  const heavy = [...loaded].filter(
+    (f) => /^(server|store|spool)\//.test(f) && !f.startsWith('server/config/'),
+  );
+  assert.deepEqual(heavy, []);
+});

@@ -15,8 +15,7 @@ import {
 } from '../../server/config/load-config.ts';
 import { resolveServeConfig } from '../../server/config/serve-config.ts';
 import { SETTINGS } from '../../server/config/settings.ts';
-import { createServerLog } from '../../server/log.ts';
-import { startServer } from '../../server/serve.ts';
+import type { createServerLog } from '../../server/log.ts';
 import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
@@ -104,6 +103,12 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
     if (err instanceof ConfigError) throw new CliError(`kaudit: ${err.message}`, EXIT_USAGE);
     throw err;
   }
+  // Loaded here, not at the top: the server's libraries (HTTP, SQLite, the UI, metrics) are
+  // most of the bundle, and scan, query, rules and policy would pay for them at every start.
+  const [{ createServerLog }, { startServer }] = await Promise.all([
+    import('../../server/log.ts'),
+    import('../../server/serve.ts'),
+  ]);
   const log = createServerLog(config.logLevel);
   const outputs: Output[] = [];
   let server: Awaited<ReturnType<typeof startServer>>;
