@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { PIECE_BYTES } from './decode-block.ts';
 import type { LineBatch, LineSplitter } from './line-splitter.ts';
 
 /** Read size: one read per MiB; the splitter decodes the bytes in smaller pieces. */
@@ -63,8 +64,13 @@ export function* readRange(
         if (nl !== -1) block = block.subarray(0, nl + 1);
       }
       pos += bytesRead;
-      const batch = splitter.push(block);
-      if (batch !== undefined) yield batch;
+      // Handed on in pieces: a batch of a whole MiB keeps ~650 events alive at once, long
+      // enough for the collector to promote them, and a two-thread scan of the busy mix
+      // spent 25% more CPU and 50 MB more memory than with the pieces the reader used before.
+      for (let off = 0; off < block.length; off += PIECE_BYTES) {
+        const batch = splitter.push(block.subarray(off, off + PIECE_BYTES));
+        if (batch !== undefined) yield batch;
+      }
     }
     const last = splitter.end();
     if (last !== undefined) yield last;
