@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { runKaudit } from '../helpers/cli.ts';
+import { bundleIsFresh, runKaudit } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { FALCO_ALERT_KEYS } from '../helpers/falco-alert.ts';
 
@@ -221,6 +221,9 @@ test('every command shows examples in --help', () => {
 });
 
 test('bin/kaudit gives the same answers from the dist/ bundle and from the sources', () => {
+  // With a stale bundle bin/kaudit runs the sources both times and this would compare them
+  // with themselves; `npm test` builds dist/ first (pretest), so stale here is a real fault.
+  assert.ok(bundleIsFresh(), 'dist/ is older than src/: run `npm run build`');
   const bundled = runKaudit(['scan', '-r', rulesPath, '--format', 'json', '--summary', logPath]);
   const sources = runKaudit(['scan', '-r', rulesPath, '--format', 'json', '--summary', logPath], {
     env: { KAUDIT_NO_BUNDLE: '1' },

@@ -111,13 +111,25 @@ test('scanHeader() answers for every compact line with string header members', (
   );
 });
 
-test('scanHeader() never throws on arbitrary text', () => {
+test('scanHeader() never throws on arbitrary text, and answers only for a whole event', () => {
+  // A cut line or junk must not yield a header: any answer must be the parsed line's own.
+  const agrees = (text: string): void => {
+    const got = scanHeader(text);
+    if (got === undefined) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      assert.fail(`a header for text that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    assert.deepEqual(got, headerOf(parsed as Record<string, unknown>));
+  };
   fc.assert(
     fc.property(fc.string(), eventArb, fc.nat(), (junk, ev, cut) => {
       const text = JSON.stringify(ev);
-      scanHeader(junk);
-      scanHeader(text.slice(0, cut % (text.length + 1)));
-      scanHeader(text.slice(cut % (text.length + 1)));
+      agrees(junk);
+      agrees(text.slice(0, cut % (text.length + 1)));
+      agrees(text.slice(cut % (text.length + 1)));
     }),
     { numRuns: 1000 },
   );

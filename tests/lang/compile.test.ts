@@ -83,12 +83,17 @@ test('compileCondition() never throws for odd events', () => {
     ),
     TEST_ENV,
   );
-  for (const obj of [
-    {},
-    { auditID: 'x' },
-    { auditID: 'x', user: 'str', verb: { a: 1 } },
-    { auditID: 'x', user: { groups: [null, 1, { a: [] }] } },
-  ]) {
-    assert.equal(typeof fn(testRecord(obj)), 'boolean');
+  // Without an auditID no ka.* field exists; an object verb renders as its JSON text (which
+  // holds an "a" and is longer than 1); a groups list of odd members renders them as text,
+  // `1` among them, which is no "a" and no base64 of anything equal to x.
+  const cases: [Record<string, unknown>, boolean][] = [
+    [{}, false],
+    [{ auditID: 'x' }, false],
+    [{ auditID: 'x', user: 'str', verb: { a: 1 } }, true],
+    [{ auditID: 'x', user: { groups: [null, 1, { a: [] }] } }, false],
+    [{ auditID: 'x', user: { groups: [null, 'a'] } }, true],
+  ];
+  for (const [obj, want] of cases) {
+    assert.equal(fn(testRecord(obj)), want, JSON.stringify(obj));
   }
 });
