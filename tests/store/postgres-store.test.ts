@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/index.ts';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.ts';
 import { freshSchema, POSTGRES_SKIP, postgresUrl } from '../helpers/postgres.ts';
 import { makeAlert } from '../helpers/store-alerts.ts';
 import { runStoreSuite, waitFor } from './common.case.ts';
@@ -16,6 +17,7 @@ const schemaOf = (key: string): string => {
 runStoreSuite(
   'PostgreSQL',
   {
+    latestVersion: POSTGRES_MIGRATIONS.length,
     open: async (key) => createPostgresStore({ url: await postgresUrl(), schema: schemaOf(key) }),
     async setSchemaVersion(key, version) {
       const c = new pg.Client({ connectionString: await postgresUrl() });
