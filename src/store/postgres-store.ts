@@ -41,11 +41,12 @@ const POSTGRES: SqlDialect = {
 };
 
 /**
- * Session settings of every connection. JIT off: the planner's costs at millions of rows
- * made PostgreSQL compile counts and searches first, which took longer than the query
- * saved (the counts at 10 million alerts in docs/store.md).
+ * Run on every new connection of the pool (queued before any query of ours). JIT off: the
+ * planner's costs at millions of rows made PostgreSQL compile counts and searches first,
+ * which took longer than the query saved (the counts at 10 million alerts in
+ * docs/store.md). A SET, not connection `options`, which would replace those of the URL.
  */
-const SESSION_OPTIONS = '-c jit=off';
+const SESSION_SETUP = 'SET jit = off';
 
 const COLUMNS =
   'time_ns, priority, rule, source, tags, hostname, cluster, output, message, output_fields, ' +
@@ -87,11 +88,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const config: pg.PoolConfig = {
     connectionString: options.url,
     max: options.poolSize ?? 4,
-    options: schema === undefined ? SESSION_OPTIONS : `${SESSION_OPTIONS} -c search_path=${schema}`,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
   const pool = new pg.Pool(config);
   // An idle client that loses its server emits 'error' on the pool: the next query reconnects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.query(SESSION_SETUP).catch(() => {});
+  });
   let version: number;
   const setup = await pool.connect();
   try {
