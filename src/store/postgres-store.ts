@@ -41,12 +41,27 @@ const POSTGRES: SqlDialect = {
 };
 
 /**
- * Run on every new connection of the pool (queued before any query of ours). JIT off: the
- * planner's costs at millions of rows made PostgreSQL compile counts and searches first,
- * which took longer than the query saved (the counts at 10 million alerts in
- * docs/store.md). A SET, not connection `options`, which would replace those of the URL.
+ * Settings of every connection. JIT off: the planner's costs at millions of rows made
+ * PostgreSQL compile counts first, which took longer than the query saved (the counts at
+ * 10 million alerts in docs/store.md).
  */
-const SESSION_SETUP = 'SET jit = off';
+const SESSION_OPTIONS = '-c jit=off';
+
+/**
+ * The URL with `more` added to its `options` parameter: pg lets the URL's parameters
+ * override the pool config, so options given apart would be lost when the URL has some.
+ */
+export function withConnectionOptions(url: string, more: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const given = u.searchParams.get('options');
+  u.searchParams.set('options', given ? `${given} ${more}` : more);
+  return u.href;
+}
 
 const COLUMNS =
   'time_ns, priority, rule, source, tags, hostname, cluster, output, message, output_fields, ' +
@@ -86,16 +101,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     );
   }
   const config: pg.PoolConfig = {
-    connectionString: options.url,
+    connectionString: withConnectionOptions(
+      options.url,
+      schema === undefined ? SESSION_OPTIONS : `${SESSION_OPTIONS} -c search_path=${schema}`,
+    ),
     max: options.poolSize ?? 4,
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
   const pool = new pg.Pool(config);
   // An idle client that loses its server emits 'error' on the pool: the next query reconnects.
   pool.on('error', () => {});
-  pool.on('connect', (client) => {
-    client.query(SESSION_SETUP).catch(() => {});
-  });
   let version: number;
   const setup = await pool.connect();
   try {
