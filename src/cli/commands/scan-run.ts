@@ -22,7 +22,7 @@ import { runExitCode } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
-import { openScanStore, type ScanStore } from '../scan-store.ts';
+import type { ScanStore } from '../scan-store.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
 import { withStopSignals } from '../stop-signals.ts';
@@ -238,7 +238,11 @@ export async function runScan(paths: string[], o: ScanOptions, io: CommandIo): P
     ...(o.rawFields === true ? { rawFields: true } : {}),
   };
   // Loading a log into a store prints no alerts unless --output asks for them too.
-  const store = o.store === undefined ? undefined : await openScanStore(o.store, io);
+  // Loaded only for --store: the stores' libraries (SQLite, PostgreSQL) would slow every scan's start.
+  const store =
+    o.store === undefined
+      ? undefined
+      : await (await import('../scan-store.ts')).openScanStore(o.store, io);
   let run: ReturnType<typeof openRunOutputs>;
   try {
     run = openRunOutputs(o.output ?? (store ? [] : undefined), stdoutFormat, io);
