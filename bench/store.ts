@@ -2,13 +2,17 @@
 // times the queries the API and the UI run.
 //   npx tsx bench/store.ts [--rows 10000000] [--copies 10] [--backend sqlite|postgres|both]
 //     [--runs 5] [--seed 1] [--keep DIR (the SQLite data directory, kept)]
+//     [--no-search (no free-text cases; PostgreSQL: no trigram index built after the copies)]
+//     [--ab (PostgreSQL: the count queries also timed against schema 1, interleaved)]
 // rows/copies distinct alerts over SPAN_DAYS/copies days go in through AlertStore.insert
 // (timed: the insert rate), then SQL copies them `copies - 1` times, each shifted by that
 // span, with fresh ids and auditIDs: N alerts over SPAN_DAYS days. Generating and
 // sanitising 10 million alerts in JavaScript alone took over an hour on the shared
 // 2-core machine; the copies keep the distribution and cost seconds.
 // Writes bench/results/<time>-store.json. PostgreSQL is a throwaway cluster started by
-// scripts/postgres.mjs (fsync off while filling; the queries only read).
+// scripts/postgres.mjs (fsync off while filling; the queries only read); its copies are
+// made without the secondary indexes, built afterwards (timed apart), and every query's
+// plan (EXPLAIN of the SQL the store sent) is saved with its figures.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,6 +30,7 @@ import {
 import { median } from './measure.ts';
 import { describeMachine } from './report.ts';
 import { generateAlerts, SPAN_DAYS } from './store-data.ts';
+import { abAgainstV1, type Explainer, explainPostgres } from './store-pg.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Columns copied as they are (id, time_ns and audit_id change per copy). */
@@ -40,6 +45,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'string' },
+    'no-search': { type: 'boolean', default: false },
+    ab: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -48,6 +55,7 @@ const DISTINCT = Math.ceil(ROWS / COPIES);
 const RUNS = Number(values.runs);
 const SEED = Number(values.seed);
 const BATCH = 5000;
+const NO_SEARCH = values['no-search'] === true;
 
 interface QueryCase {
   readonly name: string;
@@ -122,9 +130,13 @@ async function fill(s: AlertStore): Promise<{ seconds: number; end: bigint }> {
   return { seconds: (performance.now() - t0) / 1000, end: end + 1n };
 }
 
-async function measure(s: AlertStore, end: bigint) {
-  const out: Record<string, { medianMs: number; runsMs: number[]; rows: number }> = {};
-  for (const c of CASES) {
+async function measure(s: AlertStore, end: bigint, explain?: Explainer) {
+  const cases = NO_SEARCH ? CASES.filter((c) => !c.name.startsWith('search:')) : CASES;
+  const out: Record<
+    string,
+    { medianMs: number; runsMs: number[]; rows: number; plans?: string[] }
+  > = {};
+  for (const c of cases) {
     const t0 = performance.now();
     const first = (await c.run(s, end)) as { items?: unknown[]; totals?: unknown[] };
     // A query over 2 s (a full scan) is timed twice more, not RUNS times: it would take minutes.
@@ -136,13 +148,15 @@ async function measure(s: AlertStore, end: bigint) {
       runs.push(Math.round((performance.now() - t) * 100) / 100);
     }
     const rows = first.items?.length ?? first.totals?.length ?? 0;
-    out[c.name] = { medianMs: median(runs), runsMs: runs, rows };
+    const plans = explain === undefined ? undefined : await explain(() => c.run(s, end));
+    out[c.name] = { medianMs: median(runs), runsMs: runs, rows, ...(plans ? { plans } : {}) };
     console.error(`  ${s.kind}: ${c.name}: ${median(runs)} ms (${rows} rows)`);
   }
   return out;
 }
 
-const SPAN_NS = BigInt(SPAN_DAYS / COPIES) * DAY_NS;
+// In ms first: SPAN_DAYS / COPIES need not be a whole number of days.
+const SPAN_NS = BigInt(Math.round((SPAN_DAYS / COPIES) * 86_400_000)) * 1_000_000n;
 
 /** Copies the distinct rows backwards in time, `COPIES - 1` times (see the header). */
 function replicateSqlite(file: string): number {
@@ -191,6 +205,15 @@ async function benchPostgres() {
     await c.connect();
     const t0 = performance.now();
     const max = (await c.query<{ m: string }>('SELECT max(id) AS m FROM alerts')).rows[0]?.m;
+    // The indexes go while copying and are built again after: far faster than updating
+    // each of them row by row (their build time is reported on its own).
+    const indexes = (
+      await c.query<{ name: string; def: string }>(
+        `SELECT indexname AS name, indexdef AS def FROM pg_indexes
+         WHERE tablename = 'alerts' AND indexname <> 'alerts_pkey'`,
+      )
+    ).rows;
+    for (const i of indexes) await c.query(`DROP INDEX ${i.name}`);
     for (let k = 1; k < COPIES; k++) {
       await c.query('BEGIN');
       await c.query(
@@ -208,16 +231,40 @@ async function benchPostgres() {
     }
     await c.query("SELECT setval('alerts_id_seq', (SELECT max(id) FROM alerts))");
     const copySeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const indexSeconds: Record<string, number> = {};
+    for (const i of indexes) {
+      if (NO_SEARCH && i.name === 'alerts_search') continue;
+      const t = performance.now();
+      await c.query(i.def);
+      indexSeconds[i.name] = Math.round(performance.now() - t) / 1000;
+      console.error(`  postgres: index ${i.name} built in ${indexSeconds[i.name]} s`);
+    }
+    const indexBuildSeconds = (performance.now() - t1) / 1000;
     // What autovacuum would do soon after a bulk load; a live store gets it continuously.
     await c.query('VACUUM ANALYZE');
     const size = await c.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b');
     await c.end();
-    const queries = await measure(s, filled.end);
+    const queries = await measure(s, filled.end, explainPostgres(server.url));
+    const ab =
+      values.ab === true
+        ? await abAgainstV1(
+            server.url,
+            CASES.filter((k) => k.name.startsWith('counts:')).map((k) => ({
+              name: k.name,
+              run: () => k.run(s, filled.end),
+            })),
+            RUNS,
+          )
+        : undefined;
     await s.close();
     return {
       insertedByApi: DISTINCT,
       insertSeconds: filled.seconds,
       copySeconds,
+      indexBuildSeconds,
+      indexSeconds,
+      ...(ab === undefined ? {} : { abSchema1: ab }),
       bytes: Number(size.rows[0]?.b),
       queries,
     };
@@ -248,6 +295,7 @@ const report = {
   copies: COPIES,
   seed: SEED,
   runs: RUNS,
+  noSearch: NO_SEARCH,
   wallSeconds: Math.round((Date.now() - started) / 1000),
   machine: describeMachine(),
   results,

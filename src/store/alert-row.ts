@@ -7,8 +7,9 @@ import type { StoredAlert } from './store.ts';
 /**
  * One alert as both stores write it: the event serialised and sanitised, the filter
  * columns taken out of it. Every value here came from an attacker-controlled event, so
- * the indexed columns are cut to INDEXED_MAX characters (a PostgreSQL B-tree refuses
- * entries over ~2.7 kB, and nobody filters on a longer name).
+ * the indexed columns are cut to INDEXED_MAX characters and INDEXED_MAX_BYTES bytes of
+ * UTF-8 (a PostgreSQL B-tree refuses entries over 2704 bytes, the dedup index and the
+ * covering time index hold three such values, and nobody filters on a longer name).
  */
 export interface AlertRow {
   readonly timeNs: bigint;
@@ -38,9 +39,25 @@ export interface AlertRow {
 }
 
 export const INDEXED_MAX = 512;
+export const INDEXED_MAX_BYTES = 600;
+
+/** `s` cut to INDEXED_MAX characters and INDEXED_MAX_BYTES of UTF-8, whole code points. */
+export function cutIndexed(s: string): string {
+  let out = s.length > INDEXED_MAX ? s.slice(0, INDEXED_MAX) : s;
+  if (Buffer.byteLength(out) <= INDEXED_MAX_BYTES) return out;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of out) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > INDEXED_MAX_BYTES) break;
+    end += ch.length;
+  }
+  out = out.slice(0, end);
+  return out;
+}
 
 function str(v: unknown): string | null {
-  return typeof v === 'string' ? v.slice(0, INDEXED_MAX) : null;
+  return typeof v === 'string' ? cutIndexed(v) : null;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -53,7 +70,7 @@ function withSub(resource: unknown, sub: unknown): string | null {
   const r = str(resource);
   if (r === null) return null;
   const s = str(sub);
-  return s ? `${r}/${s}`.slice(0, INDEXED_MAX) : r;
+  return s ? cutIndexed(`${r}/${s}`) : r;
 }
 
 type Columns = Pick<
@@ -125,7 +142,7 @@ function identityColumns(eventId: string | undefined): Columns {
   if (eventId.startsWith('admission/')) {
     return {
       ...NO_COLUMNS,
-      auditId: eventId.slice('admission/'.length, 'admission/'.length + INDEXED_MAX),
+      auditId: cutIndexed(eventId.slice('admission/'.length)),
     };
   }
   const slash = eventId.lastIndexOf('/');
@@ -133,8 +150,8 @@ function identityColumns(eventId: string | undefined): Columns {
   const stage = eventId.slice(slash + 1);
   return {
     ...NO_COLUMNS,
-    auditId: eventId.slice(0, Math.min(slash, INDEXED_MAX)),
-    stage: stage === '' ? null : stage.slice(0, INDEXED_MAX),
+    auditId: cutIndexed(eventId.slice(0, slash)),
+    stage: stage === '' ? null : cutIndexed(stage),
   };
 }
 
@@ -143,7 +160,7 @@ function clusterOf(a: Alert): string | null {
   const fromEvent = str(ann.cluster_name);
   if (fromEvent !== null) return fromEvent;
   const f = a.outputFields['ka.cluster.name'] ?? a.outputFields['kar.cluster.name'];
-  return typeof f === 'string' ? f.slice(0, INDEXED_MAX) : null;
+  return typeof f === 'string' ? cutIndexed(f) : null;
 }
 
 /** Turns an engine alert into the row both stores write. */
@@ -152,9 +169,9 @@ export function toAlertRow(a: Alert): AlertRow {
   return {
     timeNs: BigInt(a.timeNs),
     priority: priorityRank(a.priority),
-    rule: a.rule.slice(0, INDEXED_MAX),
-    source: a.source.slice(0, INDEXED_MAX),
-    tags: a.tags.map((t) => t.slice(0, INDEXED_MAX)),
+    rule: cutIndexed(a.rule),
+    source: cutIndexed(a.source),
+    tags: a.tags.map(cutIndexed),
     hostname: a.hostname,
     cluster: clusterOf(a),
     output: formatAlertText(a, { isoTime: true }),

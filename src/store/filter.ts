@@ -97,10 +97,15 @@ export interface SqlDialect {
   hasTag(p: string): string;
   /** Case-insensitive containment of the LIKE pattern in parameter `p` in `column`. */
   contains(column: string, p: string): string;
+  /**
+   * Wraps the exact free-text condition `exact` (over parameter `p`), e.g. to add a test
+   * an index can answer first; default: `exact` alone.
+   */
+  textSearch?(p: string, exact: string): string;
 }
 
-/** Columns `text` searches, besides `output`. */
-const TEXT_COLUMNS = [
+/** Columns `text` searches. */
+export const TEXT_COLUMNS = [
   'output',
   'rule',
   'namespace',
@@ -150,7 +155,8 @@ export function buildWhere(
   if (f.tag !== undefined) parts.push(d.hasTag(add(f.tag)));
   if (f.text !== undefined) {
     const p = add(likePattern(f.text));
-    parts.push(`(${TEXT_COLUMNS.map((c) => d.contains(c, p)).join(' OR ')})`);
+    const exact = `(${TEXT_COLUMNS.map((c) => d.contains(c, p)).join(' OR ')})`;
+    parts.push(d.textSearch === undefined ? exact : d.textSearch(p, exact));
   }
   return { sql: parts.length === 0 ? '1=1' : parts.join(' AND '), params };
 }

@@ -1,11 +1,11 @@
 // Writes the screenshots of docs/ui.md: the dashboard, the alert list and an alert page,
-// light and dark, at 1280x800 and 375x667, from the same real server the browser tests
-// use (alerts of examples/audit.log). Run: npm run screenshots
+// light and dark, at 1280x800 and 375x667, from a real `kaudit serve` fed examples/audit.log
+// through its audit webhook, as the browser tests use it. Run: npm run screenshots
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT } from './helpers/alerts.ts';
 import { launchBrowser } from './helpers/browser.ts';
-import { ADMIN_TOKEN, startUiServer } from './helpers/server.ts';
+import { startUiServer } from './helpers/server.ts';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 const RANGE = 'from=2026-03-02T10%3A00%3A00Z&to=2026-03-02T11%3A00%3A00Z';
@@ -19,7 +19,7 @@ const browser = await launchBrowser();
 try {
   await mkdir(OUT, { recursive: true });
   const { page } = browser;
-  await page.goto(`${server.url}/?token=${ADMIN_TOKEN}`);
+  await page.goto(server.printedUrl);
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await page.goto(`${server.url}/alerts?${RANGE}&rule=Privileged+Container+Requested`);
   await page.locator('table.alerts tbody tr a.row-link').first().click();

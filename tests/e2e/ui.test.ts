@@ -1,6 +1,7 @@
-// The web UI in a real browser against a real server (API, auth, SQLite store, UI plugin):
-// sign in, dashboard, filters, paging, alert page, live alerts, keyboard, export, phone
-// layout, theme, and planted markup that must stay text.
+// The web UI in a real browser against a real `kaudit serve` (bin/kaudit as users run it:
+// events through the audit webhook, detection, the SQLite store, the API and the UI under
+// a base path): sign in with the token it printed, dashboard, filters, paging, alert page,
+// live alerts, keyboard, export, phone layout, theme, and planted markup that must stay text.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Alert } from '../../src/engine/index.ts';
 import { hostileLines, liveLine, PLANTED, PWNED_FLAG } from './helpers/alerts.ts';
 import { type Browser, CHROMIUM_SKIP, launchBrowser } from './helpers/browser.ts';
-import { ADMIN_TOKEN, startUiServer, type UiServer } from './helpers/server.ts';
+import { startUiServer, type UiServer } from './helpers/server.ts';
 
 // The example log's hour, as a custom range of the UI.
 const EXAMPLE_RANGE = 'from=2026-03-02T10%3A00%3A00Z&to=2026-03-02T11%3A00%3A00Z';
@@ -58,7 +59,7 @@ describe('web UI in Chromium', { skip: CHROMIUM_SKIP, timeout: 180_000 }, () => 
   });
 
   test('the right token signs in and goes back to the page that asked', async () => {
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.getByLabel('API token').fill(server.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     assert.match(page.url(), /\/kaudit\/alerts\?user=x$/);
@@ -68,9 +69,10 @@ describe('web UI in Chromium', { skip: CHROMIUM_SKIP, timeout: 180_000 }, () => 
     assert.equal(session?.sameSite, 'Strict');
   });
 
-  test('/?token= signs in once and leaves the address without the token', async () => {
+  test('the address kaudit serve printed signs in once and leaves without the token', async () => {
     await browser.context.clearCookies();
-    await page.goto(`${server.url}/?token=${ADMIN_TOKEN}`);
+    assert.equal(server.printedUrl, `${server.url}/?token=${encodeURIComponent(server.token)}`);
+    await page.goto(server.printedUrl);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.ok(!page.url().includes('token'), page.url());
   });

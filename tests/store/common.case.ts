@@ -6,6 +6,7 @@ import {
   createAlertMatcher,
   type StoredAlert,
 } from '../../src/store/index.ts';
+import { INDEXED_MAX_BYTES } from '../../src/store/alert-row.ts';
 import { BASE_NS, makeAlert, SECOND_NS } from '../helpers/store-alerts.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface StoreHarness {
   open(key: string): Promise<AlertStore>;
   /** Writes a schema version newer than this kaudit knows into the store `key`. */
   setSchemaVersion(key: string, version: number): Promise<void>;
+  /** The schema version this kaudit's migrations end at. */
+  readonly latestVersion: number;
 }
 
 let n = 0;
@@ -621,7 +624,7 @@ export function runStoreSuite(name: string, h: StoreHarness, skip: string | fals
       const key = freshKey();
       const s1 = await h.open(key);
       await s1.insert([makeAlert({ rule: 'kept' })]);
-      assert.equal(await s1.schemaVersion(), 1);
+      assert.equal(await s1.schemaVersion(), h.latestVersion);
       await s1.close();
       await assert.rejects(s1.list({}), { code: 'closed' });
       const s2 = await h.open(key);
@@ -629,6 +632,32 @@ export function runStoreSuite(name: string, h: StoreHarness, skip: string | fals
       await s2.close();
       await h.setSchemaVersion(key, 99);
       await assert.rejects(h.open(key), { name: 'StoreError', code: 'schema_too_new' });
+    });
+
+    it('long multi-byte names are stored cut to whole characters within the index bound', async () => {
+      // An attacker picks these: three and four bytes a character, far past any limit.
+      // PostgreSQL refuses a B-tree entry over 2704 bytes, and the dedup and time indexes
+      // hold three such values each.
+      const cjk = '界'.repeat(5000);
+      const emoji = '😀'.repeat(5000);
+      await withStore(h, async (s) => {
+        const a = makeAlert({
+          rule: cjk,
+          namespace: cjk,
+          user: emoji,
+          name: cjk,
+          event: { auditID: cjk, stage: emoji },
+        });
+        assert.deepEqual(await s.insert([a]), { inserted: 1, duplicates: 0 });
+        assert.deepEqual(await s.insert([a]), { inserted: 0, duplicates: 1 });
+        const [got] = (await s.list({ namespace: cjk.slice(0, INDEXED_MAX_BYTES / 3) })).items;
+        assert.ok(got !== undefined);
+        assert.equal(got.namespace, cjk.slice(0, INDEXED_MAX_BYTES / 3));
+        assert.equal(got.rule, got.namespace);
+        assert.equal(got.user, emoji.slice(0, (INDEXED_MAX_BYTES / 4) * 2));
+        assert.equal(got.stage, got.user);
+        assert.equal(got.auditId, got.namespace);
+      });
     });
 
     it('get() of an unknown or malformed id is undefined', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/index.ts';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.ts';
+import { withConnectionOptions } from '../../src/store/postgres-store.ts';
 import { freshSchema, POSTGRES_SKIP, postgresUrl } from '../helpers/postgres.ts';
 import { makeAlert } from '../helpers/store-alerts.ts';
 import { runStoreSuite, waitFor } from './common.case.ts';
@@ -16,6 +18,7 @@ const schemaOf = (key: string): string => {
 runStoreSuite(
   'PostgreSQL',
   {
+    latestVersion: POSTGRES_MIGRATIONS.length,
     open: async (key) => createPostgresStore({ url: await postgresUrl(), schema: schemaOf(key) }),
     async setSchemaVersion(key, version) {
       const c = new pg.Client({ connectionString: await postgresUrl() });
@@ -55,6 +58,25 @@ describe('PostgreSQL store across replicas', { skip: POSTGRES_SKIP }, () => {
     await assert.rejects(
       createPostgresStore({ url: await postgresUrl(), schema: 'x; DROP TABLE y' }),
       { code: 'bad_spec' },
+    );
+  });
+});
+
+describe('PostgreSQL connection options', () => {
+  it("adds the store's settings to those the URL gives, which pg would otherwise prefer", () => {
+    const url = withConnectionOptions(
+      'postgres://u:p@db.example:5432/kaudit?options=-c%20search_path%3Dteam&sslmode=require',
+      '-c jit=off',
+    );
+    const parsed = new URL(url);
+    assert.equal(parsed.searchParams.get('options'), '-c search_path=team -c jit=off');
+    assert.equal(parsed.searchParams.get('sslmode'), 'require');
+    assert.equal(parsed.password, 'p');
+    assert.equal(
+      new URL(
+        withConnectionOptions('postgres:///kaudit?host=/run/postgresql', '-c jit=off'),
+      ).searchParams.get('options'),
+      '-c jit=off',
     );
   });
 });

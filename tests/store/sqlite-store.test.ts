@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAlertStore } from '../../src/store/index.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.ts';
 import { runStoreSuite } from './common.case.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'kaudit-sqlite-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 runStoreSuite('SQLite', {
+  latestVersion: SQLITE_MIGRATIONS.length,
   // openAlertStore: a data directory spec, the way `kaudit serve --data-dir` opens it.
   open: (key) => openAlertStore(join(root, key)),
   async setSchemaVersion(key, version) {

@@ -22,6 +22,7 @@ import { runExitCode } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
+import type { ScanStore } from '../scan-store.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
 import { withStopSignals } from '../stop-signals.ts';
@@ -47,6 +48,7 @@ export interface ScanOptions {
   progress: boolean;
   workers?: number;
   output?: string[];
+  store?: string;
 }
 
 /** `--enable`/`--disable` in command-line order. */
@@ -235,11 +237,26 @@ export async function runScan(paths: string[], o: ScanOptions, io: CommandIo): P
     isoTime: o.isoTime === true,
     ...(o.rawFields === true ? { rawFields: true } : {}),
   };
-  const run = openRunOutputs(o.output, stdoutFormat, io);
+  // Loading a log into a store prints no alerts unless --output asks for them too.
+  // Loaded only for --store: the stores' libraries (SQLite, PostgreSQL) would slow every scan's start.
+  const store =
+    o.store === undefined
+      ? undefined
+      : await (await import('../scan-store.ts')).openScanStore(o.store, io);
+  let run: ReturnType<typeof openRunOutputs>;
   try {
-    return await scanWith(paths, o, io, run.outputs);
+    run = openRunOutputs(o.output ?? (store ? [] : undefined), stdoutFormat, io);
+  } catch (err) {
+    await store?.close();
+    throw err;
+  }
+  const outputs = store === undefined ? run.outputs : [...run.outputs, store.output];
+  try {
+    return await scanWith(paths, o, io, outputs, store);
   } finally {
     await run.close();
+    await store?.output.close().catch(() => {});
+    await store?.close();
   }
 }
 
@@ -248,6 +265,7 @@ async function scanWith(
   o: ScanOptions,
   io: CommandIo,
   outputs: readonly Output[],
+  store: ScanStore | undefined,
 ): Promise<number> {
   const failRank = o.failOn ? priorityRank(o.failOn) : -1;
   let failed = false;
@@ -261,6 +279,8 @@ async function scanWith(
       selections: selections(o, io.argv),
       hostname: alertHostname(),
       fastpath: o.fastpath,
+      // The store keeps each alert's event, for the UI's alert page.
+      ...(store !== undefined ? { keepEvent: true } : {}),
     },
     outputs,
     onReject: (info) => io.stderr.write(describeReject(info)),

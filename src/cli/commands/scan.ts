@@ -14,7 +14,8 @@ Examples:
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log
   $ kaudit scan --output stdout --output 'http[min-priority=warning]:http://falcosidekick:2801/' audit.log
-  $ kaudit scan --output file[mode=0640]:/var/log/kaudit/alerts.json --output 'program:jq -c .' audit.log`;
+  $ kaudit scan --output file[mode=0640]:/var/log/kaudit/alerts.json --output 'program:jq -c .' audit.log
+  $ kaudit scan --store ./kaudit-data old-audit.log.gz   # then: kaudit serve --data-dir ./kaudit-data`;
 
 /** `kaudit scan`: detect over audit logs with Falco-compatible rules. */
 export function registerScanCommand(program: Command, io: CommandIo): void {
@@ -33,6 +34,10 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
         .default('text'),
     )
     .option('--output <spec>', OUTPUT_HELP, collect)
+    .option(
+      '--store <dir|url>',
+      "also load the alerts, with their events, into kaudit serve's alert store: its data directory (SQLite) or a postgres:// URL; no alerts on stdout unless --output asks",
+    )
     .addOption(
       new Option('--rule-matching <mode>', 'fire the first matching rule per event, or all')
         .choices(['first', 'all'])
