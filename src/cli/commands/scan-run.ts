@@ -47,6 +47,7 @@ export interface ScanOptions {
   progress: boolean;
   workers?: number;
   output?: string[];
+  explain?: boolean;
 }
 
 /** `--enable`/`--disable` in command-line order. */
@@ -261,6 +262,7 @@ async function scanWith(
       selections: selections(o, io.argv),
       hostname: alertHostname(),
       fastpath: o.fastpath,
+      ...(o.explain ? { explain: true } : {}),
     },
     outputs,
     onReject: (info) => io.stderr.write(describeReject(info)),
