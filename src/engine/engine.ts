@@ -109,7 +109,6 @@ export function createEngine(opts: EngineOptions): Engine {
     }
   };
 
-
   /** The alert of rule `i` of `plan` on `rec`. */
   function buildAlert(
     plan: SourcePlan,

@@ -48,3 +48,4 @@ export {
   runTests,
 } from './run-tests.ts';
 export { type MutantResult, type MutationReport, runMutation } from './mutation.ts';
+export { formatMutation, mutationScore } from './mutation-report.ts';

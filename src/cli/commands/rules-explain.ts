@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { analyzeRequirements, compileDispatch, createEventExplainer } from '../../engine/index.ts';
 import type { EventSource } from '../../events/record.ts';
@@ -18,6 +17,7 @@ import { CliError, EXIT_FAIL, usageError } from '../errors.ts';
 import { collect } from '../options.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
+import { displayPath } from './rules-test-files.ts';
 
 interface ExplainOptions {
   rules?: string[];
@@ -162,11 +162,4 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     lines.push('', `dispatch for ${same.length} enabled ${rule.source} rules:`, d.source);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** A rules path as the user would type it: relative to the working directory when inside it. */
-function displayPath(p: string): string {
-  if (!isAbsolute(p)) return p;
-  const rel = relative(process.cwd(), p);
-  return rel.startsWith('..') ? p : rel;
 }

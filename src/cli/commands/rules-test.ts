@@ -1,23 +1,19 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_RULES_PATH } from '../../rules/index.ts';
 import {
   computeCoverage,
   countResults,
   createRulesLoader,
-  findTests,
   formatCoverage,
   formatJUnit,
   formatTestRun,
-  readTestsFile,
   runTests,
-  type TestFile,
 } from '../../ruletest/index.ts';
 import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_FAIL, EXIT_OK } from '../errors.ts';
 import { collect } from '../options.ts';
+import { displayPath, selectTests } from './rules-test-files.ts';
 
 interface TestOptions {
   tests?: string[];
@@ -36,27 +32,6 @@ Examples:
   $ kaudit rules test rules/                            # every *.tests.yaml under rules/
   $ kaudit rules test my-rules.yaml --coverage          # my-rules.tests.yaml beside it
   $ kaudit rules test k8s_audit_rules.yaml local.yaml --tests ci/falco.tests.yaml --junit report.xml`;
-
-/** A path relative to the working directory when it is inside it. */
-function displayPath(p: string): string {
-  if (!isAbsolute(p)) return p;
-  const rel = relative(process.cwd(), p);
-  return rel.startsWith('..') ? p : rel;
-}
-
-async function readFiles(
-  paths: readonly string[],
-  rulesFiles?: readonly string[],
-): Promise<TestFile[]> {
-  const out: TestFile[] = [];
-  for (const p of paths) {
-    const text = await readFile(p, 'utf8').catch((e: Error) => {
-      throw new CliError(`kaudit: ${p}: ${e.message}`, EXIT_FAIL);
-    });
-    out.push(readTestsFile(displayPath(p), text, rulesFiles === undefined ? {} : { rulesFiles }));
-  }
-  return out;
-}
 
 /** `kaudit rules test [PATHS] [--tests FILE] [--junit FILE] [--coverage]`. */
 export function registerRulesTestCommand(rules: Command, io: CommandIo): void {
@@ -80,11 +55,7 @@ export function registerRulesTestCommand(rules: Command, io: CommandIo): void {
     .option('-v, --verbose', 'list passing tests too')
     .addHelpText('after', HELP)
     .action(async (paths: string[], o: TestOptions) => {
-      const given = paths.length > 0 || (o.tests ?? []).length > 0 ? paths : [DEFAULT_RULES_PATH];
-      const found = await findTests(given, o.tests ?? []);
-      for (const p of found.problems) io.stderr.write(`kaudit: ${p}\n`);
-      if (found.testsFiles.length === 0) throw new CliError('kaudit: no tests to run', EXIT_FAIL);
-      const files = await readFiles(found.testsFiles, found.rulesFiles);
+      const { files, problems } = await selectTests(paths, o.tests ?? [], io);
       const loader = createRulesLoader();
       const results = await runTests(files, loader);
       io.stdout.write(formatTestRun(results, o.verbose === true));
@@ -101,7 +72,7 @@ export function registerRulesTestCommand(rules: Command, io: CommandIo): void {
         });
       }
       const n = countResults(results);
-      const ok = n.failed + n.errors + n.fileErrors === 0 && found.problems.length === 0;
+      const ok = n.failed + n.errors + n.fileErrors === 0 && !problems;
       io.setExitCode(ok ? EXIT_OK : EXIT_FAIL);
     });
 }

@@ -14,6 +14,7 @@ import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
 import { collect } from '../options.ts';
 import { requireLoaded } from '../report.ts';
 import { registerRulesExplainCommand } from './rules-explain.ts';
+import { registerRulesMutateCommand } from './rules-mutate.ts';
 import { registerRulesTestCommand } from './rules-test.ts';
 
 const RULES_EXAMPLES = `
@@ -145,4 +146,5 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
 
   registerRulesExplainCommand(rules, io);
   registerRulesTestCommand(rules, io);
+  registerRulesMutateCommand(rules, io);
 }
