@@ -11,6 +11,7 @@ import type {
   TestCase,
 } from './model.ts';
 import {
+  plainValue,
   positionOf,
   type ReadContext,
   readChoice,
@@ -91,10 +92,12 @@ function readEvents(ctx: ReadContext, e: Entries, caseNode: Node): CaseEvents | 
     );
     return undefined;
   }
-  const events: InlineEvent[] = (node.items as Node[]).map((item) => ({
-    value: item.toJSON(),
-    position: positionOf(ctx, item),
-  }));
+  const events: InlineEvent[] = [];
+  for (const item of node.items as Node[]) {
+    const value = plainValue(ctx, item);
+    if (value === undefined) return undefined;
+    events.push({ value, position: positionOf(ctx, item) });
+  }
   return { kind: 'inline', events };
 }
 

@@ -65,8 +65,8 @@ export function readTestsFile(
   content: string,
   opts: ReadTestsOptions = {},
 ): TestFile {
-  const ctx: ReadContext = { file: createSourceFile(path, content), errors: [] };
   const doc = parseDocument(content, { prettyErrors: false, uniqueKeys: false });
+  const ctx: ReadContext = { file: createSourceFile(path, content), doc, errors: [] };
   const parseError = doc.errors[0];
   if (parseError !== undefined) {
     const at = parseError.pos[0];

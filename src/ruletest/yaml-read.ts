@@ -1,11 +1,38 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { type Position, positionAt, type SourceFile, snippetAt } from '../rules/index.ts';
 import type { TestErrorCode, TestMessage } from './model.ts';
 
 /** A tests file being read: its text and the problems found so far. */
 export interface ReadContext {
   readonly file: SourceFile;
+  /** The parsed file: aliases (`*name`) resolve against it. */
+  readonly doc: Document;
   readonly errors: TestMessage[];
+}
+
+/** Aliases one event may expand, as the rules loader bounds them (a billion laughs stops here). */
+const MAX_ALIASES = 100;
+
+/**
+ * A node's plain value with its aliases resolved; undefined (reported) when it expands
+ * more aliases than MAX_ALIASES allows.
+ */
+export function plainValue(ctx: ReadContext, node: Node): unknown {
+  try {
+    return node.toJS(ctx.doc, { maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    report(ctx, node, 'TEST_ERR_VALIDATE', (e as Error).message.split('\n')[0] ?? 'bad aliases');
+    return undefined;
+  }
 }
 
 /** Where a node starts in the file (the file's start when the node has no range). */
