@@ -131,7 +131,8 @@ describe('kaudit rules mutate', () => {
       killed: number;
       mutants: { kind: string; killedBy?: string }[];
     }[];
-    assert.ok(report && report.mutants.some((x) => x.killedBy === undefined));
+    assert.ok(report);
+    assert.ok(report.mutants.some((x) => x.killedBy === undefined));
     assert.ok(report.mutants.some((x) => x.kind === 'and-to-or'));
   });
 });
