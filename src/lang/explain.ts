@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../events/record.ts';
+import { scanRequestObject } from '../fields/credentials/index.ts';
 import type { FieldValue } from '../fields/field.ts';
 import type { CheckExpr, Expr, Operand } from './ast.ts';
 import type { CompileEnv } from './compile.ts';
@@ -20,8 +21,13 @@ export interface ExplainedField {
   readonly value?: string | readonly string[] | null;
   /** The value was cut to EXPLAIN_LIMITS (an event's values can be large). */
   readonly truncated?: true;
-  /** Length in characters of a body object that is not shown (then `value` is absent). */
+  /**
+   * Length in characters of a value from the request or response body that is not shown
+   * (then `value` is absent): an object, or text holding a credential.
+   */
   readonly withheld?: number;
+  /** The kinds of credential the withheld text holds (as `ka.req.credentials.kinds` names them). */
+  readonly credentials?: readonly string[];
 }
 
 /** One part of a condition, evaluated on one event, with where it came from. */
@@ -126,8 +132,22 @@ function readOperand(op: Operand, rec: AuditRecord, env: CompileEnv): ExplainedF
   const inner = op.kind === 'transform' ? readOperand(op.arg, rec, env) : [];
   const v = evalOperand(op, rec, env);
   const field = printOperand(op);
-  const size = readsBody(op, env) ? objectSize(v) : undefined;
-  return [...inner, size === undefined ? boundField(field, v) : { field, withheld: size }];
+  return [...inner, readsBody(op, env) ? bodyField(field, v) : boundField(field, v)];
+}
+
+/**
+ * A value read from a body: an object is never copied (its length is given), nor is text
+ * in which the credential scanner finds a credential (its kinds are given); other text,
+ * such as an image name, is shown as any value.
+ */
+function bodyField(field: string, v: FieldValue): ExplainedField {
+  const size = objectSize(v);
+  if (size !== undefined) return { field, withheld: size };
+  if (v === undefined) return { field, value: null };
+  const kinds = scanRequestObject({ value: v }).kinds;
+  if (kinds.length === 0) return boundField(field, v);
+  const length = typeof v === 'string' ? v.length : v.reduce((n, t) => n + t.length, 0);
+  return { field, withheld: length, credentials: kinds };
 }
 
 const BODY_POINTER = /^\/?(requestObject|responseObject)\b/;

@@ -16,6 +16,10 @@ function quote(v: string): string {
 /** `ka.stage: "ResponseComplete"`, `ka.user.groups: ["a","b"]`, `ka.target.subresource: <missing>`. */
 export function formatExplainedField(f: ExplainedField): string {
   const cut = f.truncated ? ' (cut)' : '';
+  if (f.withheld !== undefined && f.credentials !== undefined) {
+    const kinds = f.credentials.map(escapeCell).join(', ');
+    return `${escapeCell(f.field)}: <${f.withheld} characters holding a credential (${kinds}), not shown>`;
+  }
   if (f.withheld !== undefined)
     return `${escapeCell(f.field)}: <${f.withheld} characters of body, not shown>`;
   if (f.value === undefined || f.value === null) return `${escapeCell(f.field)}: <missing>`;

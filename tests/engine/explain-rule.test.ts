@@ -28,6 +28,12 @@ const RULES = `- list: admins
   output: o
   priority: WARNING
   source: k8s_audit
+- rule: Token
+  desc: d
+  condition: jevt.value[/requestObject/data/token] exists and jevt.value[/requestObject/data/image] exists
+  output: o
+  priority: WARNING
+  source: k8s_audit
 `;
 const loaded = loadRules([{ name: 'r.yaml', content: RULES }]);
 assert.equal(loaded.ok, true, JSON.stringify(loaded.errors));
@@ -132,6 +138,26 @@ describe('explainRule', () => {
       'g3',
     ]);
   });
+});
+
+test('text from a body that holds a credential is withheld with its kind; other body text is shown', () => {
+  const ex = explainRule(
+    rule('Token'),
+    rec({ requestObject: { data: { token: 'AKIAZ7EXAMPLE4QWERTY', image: 'nginx:1.27' } } }),
+    defaultFieldRegistry,
+  );
+  assert.equal(ex.matched, true);
+  assert.deepEqual(find(ex.condition, 'jevt.value[/requestObject/data/token] exists')?.fields, [
+    {
+      field: 'jevt.value[/requestObject/data/token]',
+      withheld: 20,
+      credentials: ['aws-access-key-id'],
+    },
+  ]);
+  assert.deepEqual(find(ex.condition, 'jevt.value[/requestObject/data/image] exists')?.fields, [
+    { field: 'jevt.value[/requestObject/data/image]', value: 'nginx:1.27' },
+  ]);
+  assert.doesNotMatch(JSON.stringify(ex), /AKIAZ7/);
 });
 
 describe('the engine with explain', () => {
