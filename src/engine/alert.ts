@@ -1,4 +1,5 @@
 import type { Priority } from '../rules/index.ts';
+import type { RuleExplanation } from './explain-rule.ts';
 
 /** An output field's value in an alert: absent fields are `null` (Falco's JSON). */
 export type AlertFieldValue = string | readonly string[] | null;
@@ -37,4 +38,9 @@ export interface Alert {
   /** Where the event was read (file:line), when known. */
   readonly origin?: string;
   readonly line?: number;
+  /**
+   * Why the rule matched this event (`scan --explain`, an engine built with `explain`):
+   * absent otherwise, so default alerts stay exactly Falco's.
+   */
+  readonly explanation?: RuleExplanation;
 }

@@ -16,6 +16,7 @@ import {
 } from '../rules/index.ts';
 import type { Alert, MessagePart } from './alert.ts';
 import { compileDispatch, type Dispatch } from './dispatch.ts';
+import { explainRule } from './explain-rule.ts';
 import { countMatch, createMatchStats, type MatchStats } from './match-stats.ts';
 
 /** Falco's `rule_matching`: stop at the first matching rule, or fire every match. */
@@ -36,6 +37,8 @@ export interface EngineOptions {
   readonly hostname?: string;
   /** Keep the event object on each alert (for stores and `--with-event`). */
   readonly keepEvent?: boolean;
+  /** Explain each alert (`Alert.explanation`): the rule's condition evaluated part by part. */
+  readonly explain?: boolean;
 }
 
 /** Matches events against compiled rules. */
@@ -96,6 +99,15 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   const stats = createMatchStats(opts.rules.map((r) => r.name));
   let internalErrors = 0;
+  // The interpreter re-reads every field; like the getters it must never throw here.
+  const explainSafely = (rule: LoadedRule, rec: AuditRecord): Pick<Alert, 'explanation'> => {
+    try {
+      return { explanation: explainRule(rule, rec, registry) };
+    } catch {
+      internalErrors++;
+      return {};
+    }
+  };
 
   /** The alert of rule `i` of `plan` on `rec`. */
   function buildAlert(
@@ -129,6 +141,14 @@ export function createEngine(opts: EngineOptions): Engine {
     };
   }
 
+  // Chosen once: without --explain, alerts are built exactly as they always were.
+  const makeAlert: typeof buildAlert = opts.explain
+    ? (plan, i, rec, eventId) => ({
+        ...buildAlert(plan, i, rec, eventId),
+        ...explainSafely(plan.rules[i] as LoadedRule, rec),
+      })
+    : buildAlert;
+
   const engine: Engine = {
     activeRules: active,
     stats,
@@ -154,7 +174,7 @@ export function createEngine(opts: EngineOptions): Engine {
       for (const i of dispatch.matches) {
         const rule = plan.rules[i] as LoadedRule;
         countMatch(stats, rule.name, rule.priority);
-        alerts.push(buildAlert(plan, i, rec, eventId));
+        alerts.push(makeAlert(plan, i, rec, eventId));
       }
       dispatch.matches.length = 0;
       return alerts;

@@ -9,6 +9,12 @@ export {
   toMessageParts,
 } from './engine.ts';
 export {
+  createEventExplainer,
+  type EventExplanation,
+  type ExplainEventOptions,
+} from './explain-event.ts';
+export { type DecidingCheck, explainRule, type RuleExplanation } from './explain-rule.ts';
+export {
   countMatch,
   createMatchStats,
   type MatchStats,

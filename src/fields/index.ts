@@ -10,3 +10,4 @@ export { FieldArgError } from './field.ts';
 export { parseJsonPointer } from './json-fields.ts';
 export { createFieldRegistry, createRegistryOf, defaultFieldRegistry } from './registry.ts';
 export { renderValue } from './render.ts';
+export { editDistance } from './suggest.ts';

@@ -9,29 +9,44 @@ export interface Span {
 
 export type Expr = AndExpr | OrExpr | NotExpr | CheckExpr | MacroRef;
 
-export interface AndExpr extends Span {
+/**
+ * Where a node of a loaded rule's condition came from, set by the rules loader for
+ * explanations and never read by the compiler (the generated code is the same with or
+ * without it).
+ */
+export interface NodeOrigin {
+  /**
+   * This node is the condition of these macros, outermost first: `[a, b]` when macro `a`
+   * is written `(b)` and this is `b`'s condition.
+   */
+  readonly macros?: readonly string[];
+  /** This node is the `not (...)` clause that the named exception of the rule added. */
+  readonly exception?: string;
+}
+
+export interface AndExpr extends Span, NodeOrigin {
   readonly kind: 'and';
   readonly children: readonly Expr[];
 }
 
-export interface OrExpr extends Span {
+export interface OrExpr extends Span, NodeOrigin {
   readonly kind: 'or';
   readonly children: readonly Expr[];
 }
 
-export interface NotExpr extends Span {
+export interface NotExpr extends Span, NodeOrigin {
   readonly kind: 'not';
   readonly child: Expr;
 }
 
 /** A bare identifier in check position: a macro reference, resolved by rules/expand. */
-export interface MacroRef extends Span {
+export interface MacroRef extends Span, NodeOrigin {
   readonly kind: 'macro';
   readonly name: string;
 }
 
 /** `lhs op rhs` or `lhs exists`. */
-export interface CheckExpr extends Span {
+export interface CheckExpr extends Span, NodeOrigin {
   readonly kind: 'check';
   readonly lhs: Operand;
   readonly op: Operator;
@@ -69,12 +84,16 @@ export interface ValueLit extends Span {
   readonly kind: 'value';
   readonly value: string;
   readonly quoted: boolean;
+  /** The `list:` item this value was substituted from, when the rules loader knows it. */
+  readonly list?: string;
 }
 
 /** `(a, "b c", 3)`. */
 export interface ListLit extends Span {
   readonly kind: 'list';
   readonly items: readonly ValueLit[];
+  /** The `list:` items substituted into it, in order (an empty list leaves no item). */
+  readonly lists?: readonly string[];
 }
 
 /** `val(ka.impuser.name)`: compare against another field's value. */

@@ -31,13 +31,15 @@ export function interpretCondition(expr: Expr, rec: AuditRecord, env: CompileEnv
   }
 }
 
-function evalOperand(op: Operand, rec: AuditRecord, env: CompileEnv): FieldValue {
+/** An operand's value on a record: the field's, through any transformers. */
+export function evalOperand(op: Operand, rec: AuditRecord, env: CompileEnv): FieldValue {
   if (op.kind === 'field') return bindField(op, env).get(rec);
   return applyTransformer(op.name, evalOperand(op.arg, rec, env));
 }
 
+/** One check's value on a record (the reference semantics); throws ConditionError when invalid. */
 // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: over the limit since before it existed; to be split (docs/architecture.md, "Complexity")
-function interpretCheck(check: CheckExpr, rec: AuditRecord, env: CompileEnv): boolean {
+export function interpretCheck(check: CheckExpr, rec: AuditRecord, env: CompileEnv): boolean {
   const spec = validateCheck(check, env);
   const info = resolveOperand(check.lhs, env);
   const v = evalOperand(check.lhs, rec, env);

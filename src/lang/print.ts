@@ -10,25 +10,47 @@ import { getOperator } from './operators.ts';
  *
  * @example printExpr(parseCondition('a.b=c and d.e in (x,y)')) // '(a.b = c and d.e in (x, y))'
  */
-export function printExpr(expr: Expr): string {
+export function printExpr(expr: Expr, opts: PrintOptions = {}): string {
   switch (expr.kind) {
     case 'and':
     case 'or':
-      return `(${expr.children.map(printExpr).join(` ${expr.kind} `)})`;
+      return `(${expr.children.map((c) => printExpr(c, opts)).join(` ${expr.kind} `)})`;
     case 'not':
-      return `not ${printExpr(expr.child)}`;
+      return `not ${printExpr(expr.child, opts)}`;
     case 'macro':
       return expr.name;
     case 'check': {
       const lhs = printOperand(expr.lhs);
       if (expr.rhs === undefined) return `${lhs} ${expr.op}`;
+      const rhs = opts.listNames ? namedLists(expr.rhs) : expr.rhs;
       if (expr.modifier !== undefined) {
-        return `${lhs} ${expr.op} ${expr.modifier} ${printRhs(expr.rhs, true)}`;
+        return `${lhs} ${expr.op} ${expr.modifier} ${printRhs(rhs, true)}`;
       }
       const list = getOperator(expr.op)?.rhs === 'list';
-      return `${lhs} ${expr.op} ${printRhs(expr.rhs, list)}`;
+      return `${lhs} ${expr.op} ${printRhs(rhs, list)}`;
     }
   }
+}
+
+/** How printExpr prints. */
+export interface PrintOptions {
+  /**
+   * Print a list made only of substituted `list:` items by the lists' names, as the rule
+   * author wrote it (the text then no longer parses to the same condition).
+   */
+  readonly listNames?: boolean;
+}
+
+function namedLists(rhs: Rhs): Rhs {
+  if (rhs.kind !== 'list' || rhs.lists === undefined || !rhs.items.every((i) => i.list)) return rhs;
+  const at = { start: rhs.start, end: rhs.end };
+  const items: ValueLit[] = rhs.lists.map((value) => ({
+    kind: 'value',
+    value,
+    quoted: false,
+    ...at,
+  }));
+  return { kind: 'list', items, ...at };
 }
 
 /** Prints a field or transformer: `ka.uri.param[command]`, `tolower(ka.user.name)`. */

@@ -1,4 +1,5 @@
 import type { Alert } from '../engine/index.ts';
+import { formatExplanationText } from './explain-text.ts';
 import { type FormatOptions, formatAlertJson, formatAlertText } from './format.ts';
 
 /** How an output renders alerts: Falco's text line or Falco's JSON object. */
@@ -18,5 +19,10 @@ export type AlertFormatter = (alert: Alert) => string;
  */
 export function createAlertFormatter(opts: AlertFormatOptions): AlertFormatter {
   const { format, ...fmt } = opts;
-  return format === 'json' ? (a) => formatAlertJson(a, fmt) : (a) => formatAlertText(a, fmt);
+  if (format === 'json') return (a) => formatAlertJson(a, fmt);
+  // `--explain`: the condition tree follows the text line, indented.
+  return (a) =>
+    a.explanation === undefined
+      ? formatAlertText(a, fmt)
+      : `${formatAlertText(a, fmt)}\n${formatExplanationText(a.explanation)}`;
 }

@@ -70,7 +70,10 @@ function sortedKeys(fields: Readonly<Record<string, unknown>>, timeKey: string):
  * process.stdout.write(`${formatAlertJson(alert)}\n`); // one falcosidekick-ready line
  */
 export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
-  const parts: string[] = [`"hostname":${JSON.stringify(a.hostname)}`];
+  const parts: string[] = [];
+  // Only with `--explain`; keys stay in Falco's alphabetical order.
+  if (a.explanation !== undefined) parts.push(`"explanation":${JSON.stringify(a.explanation)}`);
+  parts.push(`"hostname":${JSON.stringify(a.hostname)}`);
   if (opts.includeMessage) parts.push(`"message":${JSON.stringify(a.message)}`);
   if (opts.includeOutput !== false) {
     // Falco's `output` is the text line with the values as they are; stringify escapes.

@@ -13,6 +13,15 @@ export {
   type QueuedItem,
   type Settlement,
 } from './delivery-queue.ts';
+export {
+  formatDecidingCheck,
+  formatEventExplanationText,
+  formatEventVerdict,
+  formatExplainedField,
+  formatExplainedTree,
+  formatExplanationText,
+  formatVerdict,
+} from './explain-text.ts';
 export { createFileOutput, type FileOutputOptions } from './file-output.ts';
 export { type FormatOptions, formatAlertJson, formatAlertText } from './format.ts';
 export { createHttpOutput, type HttpOutputOptions, httpOutputName } from './http-output.ts';

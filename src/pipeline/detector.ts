@@ -16,6 +16,8 @@ export interface DetectorConfig {
   readonly fastpath: boolean;
   /** Keep the event on each alert (stores, the API). */
   readonly keepEvent?: boolean;
+  /** Explain each alert (`Alert.explanation`, `kaudit scan --explain`). */
+  readonly explain?: boolean;
 }
 
 /** The detection stage: the compiled engine and, when it applies, its raw-line prefilter. */
@@ -42,6 +44,7 @@ export function createDetector(rules: readonly LoadedRule[], cfg: DetectorConfig
     ...(cfg.minPriority ? { minPriority: cfg.minPriority } : {}),
     ...(cfg.selections ? { selections: cfg.selections } : {}),
     ...(cfg.keepEvent ? { keepEvent: true } : {}),
+    ...(cfg.explain ? { explain: true } : {}),
   });
   // Admission rules need the full parse: only rule sets of k8s_audit rules prefilter.
   const onlyAudit = engine.activeRules.every((r) => r.source === 'k8s_audit');

@@ -15,4 +15,10 @@ export {
   streamRecords,
 } from './pipeline.ts';
 export { type QueryRunOptions, runQuery } from './query.ts';
+export {
+  type LineRange,
+  MAX_READ_EVENTS,
+  type ReadEventsResult,
+  readEventsAt,
+} from './read-events.ts';
 export { createSwappableDetector, type SwappableDetector } from './swappable-detector.ts';

@@ -7,6 +7,7 @@ import { reportInText } from './locate.ts';
 import type { MappedText } from './mapped-text.ts';
 import { type Context, MSG, type Reporter } from './messages.ts';
 import type { Collection, MacroInfo } from './model.ts';
+import { markListOrigins } from './origins.ts';
 
 /** A macro after list substitution and parsing; `ast` is undefined when it failed. */
 export interface CompiledMacro extends ParsedMacro {
@@ -45,7 +46,8 @@ export function compileMacros(
   const parsed = new Map<string, CompiledMacro>();
   for (const info of col.macros.values()) {
     const text = substituteLists(info.cond, lists);
-    const ast = parseConditionText(reporter, text, info.condCtx);
+    const bare = parseConditionText(reporter, text, info.condCtx);
+    const ast = bare === undefined ? undefined : markListOrigins(bare, text);
     parsed.set(info.name, { name: info.name, index: info.index, ast, info, text, used: false });
   }
   const failed: string[] = [];

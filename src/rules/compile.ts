@@ -11,6 +11,7 @@ import { reportInText } from './locate.ts';
 import type { MappedText } from './mapped-text.ts';
 import { type Context, ITEM, MSG, type Reporter, RuleLoadError } from './messages.ts';
 import type { Collection, RuleInfo } from './model.ts';
+import { markExceptionClauses, markListOrigins } from './origins.ts';
 import { type Priority, priorityRank } from './priority.ts';
 import type { LoadedRule } from './types.ts';
 import { findConditionWarnings } from './warnings.ts';
@@ -104,8 +105,9 @@ function compileRule(
   const withExceptions = applyExceptions(r.cond, r.exceptions);
   if (validateOutput(r, registry, reporter) !== 'ok') return undefined;
   const text = substituteLists(withExceptions.condition, lists);
-  const ast = parseConditionText(reporter, text, r.condCtx);
-  if (ast === undefined) return undefined;
+  const parsed = parseConditionText(reporter, text, r.condCtx);
+  if (parsed === undefined) return undefined;
+  const ast = markExceptionClauses(markListOrigins(parsed, text), withExceptions.clauses);
   const expanded = expandMacros(ast, MAX_VISIBILITY, macros);
   for (const name of expanded.used) {
     const m = macros.get(name);

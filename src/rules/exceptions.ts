@@ -75,22 +75,34 @@ function buildFieldList(ex: ExceptionInfo, fields: Set<string>): MappedText | un
   return concatText('(', ...alternatives, ')');
 }
 
+/** A rule condition with its exceptions appended. */
+export interface WithExceptions {
+  readonly condition: MappedText;
+  /** The exception fields, in order of first appearance. */
+  readonly fields: readonly string[];
+  /** The exceptions that added a clause (those with values), in order. */
+  readonly clauses: readonly string[];
+}
+
 /**
  * Appends the exceptions to a rule condition as Falco does (compiler.cpp
- * build_rule_exception_infos): `(<cond>) and not (<clause>) and not ...`. Also returns
- * the exception fields in order of first appearance. Throws RuleLoadError.
+ * build_rule_exception_infos): `(<cond>) and not (<clause>) and not ...`. Throws
+ * RuleLoadError.
  */
 export function applyExceptions(
   cond: MappedText,
   exceptions: readonly ExceptionInfo[],
-): { readonly condition: MappedText; readonly fields: readonly string[] } {
+): WithExceptions {
   const fields = new Set<string>();
-  if (exceptions.length === 0) return { condition: cond, fields: [] };
+  const clauses: string[] = [];
+  if (exceptions.length === 0) return { condition: cond, fields: [], clauses };
   let out = concatText('(', cond, ')');
   for (const ex of exceptions) {
     if (ex.fields === undefined) continue;
     const clause = ex.fields.isList ? buildFieldList(ex, fields) : buildSingleField(ex, fields);
-    if (clause !== undefined) out = concatText(out, ' and not ', clause);
+    if (clause === undefined) continue;
+    out = concatText(out, ' and not ', clause);
+    clauses.push(ex.name);
   }
-  return { condition: out, fields: [...fields] };
+  return { condition: out, fields: [...fields], clauses };
 }

@@ -27,9 +27,18 @@ export interface ExpandResult {
 export const MAX_VISIBILITY = Number.MAX_SAFE_INTEGER;
 
 /**
+ * A copy of a macro's expanded condition that says it came from `name` (outermost first):
+ * the macro's own AST is shared by every reference, so the mark goes on a copy.
+ */
+function markMacro(e: Expr, name: string): Expr {
+  return { ...e, macros: [name, ...(e.macros ?? [])] };
+}
+
+/**
  * Replaces macro references by the macros' conditions (filter_macro_resolver): only macros
  * with `index < visibility` are visible; nested references resolve with the same
- * visibility; a macro reaching itself is a reference loop.
+ * visibility; a macro reaching itself is a reference loop. The root of each substituted
+ * condition carries the macro's name (NodeOrigin.macros) for explanations.
  */
 export function expandMacros(
   expr: Expr,
@@ -68,7 +77,7 @@ export function expandMacros(
           problem ??= { kind: 'broken', name: m.name, ref };
           return e;
         }
-        return visit(m.ast, [...stack, m.name], ref);
+        return markMacro(visit(m.ast, [...stack, m.name], ref), m.name);
       }
     }
   };

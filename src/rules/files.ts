@@ -16,9 +16,12 @@ function readError(path: string, err: unknown): LoadMessage {
   return reporter.errors[0] as LoadMessage;
 }
 
+/** Rule tests (`kaudit rules test`) sit next to the rules but are not rules. */
+const TESTS_FILE = /\.tests\.ya?ml$/;
+
 /**
  * Reads rules files and directories (a directory contributes its `.yaml`/`.yml` files,
- * sorted by name, as Falco's `rules_files`). Missing or unreadable paths become
+ * sorted by name, as Falco's `rules_files`, but not its `*.tests.yaml` rule tests). Missing or unreadable paths become
  * LOAD_ERR_FILE_READ messages; the readable ones are still returned in order.
  */
 export async function readRulesPaths(
@@ -31,7 +34,7 @@ export async function readRulesPaths(
       const info = await stat(path);
       if (info.isDirectory()) {
         const names = (await readdir(path))
-          .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+          .filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && !TESTS_FILE.test(n))
           .sort();
         for (const n of names) {
           const file = join(path, n);

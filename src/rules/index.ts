@@ -17,6 +17,7 @@ export {
 export { formatLoadResult, loadResultToJSON } from './result.ts';
 export { DEFAULT_RULES_PATH, loadRuleset, type RulesetOptions } from './ruleset.ts';
 export { type RuleSelector, selectRules } from './select.ts';
+export { createSourceFile, positionAt, type SourceFile, snippetAt } from './source-file.ts';
 export type {
   LoadErrorCode,
   LoadedRule,

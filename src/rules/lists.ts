@@ -72,7 +72,7 @@ export function substituteList(cond: MappedText, list: CompiledList): MappedText
       const sub = list.items.map(quoteItem).join(', ');
       const span = replacedSpan(t.text, start, start + name.length, sub === '');
       const replacement = `${span.start > 0 ? ' ' : ''}${sub} `;
-      t = spliceText(t, span.start, span.end, replacement, start);
+      t = spliceText(t, span.start, span.end, replacement, start, name);
       // Falco resumes searching one past the inserted items.
       start = span.start + sub.length + 1;
       used = true;

@@ -10,6 +10,8 @@ export interface TextPiece {
   readonly nodeOffset: number;
   /** False for substituted text (a list's items): every offset maps to `nodeOffset`. */
   readonly exact: boolean;
+  /** The `list:` item whose items this run is, for substituted list text. */
+  readonly list?: string;
 }
 
 /**
@@ -73,13 +75,17 @@ export function trimText(t: MappedText): MappedText {
   return start >= end ? plainText('') : sliceText(t, start, end);
 }
 
-/** Replaces `start..end` with `replacement`, which maps to where `start` came from. */
+/**
+ * Replaces `start..end` with `replacement`, which maps to where `start` came from and,
+ * when `list` is given, remembers that it holds that list's items.
+ */
 export function spliceText(
   t: MappedText,
   start: number,
   end: number,
   replacement: string,
   originOffset: number = start,
+  list?: string,
 ): MappedText {
   const origin = locateText(t, originOffset);
   const mid: MappedText =
@@ -94,6 +100,7 @@ export function spliceText(
               node: origin.node,
               nodeOffset: origin.nodeOffset,
               exact: false,
+              ...(list === undefined ? {} : { list }),
             },
           ],
         };
@@ -129,4 +136,14 @@ export function fileOffsetOf(
   const loc = locateText(t, offset);
   if (loc === undefined) return undefined;
   return { node: loc.node, offset: scalarOffset(loc.node, loc.nodeOffset) };
+}
+
+/** The lists whose substituted items overlap `start..end` of the text, in order. */
+export function listsAt(t: MappedText, start: number, end: number): string[] {
+  const out: string[] = [];
+  for (const p of t.pieces) {
+    if (p.list === undefined || out.includes(p.list)) continue;
+    if (p.at < end && p.at + p.length > start) out.push(p.list);
+  }
+  return out;
 }

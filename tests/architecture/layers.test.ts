@@ -20,6 +20,7 @@ const LAYERS: readonly string[] = [
   'pipeline',
   'store',
   'policy',
+  'ruletest',
   'server',
   'cli',
 ];

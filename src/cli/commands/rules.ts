@@ -1,12 +1,8 @@
-import { isAbsolute, relative } from 'node:path';
 import { type Command, Option } from 'commander';
-import { analyzeRequirements, compileDispatch } from '../../engine/index.ts';
 import type { EventSource } from '../../events/record.ts';
 import { defaultFieldRegistry } from '../../fields/index.ts';
-import { compileCondition } from '../../lang/index.ts';
 import { formatTable } from '../../outputs/index.ts';
 import {
-  DEFAULT_RULES_PATH,
   formatLoadResult,
   loadResultToJSON,
   loadRules,
@@ -14,9 +10,12 @@ import {
   readRulesPaths,
 } from '../../rules/index.ts';
 import type { CommandIo } from '../command-io.ts';
-import { CliError, EXIT_FAIL, EXIT_OK } from '../errors.ts';
+import { EXIT_FAIL, EXIT_OK } from '../errors.ts';
 import { collect } from '../options.ts';
 import { requireLoaded } from '../report.ts';
+import { registerRulesExplainCommand } from './rules-explain.ts';
+import { registerRulesMutateCommand } from './rules-mutate.ts';
+import { registerRulesTestCommand } from './rules-test.ts';
 
 const RULES_EXAMPLES = `
 Examples:
@@ -145,67 +144,7 @@ export function registerRulesCommand(program: Command, io: CommandIo): void {
       io.stdout.write(`${formatTable(['FIELD', 'TYPE', 'ARG', 'DESCRIPTION'], rows)}\n`);
     });
 
-  rules
-    .command('explain')
-    .description("show a rule's expanded condition, what it requires, and the compiled code")
-    .argument('<rule>', 'rule name')
-    .option(
-      '-r, --rules <path>',
-      'rules file or directory (repeatable; default: built-in)',
-      collect,
-    )
-    .option('--js', 'also print the generated JavaScript (the rule alone and the source dispatch)')
-    .addHelpText(
-      'after',
-      "\nExamples:\n  $ kaudit rules explain 'Attach/Exec Pod' -r k8s_audit_rules.yaml --js",
-    )
-    .action(async (name: string, o: { rules?: string[]; js?: boolean }) => {
-      const loaded = requireLoaded(
-        await loadRuleset({
-          rules: o.rules ?? [DEFAULT_RULES_PATH],
-        }),
-        io.stderr,
-      );
-      const rule = loaded.rules.find((r) => r.name === name);
-      if (rule === undefined) throw new CliError(`kaudit: no rule named '${name}'`, EXIT_FAIL);
-      const req = analyzeRequirements(rule.condition);
-      const set = (s?: ReadonlySet<string>): string => (s ? [...s].join(', ') : '(any)');
-      const lines = [
-        `rule: ${rule.name}`,
-        `priority: ${rule.priority}    source: ${rule.source}    enabled: ${rule.enabled}`,
-        `tags: ${rule.tags.join(', ')}`,
-        `defined at: ${displayPath(rule.position.name)}:${rule.position.line}:${rule.position.column}`,
-        `output: ${rule.output}`,
-        '',
-        'condition (lists and macros expanded, exceptions added):',
-        `  ${rule.compiledCondition}`,
-        '',
-        'requires:',
-        `  stages: ${set(req.stages)}`,
-        `  verbs: ${set(req.verbs)}`,
-        `  resources: ${set(req.resources)}`,
-        `  subresources: ${set(req.subresources)}`,
-        `  audit level: ${req.needs === 'metadata' ? 'Metadata' : req.needs === 'request' ? 'Request' : 'RequestResponse'}`,
-        `  fields: ${req.fields.join(', ')}`,
-      ];
-      if (o.js && (rule.source === 'k8s_audit' || rule.source === 'k8s_admission')) {
-        const env = { registry: defaultFieldRegistry, source: rule.source as EventSource };
-        lines.push('', 'compiled condition:', compileCondition(rule.condition, env).source);
-        const same = loaded.rules.filter((r) => r.enabled && r.source === rule.source);
-        const d = compileDispatch(
-          same.map((r) => r.condition),
-          env,
-          true,
-        );
-        lines.push('', `dispatch for ${same.length} enabled ${rule.source} rules:`, d.source);
-      }
-      io.stdout.write(`${lines.join('\n')}\n`);
-    });
-}
-
-/** A rules path as the user would type it: relative to the working directory when inside it. */
-function displayPath(p: string): string {
-  if (!isAbsolute(p)) return p;
-  const rel = relative(process.cwd(), p);
-  return rel.startsWith('..') ? p : rel;
+  registerRulesExplainCommand(rules, io);
+  registerRulesTestCommand(rules, io);
+  registerRulesMutateCommand(rules, io);
 }

@@ -49,6 +49,7 @@ export interface ScanOptions {
   workers?: number;
   output?: string[];
   store?: string;
+  explain?: boolean;
 }
 
 /** `--enable`/`--disable` in command-line order. */
@@ -281,6 +282,7 @@ async function scanWith(
       fastpath: o.fastpath,
       // The store keeps each alert's event, for the UI's alert page.
       ...(store !== undefined ? { keepEvent: true } : {}),
+      ...(o.explain ? { explain: true } : {}),
     },
     outputs,
     onReject: (info) => io.stderr.write(describeReject(info)),

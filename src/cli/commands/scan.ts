@@ -14,6 +14,7 @@ Examples:
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log
   $ kaudit scan --output stdout --output 'http[min-priority=warning]:http://falcosidekick:2801/' audit.log
+  $ kaudit scan --explain --format json audit.log | jq .explanation
   $ kaudit scan --output file[mode=0640]:/var/log/kaudit/alerts.json --output 'program:jq -c .' audit.log
   $ kaudit scan --store ./kaudit-data old-audit.log.gz   # then: kaudit serve --data-dir ./kaudit-data`;
 
@@ -82,6 +83,10 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
       '--workers <n>',
       `threads scanning files, alerts kept in file order (default: one per core, ${availableParallelism()} here, for inputs of 128 MiB or more)`,
       parsePositiveInt,
+    )
+    .option(
+      '--explain',
+      "explain each alert: the rule's condition as a tree with each part's value and the fields it read (JSON: an `explanation` key)",
     )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .option('--no-progress', 'no progress line on a terminal')
