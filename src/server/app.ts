@@ -53,6 +53,7 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
     metrics: d.metrics,
     auth: createWebhookAuth(d.security.webhookTokens, c.clientCa !== undefined),
     maxBodySize: c.maxBodySize,
+    maxEventSize: c.maxEventSize,
     tls: tls !== undefined,
     draining: d.draining,
     onProblem: createThrottledLog(d.log),
