@@ -48,9 +48,23 @@ function start(init: DetectionInit): void {
     ...(init.cluster !== undefined ? { cluster: init.cluster } : {}),
   });
   const outboxOutput = createOutboxOutput(outbox);
+  // A report skipped for being too soon is sent later: the main thread's pending counts,
+  // /readyz and the drain at SIGTERM wait on the last commit even when no batch follows.
+  let trailing: NodeJS.Timeout | undefined;
   const report = async (force: boolean): Promise<void> => {
     const now = Date.now();
-    if (!force && now - lastPost < PROGRESS_MS) return;
+    if (!force && now - lastPost < PROGRESS_MS) {
+      trailing ??= setTimeout(
+        () => {
+          trailing = undefined;
+          void report(true);
+        },
+        PROGRESS_MS - (now - lastPost),
+      );
+      return;
+    }
+    clearTimeout(trailing);
+    trailing = undefined;
     lastPost = now;
     post({
       type: 'progress',
@@ -119,6 +133,7 @@ function start(init: DetectionInit): void {
     .then(() => report(true))
     .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
     .finally(() => {
+      clearTimeout(trailing);
       embedded?.close();
       post({ type: 'stopped' });
     });
