@@ -47,6 +47,13 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
     // Request bodies are read by the routes themselves, with their own limits.
     bodyLimit: c.maxBodySize,
   });
+  // While draining, every answer closes its connection: closing the server only closes
+  // the connections idle at that moment, and a keep-alive one that was busy (the
+  // apiserver's) would then hold the exit for its 65 s idle timeout.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (d.draining()) reply.header('connection', 'close');
+    return payload;
+  });
   registerHealth(app, d.metrics, d.readiness, d.updateGauges);
   await registerWebhook(app, {
     spool: d.spool,
