@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_CACHE_DIR } from './cli.ts';
 import { auditEvent } from './events.ts';
 import { type ClientTls, request } from './http-request.ts';
 import { type PromText, parsePromText } from './prom-text.ts';
+import { REPO_ROOT } from './shared.ts';
 
 /**
  * A rule that fires on every event with an auditID and prints it, so a file output
@@ -71,4 +75,45 @@ export async function scrape(port: number, tls?: ClientTls): Promise<PromText> {
 /** `n` distinct events whose auditIDs start with `prefix` (prefix-0, prefix-1, ...). */
 export function numberedEvents(prefix: string, n: number, from = 0): Record<string, unknown>[] {
   return Array.from({ length: n }, (_, i) => auditEvent({ auditID: `${prefix}-${from + i}` }));
+}
+
+/** A kaudit run that ended (or was killed at the timeout). */
+export interface FinishedRun {
+  readonly code: number | null;
+  readonly stderr: string;
+  readonly stdout: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Runs `kaudit serve ARGS` expecting it to exit by itself (a refused configuration); kills
+ * it after `timeoutMs` so that a server that starts by mistake fails the test, not hangs it.
+ */
+export function runServeToExit(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): FinishedRun {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), 'serve', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, KAUDIT_CACHE_DIR: TEST_CACHE_DIR, FALCO_HOSTNAME: 'test-host', ...env },
+  });
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    stdout: r.stdout,
+    timedOut: r.error !== undefined || r.signal === 'SIGKILL',
+  };
+}
+
+/** A loopback port that was free a moment ago (bound to 0, then closed). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
