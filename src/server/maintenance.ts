@@ -38,8 +38,9 @@ export function createGaugeUpdater(
 }
 
 /**
- * Every 30 s: prunes the spool (retention), the outbox (entries every output has passed;
- * a laggard's oldest beyond the cap, counted as its drops) and the alert store (age and
+ * Every 30 s: prunes the spool (retention), the outbox (entries every output has passed,
+ * once older than the spool's retention; a laggard's oldest beyond the cap, counted as
+ * its drops) and the alert store (age and
  * count), and updates the gauges. Returns the function that stops it.
  */
 export function startMaintenance(
@@ -55,6 +56,9 @@ export function startMaintenance(
       .prune(
         state.outputs.map((o) => o.spec),
         OUTBOX_MAX_ENTRIES,
+        // Delivered alerts stay as long as the spool keeps events: an event sent again
+        // within that time (the apiserver retrying a batch) is recognised and not alerted.
+        c.spoolRetentionMs,
       )
       .then((skipped) => {
         for (const [spec, n] of skipped) metrics.deliveryDrops.inc({ output: spec }, n);
