@@ -28,7 +28,7 @@ export interface AppDeps {
   readonly readiness: () => Readiness;
   /** Refuses new batches (shutting down, detection failed). */
   readonly draining: () => boolean;
-  readonly updateGauges: () => void;
+  readonly updateGauges: () => Promise<void>;
   readonly rules: () => readonly LoadedRule[];
   readonly reload: (reason: string) => Promise<ReloadResult>;
 }
