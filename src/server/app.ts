@@ -5,6 +5,7 @@ import type { Spool } from '../spool/index.ts';
 import { describeRules, registerAlertsApi } from './api/index.ts';
 import { loadOrCreateSessionSecret } from './auth/index.ts';
 import type { ServeConfig } from './config/serve-config.ts';
+import { registerConnectionHooks } from './connection-hooks.ts';
 import { type Readiness, registerHealth } from './health.ts';
 import { createListener } from './listener.ts';
 import { createThrottledLog, type Logger } from './log.ts';
@@ -47,13 +48,7 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
     // Request bodies are read by the routes themselves, with their own limits.
     bodyLimit: c.maxBodySize,
   });
-  // While draining, every answer closes its connection: closing the server only closes
-  // the connections idle at that moment, and a keep-alive one that was busy (the
-  // apiserver's) would then hold the exit for its 65 s idle timeout.
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (d.draining()) reply.header('connection', 'close');
-    return payload;
-  });
+  registerConnectionHooks(app, { tls: tls !== undefined, draining: d.draining });
   registerHealth(app, d.metrics, d.readiness, d.updateGauges);
   await registerWebhook(app, {
     spool: d.spool,

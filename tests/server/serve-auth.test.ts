@@ -21,6 +21,7 @@ import { certsUnavailable, makeTestCerts, type TestCerts } from '../helpers/test
 const NO_CERTS = certsUnavailable();
 const TOKEN = 'token-a-3f9c2e7d';
 const ROTATED = 'token-b-81aa04c6';
+const API_TOKEN = 'api-token-0c3e9a51';
 
 interface Server {
   readonly proc: ServeProcess;
@@ -35,9 +36,9 @@ let tokenFile: string;
 let rules: string;
 let seq = 0;
 
-async function start(args: readonly string[]): Promise<Server> {
+async function start(args: readonly string[], env: Record<string, string> = {}): Promise<Server> {
   const alerts = join(dir, `alerts-${servers.length}.json`);
-  const proc = await startServe(['-r', rules, '--output', `file:${alerts}`, ...args]);
+  const proc = await startServe(['-r', rules, '--output', `file:${alerts}`, ...args], { env });
   const s = { proc, alerts, kept: [], refused: [] };
   servers.push(s);
   return s;
@@ -155,7 +156,9 @@ test('HTTPS without auth on loopback takes batches; plain HTTP on the same port 
 test('with TLS on, plain HTTP on the same port answers only /healthz, /readyz and /metrics', {
   skip,
 }, async () => {
-  const s = await start([...tlsArgs(), '--token-file', tokenFile]);
+  const s = await start([...tlsArgs(), '--token-file', tokenFile], {
+    KAUDIT_API_TOKENS: `${API_TOKEN}:read`,
+  });
   const port = s.proc.port;
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     const plain = await request({ port, path });
@@ -167,17 +170,23 @@ test('with TLS on, plain HTTP on the same port answers only /healthz, /readyz an
   // A token sent in clear text is refused even when it is right.
   const clear = await send(s, false, { authorization: `Bearer ${TOKEN}` });
   assert.equal(clear.status, 400);
-  // Everything else the server may mount (alert API, UI, login) stays behind TLS.
+  // The UI and the alerts API answer over HTTPS, and not over plain HTTP: their tokens and
+  // session cookies must not travel in clear text.
+  const api = { authorization: `Bearer ${API_TOKEN}` };
+  for (const path of ['/', '/api/v1/alerts', '/api/v1/openapi.json']) {
+    const secure = await request({ port, path, headers: api, tls: trust() });
+    assert.equal(secure.status, 200, `https GET ${path}: ${secure.text.slice(0, 200)}`);
+    const plain = await request({ port, path, headers: api });
+    assert.equal(plain.status, 400, `plain GET ${path} answered ${plain.status}`);
+    assert.equal(plain.json<{ error: { code: string } }>().error.code, 'HTTPS_REQUIRED');
+  }
   for (const [method, path] of [
-    ['GET', '/'],
     ['GET', '/k8s-audit'],
-    ['GET', '/api/alerts'],
-    ['GET', '/api/openapi.json'],
     ['POST', '/login'],
-    ['POST', '/api/admin/reload-rules'],
+    ['GET', '/no-such-page'],
   ] as const) {
-    const r = await request({ port, method, path, headers: { authorization: `Bearer ${TOKEN}` } });
-    assert.ok(r.status >= 400, `plain ${method} ${path} answered ${r.status}`);
+    const r = await request({ port, method, path, headers: api });
+    assert.equal(r.status, 400, `plain ${method} ${path} answered ${r.status}`);
   }
 });
 
