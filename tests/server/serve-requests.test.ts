@@ -321,6 +321,9 @@ test('/metrics counts the requests by status, the events by result and reason, a
     );
   }
   assert.equal(m.value('kaudit_webhook_ack_seconds_count', { route: '/k8s-audit' }), sent.ok);
+  // Detection decoded each accepted event once, and had nothing to reject.
+  assert.equal(m.value('kaudit_detection_decoded_events_total'), kept.length);
+  assert.equal(m.value('kaudit_detection_rejected_events_total'), 0);
   assert.equal(
     m.value('kaudit_alerts_total', { rule: 'Every event', priority: 'Notice' }),
     kept.length,

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { Alert } from '../../engine/index.ts';
-import { createDecoder, type RejectInfo } from '../../events/index.ts';
+import { createDecodeStats, createDecoder, type RejectInfo } from '../../events/index.ts';
 import { createOutputStats, type Output } from '../../outputs/index.ts';
 import { createDetector, createSwappableDetector, runPipeline } from '../../pipeline/index.ts';
 import {
@@ -42,7 +42,11 @@ function start(init: DetectionInit): void {
       firstRejects.push({ reason: info.reason, message: info.message });
     }
   };
+  // The decoder's own counters: its `events` are the events it decoded and passed on.
+  const decodeStats = createDecodeStats();
+  let lastDecoded = 0;
   const decoder = createDecoder({
+    stats: decodeStats,
     onReject,
     maxEventSize: init.maxEventSize,
     ...(init.cluster !== undefined ? { cluster: init.cluster } : {}),
@@ -74,8 +78,10 @@ function start(init: DetectionInit): void {
       rejects: [...rejects],
       duplicates: outboxOutput.duplicates - lastDuplicates,
       events,
+      decoded: decodeStats.events - lastDecoded,
       firstRejects: firstRejects.splice(0),
     });
+    lastDecoded = decodeStats.events;
     alerts.clear();
     rejects.clear();
     lastDuplicates = outboxOutput.duplicates;
