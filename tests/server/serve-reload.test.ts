@@ -1,6 +1,7 @@
 // Rules reloads of a running `kaudit serve`: on SIGHUP, when a rules file is edited in
 // place, replaced by a rename (editors, `kubectl cp`), or swapped the way the kubelet
-// updates a mounted ConfigMap; and a broken rules file that leaves the old rules running.
+// updates a mounted ConfigMap; a broken rules file that leaves the old rules running; and
+// SIGHUP reopening file outputs for logrotate.
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -171,4 +172,22 @@ test('a broken rules file leaves the old rules running and logs the error with f
   writeFileSync(rules, verbRule('get'));
   await afterLogged(r.s, 'rules reloaded', () => r.s.child.kill('SIGHUP'));
   await firedOn(r, 'delete', []);
+});
+
+test('SIGHUP reopens file outputs: after a logrotate rename, new alerts go to a new file at the path', async () => {
+  const dir = tempDir();
+  const r = await serve(writeRules(dir, verbRule('get')), ['--no-watch-rules']);
+  await firedOn(r, 'get', ['On get']);
+  const rotated = `${r.alerts}.1`;
+  renameSync(r.alerts, rotated);
+  // Before the signal, the output still writes to the renamed file (its open handle).
+  const before = await firedOn({ s: r.s, alerts: rotated }, 'get', ['On get']);
+  assert.equal(before.length, 1);
+  await afterLogged(r.s, 'rules reloaded', () => r.s.child.kill('SIGHUP'));
+  await firedOn(r, 'get', ['On get']);
+  // The new file holds only what came after the signal; nothing was lost or repeated.
+  const all = [...readAlerts(rotated), ...readAlerts(r.alerts)].map((a) => String(a.output));
+  assert.equal(new Set(all).size, all.length);
+  assert.equal(readAlerts(r.alerts).length, 2, 'the event after SIGHUP and its marker');
+  assert.equal(readAlerts(rotated).length, 4, 'two events and their markers before it');
 });
