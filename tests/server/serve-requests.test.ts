@@ -336,3 +336,19 @@ test('/metrics counts the requests by status, the events by result and reason, a
   assert.equal(m.types.get('kaudit_webhook_ack_seconds'), 'histogram');
   assert.ok(m.has('process_resident_memory_bytes'), 'process metrics are exported');
 });
+
+test('the log is JSON lines, one per kind of problem, not one per request or event', (t) => {
+  const lines = s
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
+  const records = lines.map((l) => JSON.parse(l) as { msg: string; kind?: string });
+  const requests = [...sent.status.values()].reduce((a, b) => a + b, 0);
+  const rejected = [...sent.rejects.values()].reduce((a, b) => a + b, 0);
+  // Each kind of refused request is logged once here (the throttle's interval is a minute).
+  const kinds = records.filter((r) => r.msg.startsWith('webhook: ')).map((r) => r.kind);
+  assert.deepEqual(kinds, [...new Set(kinds)], 'a kind of problem logged twice');
+  t.diagnostic(`${records.length} log lines, ${requests} requests, ${rejected} refused events`);
+  assert.ok(requests > 30 && rejected > 20, `${requests} requests, ${rejected} refused events`);
+  assert.ok(records.length < requests / 2, `${records.length} log lines`);
+});
