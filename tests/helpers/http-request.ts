@@ -96,3 +96,30 @@ export function postAudit(
     headers: { 'content-type': 'application/json', ...more.headers },
   });
 }
+
+/**
+ * POSTs a webhook body over `agent`'s keep-alive connections, as the apiserver's batch
+ * sender does, and resolves with the status. For tests that send many batches from
+ * several connections (the one-exchange `request` opens a connection per call).
+ */
+export function postBatchOn(agent: http.Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/k8s-audit',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createRng } from '../../bench/gen/prng.ts';
 import { auditEvent } from '../helpers/events.ts';
+import { postBatchOn } from '../helpers/http-request.ts';
 import { eventList, type ServeProcess, startServe } from '../helpers/serve.ts';
 import { EVERY_EVENT_RULE, tempDir, waitFor, writeRules } from '../helpers/serve-kit.ts';
 
@@ -23,28 +24,6 @@ const running: ServeProcess[] = [];
 after(async () => {
   for (const s of running) await s.stop('SIGKILL');
 });
-
-function postBatch(agent: http.Agent, port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/k8s-audit',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** Alert lines of the file output: the auditID of each, and lines that do not parse. */
 function readIds(file: string): { ids: string[]; torn: number } {
@@ -123,7 +102,7 @@ test('SIGKILL after some acknowledged batches, restart, re-send: every event ale
     while (!killed && next < BATCHES) {
       const b = next++;
       try {
-        if ((await postBatch(agent, first.port, bodies[b] as string)) === 200) acked.add(b);
+        if ((await postBatchOn(agent, first.port, bodies[b] as string)) === 200) acked.add(b);
       } catch {
         // The kill cut this request: no 200, so it is sent again.
       }
@@ -153,7 +132,7 @@ test('SIGKILL after some acknowledged batches, restart, re-send: every event ale
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
-        const status = await postBatch(agent2, second.port, bodies[b] as string);
+        const status = await postBatchOn(agent2, second.port, bodies[b] as string);
         assert.equal(status, 200, `batch ${b} sent again`);
       }
     }),

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { auditEvent } from '../helpers/events.ts';
+import { postBatchOn } from '../helpers/http-request.ts';
 import { eventList, type ServeProcess, startServe } from '../helpers/serve.ts';
 import {
   alertedIds,
@@ -48,27 +49,6 @@ async function startDyingReceiver() {
   };
 }
 
-function postBatch(agent: http.Agent, port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/k8s-audit',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const batch = (n: number): string =>
   eventList(
     Array.from({ length: BATCH_SIZE }, (_, i) => auditEvent({ auditID: `dead-${n}-${i}` })),
@@ -97,7 +77,7 @@ test('an http output whose receiver stops answering holds up neither acknowledge
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
   // While the receivers answer, alerts flow to them.
-  assert.equal(await postBatch(agent, s.port, batch(0)), 200);
+  assert.equal(await postBatchOn(agent, s.port, batch(0)), 200);
   await waitFor('both receivers answering', () =>
     durableEnd.answered() >= 20 && boundedEnd.answered() >= 20 ? true : undefined,
   );
@@ -113,7 +93,7 @@ test('an http output whose receiver stops answering holds up neither acknowledge
       while (b < BATCHES) {
         const n = b++;
         const t0 = performance.now();
-        assert.equal(await postBatch(agent, s.port, batch(n)), 200);
+        assert.equal(await postBatchOn(agent, s.port, batch(n)), 200);
         acks.push(performance.now() - t0);
       }
     }),

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { auditEvent } from '../helpers/events.ts';
+import { postBatchOn } from '../helpers/http-request.ts';
 import { eventList, type ServeProcess, startServe } from '../helpers/serve.ts';
 import {
   alertedIds,
@@ -49,27 +50,7 @@ test('an output stuck for good: acks and the other output go on, /metrics shows 
     const body = eventList(
       Array.from({ length: BATCH_SIZE }, (_, i) => auditEvent({ auditID: `stuck-${b}-${i}` })),
     );
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: s.port,
-          method: 'POST',
-          path: '/k8s-audit',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const status = await postBatchOn(agent, s.port, body);
     assert.equal(status, 200);
   }
   agent.destroy();

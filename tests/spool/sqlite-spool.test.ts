@@ -35,8 +35,9 @@ function open(dir: string, opts: SqliteSpoolOptions) {
   };
 }
 
-const texts = async (s: { read(after: number, max: number): Promise<{ events: string[] }[]> }) =>
-  (await s.read(0, 100)).flatMap((b) => b.events);
+const texts = async (s: {
+  read(after: number, max: number): Promise<{ readonly events: readonly string[] }[]>;
+}) => (await s.read(0, 100)).flatMap((b) => b.events);
 
 test('what append() resolved, and the committed position, are there after a reopen', async () => {
   const dir = tempDir();
