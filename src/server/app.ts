@@ -5,6 +5,7 @@ import type { Spool } from '../spool/index.ts';
 import { describeRules, registerAlertsApi } from './api/index.ts';
 import { loadOrCreateSessionSecret } from './auth/index.ts';
 import type { ServeConfig } from './config/serve-config.ts';
+import { registerConnectionHooks } from './connection-hooks.ts';
 import { type Readiness, registerHealth } from './health.ts';
 import { createListener } from './listener.ts';
 import { createThrottledLog, type Logger } from './log.ts';
@@ -28,7 +29,7 @@ export interface AppDeps {
   readonly readiness: () => Readiness;
   /** Refuses new batches (shutting down, detection failed). */
   readonly draining: () => boolean;
-  readonly updateGauges: () => void;
+  readonly updateGauges: () => Promise<void>;
   readonly rules: () => readonly LoadedRule[];
   readonly reload: (reason: string) => Promise<ReloadResult>;
 }
@@ -47,12 +48,14 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
     // Request bodies are read by the routes themselves, with their own limits.
     bodyLimit: c.maxBodySize,
   });
+  registerConnectionHooks(app, { tls: tls !== undefined, draining: d.draining });
   registerHealth(app, d.metrics, d.readiness, d.updateGauges);
   await registerWebhook(app, {
     spool: d.spool,
     metrics: d.metrics,
     auth: createWebhookAuth(d.security.webhookTokens, c.clientCa !== undefined),
     maxBodySize: c.maxBodySize,
+    maxEventSize: c.maxEventSize,
     tls: tls !== undefined,
     draining: d.draining,
     onProblem: createThrottledLog(d.log),

@@ -16,7 +16,7 @@ export function registerHealth(
   app: FastifyInstance,
   metrics: ServeMetrics,
   readiness: () => Readiness,
-  beforeScrape: () => void,
+  beforeScrape: () => void | Promise<void>,
 ): void {
   app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok\n'));
   app.get('/readyz', async (_req, reply) => {
@@ -24,7 +24,7 @@ export function registerHealth(
     return reply.code(r.ready ? 200 : 503).send({ ready: r.ready, reasons: r.reasons });
   });
   app.get('/metrics', async (_req, reply) => {
-    beforeScrape();
+    await beforeScrape();
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });

@@ -72,6 +72,8 @@ export function createListener(
           { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false }
         : {}),
       minVersion: 'TLSv1.2',
+      // A client that starts a handshake and stalls (Node's default waits 120 s).
+      handshakeTimeout: timeouts.firstByteMs,
     },
     handler,
   );
@@ -87,8 +89,15 @@ export function createListener(
     });
     socket.on('error', () => socket.destroy());
   });
-  // fastify closes idle keep-alive connections on shutdown through these.
   const both = [http, https as unknown as Server];
+  // Node arms a server's header and request timeouts, and tracks its connections (for
+  // closeIdleConnections), when the server emits 'listening'. These two never listen
+  // themselves: without this, a stalled HTTPS client was never timed out and SIGTERM
+  // waited for every idle keep-alive connection to time out (65 s).
+  server.on('listening', () => {
+    for (const s of both) s.emit('listening');
+  });
+  // fastify closes idle keep-alive connections on shutdown through these.
   Object.assign(server, {
     closeIdleConnections: () => {
       for (const s of both) s.closeIdleConnections();

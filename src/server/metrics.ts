@@ -20,6 +20,7 @@ export interface ServeMetrics {
   readonly rulesLoaded: Gauge;
   readonly ruleReloads: Counter<'result'>;
   readonly decodeRejects: Counter<'reason'>;
+  readonly decodedEvents: Counter;
 }
 
 /**
@@ -127,6 +128,11 @@ export function createServeMetrics(): ServeMetrics {
       name: 'kaudit_detection_rejected_events_total',
       help: 'Spooled events the decoder rejected, by reason.',
       labelNames: ['reason'],
+      registers: r,
+    }),
+    decodedEvents: new Counter({
+      name: 'kaudit_detection_decoded_events_total',
+      help: 'Spooled events detection read as audit events (the others: rejected, by reason).',
       registers: r,
     }),
   };

@@ -1,4 +1,5 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, statSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import {
   formatLoadResult,
   type LoadedRule,
@@ -75,7 +76,14 @@ export function watchRules(
   };
   for (const p of paths) {
     try {
-      const w = watch(p, { persistent: false }, fire);
+      // A file is watched through its directory: a watch on the file itself follows its
+      // inode, which a rename over it (editors, the kubelet's ..data swap for a mounted
+      // ConfigMap) leaves behind, so every change after the first went unnoticed.
+      const isDir = statSync(p).isDirectory();
+      const base = basename(p);
+      const w = watch(isDir ? p : dirname(p), { persistent: false }, (_event, name) => {
+        if (isDir || name === null || name === base || name.startsWith('..')) fire();
+      });
       w.on('error', () => w.close());
       watchers.push(w);
     } catch {

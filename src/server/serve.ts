@@ -19,6 +19,7 @@ import {
   watchRules,
 } from './rules-reload.ts';
 import { resolveServeSecurity } from './security.ts';
+import { settleWithin } from './settle-within.ts';
 import { openServeState } from './state.ts';
 
 /** What the server needs from its caller besides the configuration. */
@@ -100,7 +101,8 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       output,
       cursorName: spec,
       signal: stopping.signal,
-      onError: (err) => log.error({ output: spec, err: err.message }, 'output failed; retrying'),
+      onError: (err) =>
+        log.error({ output: output.name, err: err.message }, 'output failed; retrying'),
     }),
   );
   const reload = (reason: string): Promise<ReloadResult> =>
@@ -146,18 +148,20 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
   const ctx: ServeContext = { metrics, reload, rules: () => currentRules };
   for (const plugin of deps.plugins ?? []) await plugin(app, ctx);
 
-  const shutdown = async (): Promise<void> => {
+  const shutdown = async (deadline: number): Promise<void> => {
     stopping.abort();
     stopMaintenance();
     unwatch();
     await detection.thread.stop();
-    await Promise.allSettled(deliveries);
+    // A delivery stuck in a flush (a receiver that never answers) must not hold the exit:
+    // what it had not delivered stays in the outbox for the next start.
+    await settleWithin(deliveries, Math.max(0, deadline - Date.now()));
     await state.close();
   };
   try {
     await app.listen({ host: c.listen.host, port: c.listen.port });
   } catch (err) {
-    await shutdown();
+    await shutdown(Date.now() + DRAIN_MS);
     throw new ConfigError(
       'CONFIG_VALUE',
       `cannot listen on ${c.listen.host}:${c.listen.port}: ${(err as Error).message}`,
@@ -171,7 +175,7 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
       clientCertAuth: c.clientCa !== undefined,
       tokens: security.webhookTokens.length,
       rules: currentRules.filter((r) => r.enabled).length,
-      outputs: c.outputs,
+      outputs: state.outputs.map(({ output }) => output.name),
       dataDir: c.dataDir,
       pending: state.embedded.spool.stats().pendingEvents,
     },
@@ -196,7 +200,7 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     for (const { spec } of state.outputs) {
       while ((await outbox.cursor(spec)) < outbox.head() && Date.now() < deadline) await sleep(50);
     }
-    await shutdown();
+    await shutdown(deadline);
     log.info({}, 'kaudit serve stopped');
   };
   let stopped: Promise<void> | undefined;

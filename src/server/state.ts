@@ -3,6 +3,10 @@ import { type EmbeddedSpool, openEmbeddedSpool } from '../spool/index.ts';
 import { type AlertStore, createStoreOutput, openAlertStore } from '../store/index.ts';
 import { ConfigError } from './config/load-config.ts';
 import type { ServeConfig } from './config/serve-config.ts';
+import { settleWithin } from './settle-within.ts';
+
+/** How long closing waits for the outputs to close. */
+const CLOSE_MS = 5_000;
 
 /** An output and the name of its cursor in the outbox (its `--output` spec, or `store`). */
 export interface NamedOutput {
@@ -57,7 +61,12 @@ export async function openServeState(
     outputs,
     spoolOptions,
     async close() {
-      await Promise.allSettled(outputs.map(({ output }) => output.close()));
+      // An output slow to close (a pipe nobody reads) must not hold the exit: what it had
+      // not delivered stays in the outbox for the next start.
+      await settleWithin(
+        outputs.map(({ output }) => output.close()),
+        CLOSE_MS,
+      );
       await store?.close();
       embedded.close();
     },

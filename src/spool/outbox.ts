@@ -26,11 +26,17 @@ export interface AlertOutbox {
   /** Another writer (detection, on another thread) added up to `id`: wakes readers. */
   observe(id: number): void;
   /**
-   * Deletes entries every listed output has passed, and beyond `maxEntries` the oldest
-   * ones even if some output has not (that output's cursor is moved past them and the
-   * skipped count returned per output, to be counted as drops).
+   * Deletes entries every listed output has passed once they are older than `keepMs`
+   * (until then their keys still suppress repeats of their events), and beyond
+   * `maxEntries` the oldest ones whatever their age, even if some output has not passed
+   * them (that output's cursor is moved past them and the skipped count returned per
+   * output, to be counted as drops).
    */
-  prune(outputs: readonly string[], maxEntries: number): Promise<Map<string, number>>;
+  prune(
+    outputs: readonly string[],
+    maxEntries: number,
+    keepMs?: number,
+  ): Promise<Map<string, number>>;
 }
 
 /** An alert and the identity that makes it unique, when it has one. */
@@ -93,6 +99,7 @@ export function createSqliteOutbox(
   );
   const maxId = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM outbox');
   const deleteUpTo = db.prepare('DELETE FROM outbox WHERE id <= ?');
+  const deleteOlder = db.prepare('DELETE FROM outbox WHERE id <= ? AND created_at <= ?');
   let head = (maxId.get() as { id: number }).id;
 
   const addAll = db.transaction((alerts: readonly KeyedAlert[], at: number) => {
@@ -143,24 +150,25 @@ export function createSqliteOutbox(
       head = id;
       notifier.notify();
     },
-    async prune(outputs, maxEntries) {
+    async prune(outputs, maxEntries, keepMs = 0) {
       const skipped = new Map<string, number>();
-      const cursors = outputs.map((o) => cursorOf(o) ?? head);
-      // Ids are allocated in order, so the entries still wanted are (slowest cursor, head].
-      let upTo = cursors.length === 0 ? head : Math.min(...cursors);
-      if (head - upTo > maxEntries) {
-        // Too far behind: the laggards lose the oldest entries, counted as drops.
-        const forced = head - maxEntries;
-        outputs.forEach((o, i) => {
-          const c = cursors[i] as number;
-          if (c < forced) {
-            skipped.set(o, forced - c);
-            putCursor.run(o, forced);
+      // Beyond maxEntries the oldest go, delivered or not: the laggards count them as drops.
+      const floor = head - maxEntries;
+      if (floor > 0) {
+        for (const o of outputs) {
+          const c = cursorOf(o) ?? head;
+          if (c < floor) {
+            skipped.set(o, floor - c);
+            putCursor.run(o, floor);
           }
-        });
-        upTo = forced;
+        }
+        deleteUpTo.run(floor);
       }
-      if (upTo > 0) deleteUpTo.run(upTo);
+      // Ids are allocated in order, so every output has passed the entries up to the
+      // slowest cursor; those go once older than keepMs.
+      const cursors = outputs.map((o) => cursorOf(o) ?? head);
+      const upTo = cursors.length === 0 ? head : Math.min(...cursors);
+      if (upTo > 0) deleteOlder.run(upTo, now() - keepMs);
       return skipped;
     },
   };

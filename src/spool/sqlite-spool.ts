@@ -103,6 +103,11 @@ export function createSqliteSpool(
   let pendingBytes = p.bytes;
   let oldestPendingAt: number | undefined = p.oldest ?? undefined;
   let ioFailed = false;
+  // Set when a batch that would fit an empty spool was refused for lack of room; cleared
+  // when room is freed (a commit) or found (an append): /readyz reports the spool full
+  // in between. `pendingBytes < maxBytes` alone almost never turns false, since an
+  // append that would pass the limit is refused.
+  let refusedForRoom = false;
 
   // Group commit: appends that arrive in the same turn of the event loop (requests on
   // other connections) share one transaction, so one fsync acknowledges them all. On this
@@ -163,6 +168,7 @@ export function createSqliteSpool(
   };
 
   const refreshPending = (): void => {
+    refusedForRoom = false;
     const q = pendingQ.get(committed) as typeof p;
     pendingBatches = q.batches;
     pendingEvents = q.events;
@@ -175,6 +181,7 @@ export function createSqliteSpool(
       const text = batch.events.join(SEP);
       const size = text.length;
       if (pendingBytes + queuedBytes + size > opts.maxBytes) {
+        if (size <= opts.maxBytes) refusedForRoom = true;
         return Promise.reject(
           new SpoolUnavailableError(
             'SPOOL_FULL',
@@ -184,6 +191,7 @@ export function createSqliteSpool(
         );
       }
       queuedBytes += size;
+      refusedForRoom = false;
       return new Promise<number>((resolve, reject) => {
         queue.push({ batch, text, size, resolve, reject });
         if (queue.length === 1) setImmediate(writeQueued);
@@ -252,7 +260,7 @@ export function createSqliteSpool(
       };
     },
     writable() {
-      return !ioFailed && pendingBytes < opts.maxBytes;
+      return !ioFailed && !refusedForRoom && pendingBytes < opts.maxBytes;
     },
     async close() {
       notifier.notify();

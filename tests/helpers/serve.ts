@@ -26,10 +26,17 @@ export interface ServeProcess {
  */
 export function startServe(
   args: readonly string[],
-  opts: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** false: no `--listen 127.0.0.1:0` (the address comes from a config file or variable). */
+    listen?: false;
+  } = {},
 ): Promise<ServeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kaudit-serve-'));
-  const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+  const listen =
+    args.includes('--listen') || opts.listen === false ? [] : ['--listen', '127.0.0.1:0'];
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin', 'kaudit'), 'serve', '--data-dir', dataDir, ...listen, ...args],

@@ -116,9 +116,30 @@ function readValue(def: SettingDef, node: unknown, at: string): RawValue {
   throw new ConfigError('CONFIG_VALUE', `${at}: '${def.key}' must be a single value`);
 }
 
-/** A list from an environment variable: one item per line, or a single line split at commas. */
+/** `a,b[x=1,y=2]:c` → `a`, `b[x=1,y=2]:c`: commas inside an output's [options] stay. */
+function splitOutsideBrackets(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '[') depth++;
+    else if (ch === ']' && depth > 0) depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/**
+ * A list from an environment variable: one item per line, or a single line split at the
+ * commas outside brackets (KAUDIT_OUTPUT='file:/a,http[min-priority=error,tag=k8s]:URL').
+ */
 function envList(text: string): string[] {
-  const parts = text.includes('\n') ? text.split('\n') : text.split(',');
+  const parts = text.includes('\n') ? text.split('\n') : splitOutsideBrackets(text);
   return parts.map((s) => s.trim()).filter((s) => s.length > 0);
 }
 

@@ -32,6 +32,8 @@ export interface DetectionProgress {
   readonly rejects: readonly (readonly [reason: string, count: number])[];
   readonly duplicates: number;
   readonly events: number;
+  /** Of those, the events the decoder turned into audit events (the others: rejects). */
+  readonly decoded: number;
   /** The first reject of each reason, for the log (once per reason per thread). */
   readonly firstRejects: readonly { readonly reason: string; readonly message: string }[];
 }

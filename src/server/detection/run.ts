@@ -41,6 +41,7 @@ export async function runDetection(
     embedded.outbox.observe(p.outboxHead);
     for (const [rule, priority, n] of p.alerts) metrics.alerts.inc({ rule, priority }, n);
     for (const [reason, n] of p.rejects) metrics.decodeRejects.inc({ reason }, n);
+    metrics.decodedEvents.inc(p.decoded);
     duplicates += p.duplicates;
     for (const r of p.firstRejects) {
       if (seenRejects.has(r.reason)) continue;

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { Alert } from '../../engine/index.ts';
-import { createDecoder, type RejectInfo } from '../../events/index.ts';
+import { createDecodeStats, createDecoder, type RejectInfo } from '../../events/index.ts';
 import { createOutputStats, type Output } from '../../outputs/index.ts';
 import { createDetector, createSwappableDetector, runPipeline } from '../../pipeline/index.ts';
 import {
@@ -42,15 +42,33 @@ function start(init: DetectionInit): void {
       firstRejects.push({ reason: info.reason, message: info.message });
     }
   };
+  // The decoder's own counters: its `events` are the events it decoded and passed on.
+  const decodeStats = createDecodeStats();
+  let lastDecoded = 0;
   const decoder = createDecoder({
+    stats: decodeStats,
     onReject,
     maxEventSize: init.maxEventSize,
     ...(init.cluster !== undefined ? { cluster: init.cluster } : {}),
   });
   const outboxOutput = createOutboxOutput(outbox);
+  // A report skipped for being too soon is sent later: the main thread's pending counts,
+  // /readyz and the drain at SIGTERM wait on the last commit even when no batch follows.
+  let trailing: NodeJS.Timeout | undefined;
   const report = async (force: boolean): Promise<void> => {
     const now = Date.now();
-    if (!force && now - lastPost < PROGRESS_MS) return;
+    if (!force && now - lastPost < PROGRESS_MS) {
+      trailing ??= setTimeout(
+        () => {
+          trailing = undefined;
+          void report(true);
+        },
+        PROGRESS_MS - (now - lastPost),
+      );
+      return;
+    }
+    clearTimeout(trailing);
+    trailing = undefined;
     lastPost = now;
     post({
       type: 'progress',
@@ -60,8 +78,10 @@ function start(init: DetectionInit): void {
       rejects: [...rejects],
       duplicates: outboxOutput.duplicates - lastDuplicates,
       events,
+      decoded: decodeStats.events - lastDecoded,
       firstRejects: firstRejects.splice(0),
     });
+    lastDecoded = decodeStats.events;
     alerts.clear();
     rejects.clear();
     lastDuplicates = outboxOutput.duplicates;
@@ -119,6 +139,7 @@ function start(init: DetectionInit): void {
     .then(() => report(true))
     .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
     .finally(() => {
+      clearTimeout(trailing);
       embedded?.close();
       post({ type: 'stopped' });
     });

@@ -1,6 +1,7 @@
 import {
   checkEventObject,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_EVENT_SIZE,
   type EventSource,
   type RejectReason,
 } from '../../events/index.ts';
@@ -86,7 +87,11 @@ function elementTexts(
  * compact JSON, bad ones reported by index. A body that is not JSON, or not one of those
  * shapes, fails as a whole with the position of the error.
  */
-export function parseAuditBatch(text: string, maxDepth = DEFAULT_MAX_DEPTH): ParsedBatch {
+export function parseAuditBatch(
+  text: string,
+  maxDepth = DEFAULT_MAX_DEPTH,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
+): ParsedBatch {
   // The decoder's nesting bound, plus the EventList and its items array around events.
   const parsed = parseJsonText(text, maxDepth + 2);
   if (!parsed.ok) {
@@ -113,8 +118,21 @@ export function parseAuditBatch(text: string, maxDepth = DEFAULT_MAX_DEPTH): Par
   const texts = elementTexts(text, found.items, found.depth);
   found.items.forEach((item, index) => {
     const problem = checkEventObject(item, found.source);
-    if (problem !== undefined) rejects.push({ index, ...problem });
-    else events.push(texts?.[index] ?? JSON.stringify(item));
+    if (problem !== undefined) {
+      rejects.push({ index, ...problem });
+      return;
+    }
+    const event = texts?.[index] ?? JSON.stringify(item);
+    // The decoder refuses it too, but only after a 200 said it was kept: refuse it here,
+    // by index, as any other bad element (a UTF-8 byte is at most 3 UTF-16 units).
+    if (event.length * 3 > maxEventSize && Buffer.byteLength(event) > maxEventSize) {
+      const size = Buffer.byteLength(event);
+      rejects.push({
+        index,
+        reason: 'event_too_large',
+        message: `event of ${size} bytes exceeds ${maxEventSize}`,
+      });
+    } else events.push(event);
   });
   return { ok: true, events, rejects };
 }

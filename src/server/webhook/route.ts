@@ -12,6 +12,8 @@ export interface WebhookOptions {
   readonly auth: WebhookAuth;
   /** Largest body, before and after gunzip. */
   readonly maxBodySize: number;
+  /** Largest event: bigger elements are refused by index. */
+  readonly maxEventSize: number;
   /** Cluster name given to every batch (the config's `cluster`). */
   readonly cluster?: string;
   /** Whether the listener has TLS: then plain-HTTP requests are refused here. */
@@ -154,7 +156,7 @@ async function handle(
   }
   o.metrics.bytes.inc({ route: ROUTE }, body.length);
   // Invalid UTF-8 becomes U+FFFD, as Go's decoder does for the apiserver's own input.
-  const parsed: ParsedBatch = parseAuditBatch(body.toString('utf8'));
+  const parsed: ParsedBatch = parseAuditBatch(body.toString('utf8'), undefined, o.maxEventSize);
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_body', { code: parsed.code, remote: req.ip });
