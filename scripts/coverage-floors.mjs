@@ -8,7 +8,9 @@ import { relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const floorsPath = resolve(root, 'coverage-floors.json');
-const summary = JSON.parse(readFileSync(resolve(root, 'coverage', 'coverage-summary.json'), 'utf8'));
+const summary = JSON.parse(
+  readFileSync(resolve(root, 'coverage', 'coverage-summary.json'), 'utf8'),
+);
 
 /** Lines and branches covered and total per top folder of src/ (a file at the top counts as its own). */
 function byFolder() {
@@ -26,7 +28,9 @@ function byFolder() {
     totals.set(folder, t);
   }
   const pct = ([c, n]) => (n === 0 ? 100 : (100 * c) / n);
-  return new Map([...totals].map(([k, t]) => [k, { lines: pct(t.lines), branches: pct(t.branches) }]));
+  return new Map(
+    [...totals].map(([k, t]) => [k, { lines: pct(t.lines), branches: pct(t.branches) }]),
+  );
 }
 
 const today = byFolder();
@@ -53,7 +57,9 @@ for (const [folder, f] of Object.entries(floors)) {
   }
   for (const kind of ['lines', 'branches']) {
     if (p[kind] < f[kind])
-      failures.push(`src/${folder}: ${kind} ${p[kind].toFixed(1)}% is below its floor of ${f[kind]}%`);
+      failures.push(
+        `src/${folder}: ${kind} ${p[kind].toFixed(1)}% is below its floor of ${f[kind]}%`,
+      );
   }
 }
 for (const folder of today.keys())
