@@ -13,6 +13,7 @@ export { interpretCondition } from './interpret.ts';
 export {
   type CompiledOutput,
   compileOutputFormat,
+  compileOutputGetters,
   type OutputSegment,
   parseOutputFormat,
 } from './output-format.ts';
