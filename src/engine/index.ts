@@ -10,6 +10,8 @@ export {
   ruleFingerprint,
   type StateChanges,
   type StepMatch,
+  timeNsToSeconds,
+  timeNsToUs,
 } from './correlation/index.ts';
 export { compileDispatch, type Dispatch } from './dispatch.ts';
 export {

@@ -70,7 +70,10 @@ function sortedKeys(fields: Readonly<Record<string, unknown>>, timeKey: string):
  * process.stdout.write(`${formatAlertJson(alert)}\n`); // one falcosidekick-ready line
  */
 export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
-  const parts: string[] = [`"hostname":${JSON.stringify(a.hostname)}`];
+  const parts: string[] = [];
+  // kaudit's own key, only on correlated alerts (Falco's readers ignore unknown keys).
+  if (a.correlation !== undefined) parts.push(`"correlation":${JSON.stringify(a.correlation)}`);
+  parts.push(`"hostname":${JSON.stringify(a.hostname)}`);
   if (opts.includeMessage) parts.push(`"message":${JSON.stringify(a.message)}`);
   if (opts.includeOutput !== false) {
     // Falco's `output` is the text line with the values as they are; stringify escapes.

@@ -4,6 +4,7 @@ import {
   createCorrelator,
   createEngine,
   type Engine,
+  type MatchStats,
   type RuleMatching,
 } from '../engine/index.ts';
 import type { AuditRecord } from '../events/index.ts';
@@ -55,12 +56,19 @@ export interface Detector {
  */
 export type CorrelationMode = 'local' | 'steps';
 
-/** The correlator for a detector's engine, with the detector's settings. */
-export function createDetectorCorrelator(engine: Engine, cfg: DetectorConfig): Correlator {
+/**
+ * The correlator for an engine's stateful rules, with a detector's settings; fired alerts
+ * are counted in `stats` (the engine's by default).
+ */
+export function createDetectorCorrelator(
+  engine: Engine,
+  cfg: DetectorConfig,
+  stats: MatchStats = engine.stats,
+): Correlator {
   const c = cfg.correlation ?? {};
   return createCorrelator(engine.statefulRules, {
     hostname: cfg.hostname,
-    stats: engine.stats,
+    stats,
     ...(c.toleranceMs !== undefined ? { toleranceMs: c.toleranceMs } : {}),
     ...(c.maxGroups !== undefined ? { maxGroups: c.maxGroups } : {}),
     ...(c.durable ? { durable: true } : {}),

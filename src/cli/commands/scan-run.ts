@@ -49,6 +49,8 @@ export interface ScanOptions {
   workers?: number;
   output?: string[];
   store?: string;
+  correlationTolerance?: number;
+  correlationMaxGroups?: number;
 }
 
 /** `--enable`/`--disable` in command-line order. */
@@ -281,6 +283,10 @@ async function scanWith(
       fastpath: o.fastpath,
       // The store keeps each alert's event, for the UI's alert page.
       ...(store !== undefined ? { keepEvent: true } : {}),
+      correlation: {
+        ...(o.correlationTolerance !== undefined ? { toleranceMs: o.correlationTolerance } : {}),
+        ...(o.correlationMaxGroups !== undefined ? { maxGroups: o.correlationMaxGroups } : {}),
+      },
     },
     outputs,
     onReject: (info) => io.stderr.write(describeReject(info)),

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import type { CommandIo } from '../command-io.ts';
-import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
+import { collect, parseByteSize, parseDurationOption, parsePositiveInt, parsePriorityOption } from '../options.ts';
 import { OUTPUT_HELP } from '../outputs.ts';
 import { runScan, type ScanOptions } from './scan-run.ts';
 
@@ -81,6 +81,16 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .option(
       '--workers <n>',
       `threads scanning files, alerts kept in file order (default: one per core, ${availableParallelism()} here, for inputs of 128 MiB or more)`,
+      parsePositiveInt,
+    )
+    .option(
+      '--correlation-tolerance <duration>',
+      'how far out of event-time order an event may arrive and still be correlated in order (default 30s)',
+      parseDurationOption,
+    )
+    .option(
+      '--correlation-max-groups <n>',
+      'groups each correlated or suppressed rule keeps; the least recently updated are evicted (default 20000)',
       parsePositiveInt,
     )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')

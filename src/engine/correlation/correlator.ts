@@ -15,6 +15,7 @@ import { type CorrelatorState, restoreState, snapshotState, takeStateChanges } f
 import type { StepMatch } from './step-match.ts';
 import { createSuppression } from './suppression.ts';
 import { createThresholdState } from './threshold.ts';
+import { timeNsToSeconds, timeNsToUs } from './time.ts';
 import { createUnorderedState } from './unordered.ts';
 
 /** Default out-of-order tolerance: the apiserver's webhook batches wait up to 30 s. */
@@ -83,14 +84,6 @@ const KINDS: Readonly<Record<string, KindFactory>> = {
 };
 
 const EMPTY: readonly Alert[] = Object.freeze([]);
-
-function toUs(ns: string): number {
-  return ns.length > 3 ? Number(ns.slice(0, -3)) : 0;
-}
-
-function toSec(ns: string): number {
-  return ns.length > 9 ? Number(ns.slice(0, -9)) : 0;
-}
 
 function planRule(rule: LoadedRule, opts: CorrelatorOptions, limits: TableLimits): RulePlan {
   const durable = opts.durable === true;
@@ -245,7 +238,7 @@ export function createCorrelator(
   };
 
   const offer = (m: StepMatch, out: Alert[]): void => {
-    const tUs = toUs(m.timeNs);
+    const tUs = timeNsToUs(m.timeNs);
     if (tUs < state.wmUs) {
       late++;
       process({ m, tUs: state.wmUs, seq: state.seq++ }, out);
@@ -270,7 +263,7 @@ export function createCorrelator(
 
   return {
     feed(timeNs, matches) {
-      const sec = toSec(timeNs);
+      const sec = timeNsToSeconds(timeNs);
       if (matches.length === 0 && sec <= state.clockSec) return EMPTY;
       const out: Alert[] = [];
       for (let i = 0; i < matches.length; i++) offer(matches[i] as StepMatch, out);

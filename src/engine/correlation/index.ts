@@ -10,3 +10,4 @@ export { ruleFingerprint } from './fingerprint.ts';
 export { createStepMatcher, type StepMatcher } from './matcher.ts';
 export type { StateChanges } from './plan.ts';
 export type { PendingAlert, StepMatch } from './step-match.ts';
+export { timeNsToSeconds, timeNsToUs } from './time.ts';
