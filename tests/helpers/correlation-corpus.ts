@@ -171,3 +171,35 @@ export const CORRELATION_CORPUS_RULES = `
   priority: DEBUG
   source: k8s_audit
 `;
+
+/**
+ * `events` followed by one event an hour after the newest (a pod list by `zz-flush`,
+ * which the corpus rules alert on): its time closes every window and moves every waiting
+ * match out of the reorder buffer, so a run that keeps its state at the end (serve)
+ * owes no alert.
+ */
+export function withFlushEvent(
+  events: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  let newest = 0;
+  for (const e of events) newest = Math.max(newest, Date.parse(e.stageTimestamp as string));
+  const at = newest + 3_600_000;
+  return [
+    ...events,
+    {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      auditID: '00000000-0000-4000-8000-ffffffffffff',
+      stage: 'ResponseComplete',
+      requestURI: '/api/v1/namespaces/ns1/pods',
+      verb: 'list',
+      user: { username: 'zz-flush', groups: ['system:authenticated'] },
+      sourceIPs: ['10.0.0.9'],
+      objectRef: { resource: 'pods', namespace: 'ns1', apiVersion: 'v1' },
+      responseStatus: { metadata: {}, code: 200 },
+      requestReceivedTimestamp: stamp(at, 0),
+      stageTimestamp: stamp(at, 0),
+    },
+  ];
+}

@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import type { CommandIo } from '../command-io.ts';
-import { collect, parseByteSize, parseDurationOption, parsePositiveInt, parsePriorityOption } from '../options.ts';
+import {
+  collect,
+  parseByteSize,
+  parseDurationOption,
+  parsePositiveInt,
+  parsePriorityOption,
+} from '../options.ts';
 import { OUTPUT_HELP } from '../outputs.ts';
 import { runScan, type ScanOptions } from './scan-run.ts';
 

@@ -24,10 +24,13 @@ const PROGRESS_MS = 250;
 let embedded: EmbeddedSpool | undefined;
 const stopping = new AbortController();
 
-function start(init: DetectionInit): void {
+async function start(init: DetectionInit): Promise<void> {
   embedded = openSpoolState(init.dataDir, init.spool);
   const { spool, outbox } = embedded;
   const detector = createSwappableDetector(createDetector(init.rules, init.detector));
+  // The correlation state committed with the position resumes with it: a sequence begun
+  // before a crash completes after it, and nothing replayed fires twice.
+  detector.correlator?.restore(await spool.loadState());
   const alerts = new Map<string, [string, Alert['priority'], number]>();
   const rejects = new Map<string, number>();
   const firstRejects: { reason: string; message: string }[] = [];
@@ -94,7 +97,7 @@ function start(init: DetectionInit): void {
     }
   });
   post({ type: 'ready', rules: detector.engine.activeRules.length });
-  const source = createSpoolSource(spool);
+  const source = createSpoolSource(spool, () => detector.correlator?.takeChanges());
   void runPipeline({
     source: {
       name: source.name,
@@ -115,6 +118,8 @@ function start(init: DetectionInit): void {
     detector,
     outputs: [outboxOutput, reporting],
     signal: stopping.signal,
+    // Stopping is not the end of the input: the state stays in the spool for the restart.
+    keepState: true,
   })
     .then(() => report(true))
     .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
@@ -126,11 +131,9 @@ function start(init: DetectionInit): void {
 
 port.on('message', (m: ToDetection) => {
   if (m.type === 'init') {
-    try {
-      start(m);
-    } catch (err) {
+    start(m).catch((err: unknown) => {
       post({ type: 'error', message: (err as Error).message });
       post({ type: 'stopped' });
-    }
+    });
   } else if (m.type === 'stop') stopping.abort();
 });
