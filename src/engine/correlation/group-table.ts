@@ -27,6 +27,14 @@ interface Entry<S> {
  */
 export class GroupTable<S> {
   readonly #map = new Map<string, Entry<S>>();
+  /**
+   * Keys in update order, with the update's `seq`; an item whose key was updated again
+   * or deleted since is stale and skipped. Taking the oldest from the Map itself cost a
+   * walk over its deleted slots (V8 keeps them until it rehashes): under a flood of new
+   * keys every eviction paid it, and a million keys took 16 times as long as 100,000.
+   */
+  #order: { readonly key: string; readonly seq: number }[] = [];
+  #orderHead = 0;
   readonly #dirty = new Set<string>();
   readonly #limits: TableLimits;
   readonly #durable: boolean;
@@ -59,17 +67,44 @@ export class GroupTable<S> {
       this.#weight -= old.weight;
       this.#map.delete(key);
     }
-    this.#map.set(key, { state, lastUs: tUs, weight, seq: this.#seq++ });
+    const seq = this.#seq++;
+    this.#map.set(key, { state, lastUs: tUs, weight, seq });
+    this.#order.push({ key, seq });
     this.#weight += weight;
     if (this.#durable) this.#dirty.add(key);
     while (this.#map.size > this.#limits.maxGroups || this.#weight > this.#limits.maxWeight) {
-      const first = this.#map.keys().next();
-      if (first.done || first.value === key) break;
-      const victim = this.#map.get(first.value) as Entry<S>;
-      this.delete(first.value);
+      const first = this.#oldest();
+      if (first === undefined || first[0] === key) break;
+      this.delete(first[0]);
       this.evictions++;
-      onEvict?.(first.value, victim.state);
+      onEvict?.(first[0], first[1].state);
     }
+    this.#compactOrder();
+  }
+
+  /** The least recently updated group, dropping stale order items on the way. */
+  #oldest(): [string, Entry<S>] | undefined {
+    const order = this.#order;
+    while (this.#orderHead < order.length) {
+      const item = order[this.#orderHead] as { readonly key: string; readonly seq: number };
+      const e = this.#map.get(item.key);
+      if (e !== undefined && e.seq === item.seq) return [item.key, e];
+      this.#orderHead++;
+    }
+    this.#compactOrder(true);
+    return undefined;
+  }
+
+  // Keeps the order list within a small multiple of the live groups.
+  #compactOrder(force = false): void {
+    if (!force && this.#order.length <= 2 * this.#map.size + 1024) return;
+    const live: { readonly key: string; readonly seq: number }[] = [];
+    for (let i = this.#orderHead; i < this.#order.length; i++) {
+      const item = this.#order[i] as { readonly key: string; readonly seq: number };
+      if (this.#map.get(item.key)?.seq === item.seq) live.push(item);
+    }
+    this.#order = live;
+    this.#orderHead = 0;
   }
 
   /** Replaces a group's state in place: its place (and `lastUs`) stay as they were. */
@@ -92,11 +127,13 @@ export class GroupTable<S> {
 
   /** Removes the groups last updated before `cutUs`, oldest first, handing each to `onExpire`. */
   expireBefore(cutUs: number, onExpire?: (key: string, s: S) => void): void {
-    for (const [key, e] of this.#map) {
+    for (let first = this.#oldest(); first !== undefined; first = this.#oldest()) {
+      const [key, e] = first;
       if (e.lastUs >= cutUs) break;
       this.delete(key);
       onExpire?.(key, e.state);
     }
+    this.#compactOrder();
   }
 
   /** Every group, oldest first (flush, snapshots). */
@@ -125,6 +162,7 @@ export class GroupTable<S> {
     const sorted = [...rows].sort((a, b) => a.seq - b.seq);
     for (const r of sorted) {
       this.#map.set(r.key, { state: r.state, lastUs: r.lastUs, weight: r.weight, seq: r.seq });
+      this.#order.push({ key: r.key, seq: r.seq });
       this.#weight += r.weight;
       if (r.seq >= this.#seq) this.#seq = r.seq + 1;
     }
@@ -132,6 +170,8 @@ export class GroupTable<S> {
 
   clear(): void {
     this.#map.clear();
+    this.#order = [];
+    this.#orderHead = 0;
     this.#dirty.clear();
     this.#weight = 0;
   }
