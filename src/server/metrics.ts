@@ -20,6 +20,11 @@ export interface ServeMetrics {
   readonly rulesLoaded: Gauge;
   readonly ruleReloads: Counter<'result'>;
   readonly decodeRejects: Counter<'reason'>;
+  readonly correlationGroups: Gauge;
+  readonly correlationBuffered: Gauge;
+  readonly correlationEvicted: Counter;
+  readonly correlationLate: Counter;
+  readonly correlationSuppressed: Counter;
 }
 
 /**
@@ -127,6 +132,31 @@ export function createServeMetrics(): ServeMetrics {
       name: 'kaudit_detection_rejected_events_total',
       help: 'Spooled events the decoder rejected, by reason.',
       labelNames: ['reason'],
+      registers: r,
+    }),
+    correlationGroups: new Gauge({
+      name: 'kaudit_correlation_groups',
+      help: 'Groups (and suppression windows) the correlated and suppressed rules hold.',
+      registers: r,
+    }),
+    correlationBuffered: new Gauge({
+      name: 'kaudit_correlation_buffered_matches',
+      help: 'Step matches waiting in the reorder buffer for event time to pass them.',
+      registers: r,
+    }),
+    correlationEvicted: new Counter({
+      name: 'kaudit_correlation_evicted_total',
+      help: 'Groups evicted to keep within --correlation-max-groups (their state was lost).',
+      registers: r,
+    }),
+    correlationLate: new Counter({
+      name: 'kaudit_correlation_late_total',
+      help: 'Step matches that arrived later than --correlation-tolerance.',
+      registers: r,
+    }),
+    correlationSuppressed: new Counter({
+      name: 'kaudit_correlation_suppressed_total',
+      help: 'Alerts held back by suppress: windows.',
       registers: r,
     }),
   };

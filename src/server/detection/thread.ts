@@ -9,6 +9,7 @@ import {
   type EmbeddedSpool,
   openSpoolState,
 } from '../../spool/index.ts';
+import { createCorrelationProgress } from './correlation-progress.ts';
 import type { DetectionInit, FromDetection, ToDetection } from './messages.ts';
 
 // The detection thread of `kaudit serve`: reads the spool from its committed position,
@@ -51,6 +52,7 @@ async function start(init: DetectionInit): Promise<void> {
     ...(init.cluster !== undefined ? { cluster: init.cluster } : {}),
   });
   const outboxOutput = createOutboxOutput(outbox);
+  const correlation = createCorrelationProgress(() => detector.correlator?.stats);
   const report = async (force: boolean): Promise<void> => {
     const now = Date.now();
     if (!force && now - lastPost < PROGRESS_MS) return;
@@ -64,6 +66,7 @@ async function start(init: DetectionInit): Promise<void> {
       duplicates: outboxOutput.duplicates - lastDuplicates,
       events,
       firstRejects: firstRejects.splice(0),
+      correlation: correlation(),
     });
     alerts.clear();
     rejects.clear();

@@ -132,6 +132,17 @@ test('kaudit scan writes the same alerts in the same order with one thread or tw
   assert.deepEqual(two, one);
 });
 
+/** A metric of serve once it reads `want` (detection caught up), or its value after 20 s. */
+async function metricReaching(port: number, name: string, want: number): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const got = Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    if (got === want || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const running: ServeProcess[] = [];
 after(async () => {
   for (const s of running) await s.stop('SIGKILL');
@@ -160,6 +171,13 @@ test('kaudit serve, fed the corpus over the webhook in batches, gives the refere
     assert.equal(r.status, 200);
     await r.arrayBuffer();
   }
+  // Every held-back alert is counted in the metrics once detection caught up.
+  const held = (expected[0] as string[])
+    .filter((a) => a.endsWith('|S'))
+    .reduce((n, a) => n + Number(a.split('|')[2]), 0);
+  assert.ok(held > 0);
+  assert.equal(await metricReaching(s.port, 'kaudit_correlation_suppressed_total', held), held);
+  assert.equal(await metricReaching(s.port, 'kaudit_correlation_evicted_total', 0), 0);
   assert.equal(await s.stop(), 0, s.stderr());
   assert.deepEqual(linesOf(readFileSync(out, 'utf8')).map(fromJson).sort(), expected[0]);
 });
