@@ -22,9 +22,9 @@ import { runExitCode } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
-import type { ScanStore } from '../scan-store.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
+import type { ScanStore } from '../scan-store.ts';
 import { withStopSignals } from '../stop-signals.ts';
 
 /** The options of `kaudit scan`, as commander parses them. */
