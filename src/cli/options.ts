@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { type Priority, parsePriority } from '../rules/index.ts';
+import { type Priority, parseDuration, parsePriority } from '../rules/index.ts';
 
 /** commander parser for a priority name (`warning`, `INFO`, …). */
 export function parsePriorityOption(value: string): Priority {
@@ -33,4 +33,13 @@ export function parseByteSize(value: string): number {
 /** Accumulates a repeatable option into an array. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** commander parser for a duration: `500ms`, `30s`, `10m`, `1h30m`; `0` for none. */
+export function parseDurationOption(value: string): number {
+  if (value === '0') return 0;
+  const ms = parseDuration(value);
+  if (ms === undefined)
+    throw new InvalidArgumentError('expected a duration such as 30s, 10m or 1h');
+  return ms;
 }

@@ -43,4 +43,20 @@ export interface Alert {
    * absent otherwise, so default alerts stay exactly Falco's.
    */
   readonly explanation?: RuleExplanation;
+  /** A correlated rule's alert, or the one closing a suppression window: what made it. */
+  readonly correlation?: AlertCorrelation;
+  /** On the alert that closes a suppression window: how many alerts it held back. */
+  readonly suppressed?: number;
+}
+
+/**
+ * What a correlated alert stands for (the shape the alert store and UI show): how many
+ * events (or distinct values, or steps, or suppressed alerts), over which window, for
+ * which group key, and the auditIDs of the events (the newest 64).
+ */
+export interface AlertCorrelation {
+  readonly count: number;
+  readonly windowMs: number;
+  readonly group: Readonly<Record<string, string>>;
+  readonly auditIds: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { type AuditRecord, type EventSource, eventIdentity } from '../events/index.ts';
 import type { FieldRegistry } from '../fields/field.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
+import type { Expr } from '../lang/ast.ts';
 import {
   type CompiledOutput,
   compileOutputFormat,
@@ -15,6 +16,8 @@ import {
   selectRules,
 } from '../rules/index.ts';
 import type { Alert, MessagePart } from './alert.ts';
+import { createStepMatcher, type StepMatcher } from './correlation/matcher.ts';
+import type { StepMatch } from './correlation/step-match.ts';
 import { compileDispatch, type Dispatch } from './dispatch.ts';
 import { explainRule } from './explain-rule.ts';
 import { countMatch, createMatchStats, type MatchStats } from './match-stats.ts';
@@ -43,8 +46,19 @@ export interface EngineOptions {
 
 /** Matches events against compiled rules. */
 export interface Engine {
-  /** Evaluates one event; never throws. The returned array is fresh per call. */
+  /**
+   * Evaluates one event; never throws. The returned array is fresh per call. Stateful
+   * rules (correlated, or with `suppress`) give no alert here: their matches land in
+   * `steps`, for a correlator.
+   */
   process(rec: AuditRecord): Alert[];
+  /**
+   * The step matches of the stateful rules from the last `process` calls, in order (the
+   * steps of one rule last first); the caller empties it (length = 0) after reading.
+   */
+  readonly steps: StepMatch[];
+  /** The stateful rules that run, in the order StepMatch.rule indexes them. */
+  readonly statefulRules: readonly LoadedRule[];
   /** The rules that run, per source, in definition order. */
   readonly activeRules: readonly LoadedRule[];
   readonly stats: MatchStats;
@@ -59,9 +73,16 @@ interface SourcePlan {
   readonly outputs: readonly CompiledOutput[];
   readonly templates: readonly (readonly MessagePart[])[];
   readonly dispatch: Dispatch;
+  /** Per rule: its index among the stateful rules when it has `suppress`, else -1. */
+  readonly suppressed: readonly number[];
+  /** Per step condition: [stateful rule index, step]. */
+  readonly steps: readonly (readonly [number, number])[];
 }
 
 const SOURCES: readonly EventSource[] = ['k8s_audit', 'k8s_admission'];
+
+// A rule with `suppress` renders through its step matcher instead.
+const NO_OUTPUT: CompiledOutput = { text: () => '', fields: () => ({}) };
 
 /**
  * Compiles the enabled rules of each source into one dispatch function and returns an
@@ -80,23 +101,48 @@ export function createEngine(opts: EngineOptions): Engine {
   const active: LoadedRule[] = [];
   const selected = selectRules(opts.rules, opts.selections ?? []);
   const clusterField = registry.get('ka.cluster.name')?.bind(undefined);
+  const stateful: LoadedRule[] = [];
   for (const source of SOURCES) {
-    const rules = selected.filter(
+    const all = selected.filter(
       (r) => r.enabled && r.source === source && priorityRank(r.priority) <= minRank,
     );
-    if (rules.length === 0) continue;
+    if (all.length === 0) continue;
     const env = { registry, source };
+    // Correlated rules run as steps (always, whatever `first` says); the others as rules.
+    const rules = all.filter((r) => r.correlation === undefined);
+    const steps: [number, number][] = [];
+    for (const r of all) {
+      if (r.correlation === undefined) continue;
+      const index = stateful.push(r) - 1;
+      // Last step first: an event matching several steps must move a sequence once.
+      for (let s = r.correlation.steps.length - 1; s >= 0; s--) steps.push([index, s]);
+    }
+    const suppressed = rules.map((r) => (r.suppress === undefined ? -1 : stateful.push(r) - 1));
     const segments = rules.map((r) => parseOutputFormat(r.output, env));
-    const outputs = segments.map((s) => compileOutputFormat(s, env));
+    // A suppressed rule's alert is built by the correlator (its output knows the count).
+    const outputs = rules.map((r, i) =>
+      r.suppress === undefined
+        ? compileOutputFormat(segments[i] as OutputSegment[], env)
+        : NO_OUTPUT,
+    );
     const templates = segments.map(toMessageParts);
     const dispatch = compileDispatch(
       rules.map((r) => r.condition),
       env,
       first,
+      steps.map(([i, s]) => stateful[i]?.correlation?.steps[s]?.condition as Expr),
     );
-    plans.set(source, { rules, outputs, templates, dispatch });
-    active.push(...rules);
+    plans.set(source, { rules, outputs, templates, dispatch, suppressed, steps });
+    active.push(...all);
   }
+  const matchers = stateful.map((r, i) =>
+    createStepMatcher(r, i, {
+      registry,
+      keepEvent: opts.keepEvent === true,
+      ...(clusterField !== undefined ? { cluster: clusterField } : {}),
+    }),
+  );
+  const steps: StepMatch[] = [];
   const stats = createMatchStats(opts.rules.map((r) => r.name));
   let internalErrors = 0;
   // The interpreter re-reads every field; like the getters it must never throw here.
@@ -107,6 +153,11 @@ export function createEngine(opts: EngineOptions): Engine {
       internalErrors++;
       return {};
     }
+  };
+
+  const addStep = (index: number, step: number, rec: AuditRecord): void => {
+    const m = (matchers[index] as StepMatcher)(rec, step);
+    if (m !== undefined) steps.push(m);
   };
 
   /** The alert of rule `i` of `plan` on `rec`. */
@@ -151,6 +202,8 @@ export function createEngine(opts: EngineOptions): Engine {
 
   const engine: Engine = {
     activeRules: active,
+    statefulRules: stateful,
+    steps,
     stats,
     get internalErrors() {
       return internalErrors;
@@ -166,12 +219,25 @@ export function createEngine(opts: EngineOptions): Engine {
         // Generated code only calls never-throwing getters; count rather than crash.
         internalErrors++;
         dispatch.matches.length = 0;
+        dispatch.stepMatches.length = 0;
         return [];
+      }
+      if (dispatch.stepMatches.length > 0) {
+        for (const j of dispatch.stepMatches) {
+          const [index, step] = plan.steps[j] as readonly [number, number];
+          addStep(index, step, rec);
+        }
+        dispatch.stepMatches.length = 0;
       }
       if (dispatch.matches.length === 0) return [];
       const alerts: Alert[] = [];
       const eventId = eventIdentity(rec);
       for (const i of dispatch.matches) {
+        const held = plan.suppressed[i] as number;
+        if (held >= 0) {
+          addStep(held, 0, rec);
+          continue;
+        }
         const rule = plan.rules[i] as LoadedRule;
         countMatch(stats, rule.name, rule.priority);
         alerts.push(makeAlert(plan, i, rec, eventId));

@@ -1,4 +1,18 @@
-export type { Alert, AlertFieldValue, MessagePart } from './alert.ts';
+export type { Alert, AlertCorrelation, AlertFieldValue, MessagePart } from './alert.ts';
+export {
+  type CorrelationStats,
+  type Correlator,
+  type CorrelatorOptions,
+  createCorrelator,
+  DEFAULT_MAX_GROUPS,
+  DEFAULT_TOLERANCE_MS,
+  type PendingAlert,
+  ruleFingerprint,
+  type StateChanges,
+  type StepMatch,
+  timeNsToSeconds,
+  timeNsToUs,
+} from './correlation/index.ts';
 export { compileDispatch, type Dispatch } from './dispatch.ts';
 export {
   BODIES_DROPPED_TAG,

@@ -1,3 +1,10 @@
+export {
+  CORRELATION_FIELD_PREFIX,
+  CORRELATION_FIELDS,
+  type CorrelatedRecord,
+  type CorrelationValues,
+  withCorrelationFields,
+} from './correlation-fields.ts';
 export type {
   FieldArgSpec,
   FieldDataNeed,

@@ -23,6 +23,7 @@ export { listMutants, type Mutant, type MutationKind } from './mutate.ts';
 export {
   type CompiledOutput,
   compileOutputFormat,
+  compileOutputGetters,
   type OutputSegment,
   parseOutputFormat,
 } from './output-format.ts';

@@ -135,6 +135,21 @@ function makeGetter(op: Operand, env: CompileEnv): FieldGetter {
   return (r) => applyTransformer(name, inner(r));
 }
 
+/**
+ * A template's pieces with their getters bound: literal text as a string, a field (or
+ * transformed field) as its getter, which returns the raw value (a list stays a list).
+ *
+ * @example compileOutputGetters(parseOutputFormat('%ka.target.namespace/%ka.target.name', env), env)
+ */
+export function compileOutputGetters(
+  segments: readonly OutputSegment[],
+  env: CompileEnv,
+): readonly (string | FieldGetter)[] {
+  return segments.map((s) =>
+    s.operand === undefined ? (s.text ?? '') : makeGetter(s.operand, env),
+  );
+}
+
 interface Part {
   readonly text: string;
   readonly get: FieldGetter | undefined;

@@ -73,6 +73,8 @@ export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
   const parts: string[] = [];
   // Only with `--explain`; keys stay in Falco's alphabetical order.
   if (a.explanation !== undefined) parts.push(`"explanation":${JSON.stringify(a.explanation)}`);
+  // kaudit's own key, only on correlated alerts (Falco's readers ignore unknown keys).
+  if (a.correlation !== undefined) parts.push(`"correlation":${JSON.stringify(a.correlation)}`);
   parts.push(`"hostname":${JSON.stringify(a.hostname)}`);
   if (opts.includeMessage) parts.push(`"message":${JSON.stringify(a.message)}`);
   if (opts.includeOutput !== false) {

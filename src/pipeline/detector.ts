@@ -1,8 +1,26 @@
-import { type Alert, createEngine, type Engine, type RuleMatching } from '../engine/index.ts';
+import {
+  type Alert,
+  type Correlator,
+  createCorrelator,
+  createEngine,
+  type Engine,
+  type MatchStats,
+  type RuleMatching,
+} from '../engine/index.ts';
 import type { AuditRecord } from '../events/index.ts';
 import { createLineSkipper } from '../fastpath/index.ts';
 import { defaultFieldRegistry } from '../fields/index.ts';
 import type { LoadedRule, Priority, RuleSelector } from '../rules/index.ts';
+
+/** Correlation settings (docs/correlation.md). */
+export interface CorrelationConfig {
+  /** How much older than the newest event (ms of event time) an event may arrive. */
+  readonly toleranceMs?: number;
+  /** Groups each stateful rule keeps at most. */
+  readonly maxGroups?: number;
+  /** Track state changes for the spool (`kaudit serve`). */
+  readonly durable?: boolean;
+}
 
 /** How to detect: plain data, so that a parallel scan can send it to its worker threads. */
 export interface DetectorConfig {
@@ -18,6 +36,7 @@ export interface DetectorConfig {
   readonly keepEvent?: boolean;
   /** Explain each alert (`Alert.explanation`, `kaudit scan --explain`). */
   readonly explain?: boolean;
+  readonly correlation?: CorrelationConfig;
 }
 
 /** The detection stage: the compiled engine and, when it applies, its raw-line prefilter. */
@@ -25,18 +44,63 @@ export interface Detector {
   readonly engine: Engine;
   /** True when the raw line can be skipped without parsing (no rule can match it). */
   readonly skipLine?: (line: string) => boolean;
-  /** Runs one event; never throws. */
+  /** Runs one event; never throws. Correlated alerts come after the event's own. */
   process(rec: AuditRecord): Alert[];
+  /** The correlator of the stateful rules, when there are any and this detector runs it. */
+  readonly correlator?: Correlator;
+  /** End of input: the alerts the correlator still held (none without one). */
+  finish(): Alert[];
 }
 
 /**
- * Builds the engine for `rules` and, when every active rule allows it, the prefilter.
+ * Whether the detector correlates itself (`local`), or leaves each event's step matches
+ * in `engine.steps` for a correlator elsewhere (`steps`: the threads of a parallel scan).
+ */
+export type CorrelationMode = 'local' | 'steps';
+
+/**
+ * The correlator for an engine's stateful rules, with a detector's settings; fired alerts
+ * are counted in `stats` (the engine's by default).
+ */
+export function createDetectorCorrelator(
+  engine: Engine,
+  cfg: DetectorConfig,
+  stats: MatchStats = engine.stats,
+): Correlator {
+  const c = cfg.correlation ?? {};
+  return createCorrelator(engine.statefulRules, {
+    hostname: cfg.hostname,
+    stats,
+    ...(c.toleranceMs !== undefined ? { toleranceMs: c.toleranceMs } : {}),
+    ...(c.maxGroups !== undefined ? { maxGroups: c.maxGroups } : {}),
+    ...(c.durable ? { durable: true } : {}),
+  });
+}
+
+function withCorrelator(engine: Engine, correlator: Correlator): (rec: AuditRecord) => Alert[] {
+  const steps = engine.steps;
+  return (rec) => {
+    const alerts = engine.process(rec);
+    const fired = correlator.feed(rec.timeNs, steps);
+    steps.length = 0;
+    for (let i = 0; i < fired.length; i++) alerts.push(fired[i] as Alert);
+    return alerts;
+  };
+}
+
+/**
+ * Builds the engine for `rules` and, when every active rule allows it, the prefilter; with
+ * stateful rules and `local` mode, the correlator too.
  *
  * @example
  * const detector = createDetector(loaded.rules, { ruleMatching: 'first', hostname: 'h', fastpath: true });
  * const alerts = detector.process(record);
  */
-export function createDetector(rules: readonly LoadedRule[], cfg: DetectorConfig): Detector {
+export function createDetector(
+  rules: readonly LoadedRule[],
+  cfg: DetectorConfig,
+  mode: CorrelationMode = 'local',
+): Detector {
   const engine = createEngine({
     rules,
     ruleMatching: cfg.ruleMatching,
@@ -55,9 +119,15 @@ export function createDetector(rules: readonly LoadedRule[], cfg: DetectorConfig
           { registry: defaultFieldRegistry, source: 'k8s_audit' },
         )
       : undefined;
+  const correlator =
+    mode === 'local' && engine.statefulRules.length > 0
+      ? createDetectorCorrelator(engine, cfg)
+      : undefined;
   return {
     engine,
     ...(skipLine ? { skipLine } : {}),
-    process: (rec) => engine.process(rec),
+    ...(correlator ? { correlator } : {}),
+    process: correlator ? withCorrelator(engine, correlator) : (rec) => engine.process(rec),
+    finish: () => correlator?.flush() ?? [],
   };
 }

@@ -1,5 +1,10 @@
 export { countSkippedLine, decodeLines } from './decode-lines.ts';
-export { createDetector, type Detector, type DetectorConfig } from './detector.ts';
+export {
+  type CorrelationConfig,
+  createDetector,
+  type Detector,
+  type DetectorConfig,
+} from './detector.ts';
 export {
   type ParallelOptions,
   type ParallelResult,

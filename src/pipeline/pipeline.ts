@@ -69,6 +69,11 @@ export interface PipelineOptions {
   readonly onInputError?: (err: InputError) => void;
   /** Sees every alert after the outputs were given it (e.g. `--fail-on`). */
   readonly onAlert?: (alert: Alert) => void;
+  /**
+   * The input does not end here (`kaudit serve` stopping): keep the correlation state
+   * instead of flushing what it holds as end-of-input alerts.
+   */
+  readonly keepState?: boolean;
 }
 
 /**
@@ -88,8 +93,7 @@ export interface PipelineOptions {
 export async function runPipeline(opts: PipelineOptions): Promise<RunStats> {
   const { detector, outputs, onAlert } = opts;
   const one = outputs.length === 1 ? outputs[0] : undefined;
-  const deliver = (rec: AuditRecord): void => {
-    const alerts = detector.process(rec);
+  const write = (alerts: readonly Alert[]): void => {
     for (let i = 0; i < alerts.length; i++) {
       const a = alerts[i] as Alert;
       if (one !== undefined) one.write(a);
@@ -97,6 +101,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunStats> {
       onAlert?.(a);
     }
   };
+  const deliver = (rec: AuditRecord): void => write(detector.process(rec));
   const flush = async (): Promise<void> => {
     if (one !== undefined) await one.flush();
     else await Promise.all(outputs.map((o) => o.flush()));
@@ -111,6 +116,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunStats> {
     onBatch: flush,
     shouldStop: () => outputs.length > 0 && outputs.every((o) => o.closed),
   });
+  if (opts.keepState !== true) write(detector.finish());
   await flush();
   return stats;
 }

@@ -1,3 +1,4 @@
+import type { Correlator } from '../engine/index.ts';
 import type { Detector } from './detector.ts';
 
 /** A detector whose rules can be replaced while events flow (`kaudit serve` reloads). */
@@ -10,7 +11,8 @@ export interface SwappableDetector extends Detector {
 /**
  * Wraps a detector so that a rules reload can build a new engine aside and switch to it
  * in one assignment: an event is judged entirely by the old rules or entirely by the new
- * ones, never by a mix.
+ * ones, never by a mix. The correlation state moves to the new detector: rules whose
+ * correlation is unchanged keep their groups and waiting matches, the others start over.
  */
 export function createSwappableDetector(initial: Detector): SwappableDetector {
   let current = initial;
@@ -23,9 +25,17 @@ export function createSwappableDetector(initial: Detector): SwappableDetector {
     get current() {
       return current;
     },
+    get correlator(): Correlator | undefined {
+      return current.correlator;
+    },
     skipLine,
     process: (rec) => current.process(rec),
+    finish: () => current.finish(),
     swap(next) {
+      const from = current.correlator;
+      if (from !== undefined && next.correlator !== undefined) {
+        next.correlator.restore(from.snapshot(), true);
+      }
       current = next;
     },
   };

@@ -19,7 +19,7 @@ import type { LoadResult, RulesSource } from './types.ts';
 declare const __KAUDIT_BUNDLE__: boolean | undefined;
 
 /** Format of the stored file; bump when LoadResult's shape changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Newest entries kept; older ones are removed when a new one is written. */
 const KEEP = 16;
 

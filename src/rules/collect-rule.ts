@@ -6,9 +6,10 @@ import {
   decodeUpdateKeys,
   warnUnknownKeys,
 } from './decode.ts';
-import { textOfScalar, trimText } from './mapped-text.ts';
+import { plainText, textOfScalar, trimText } from './mapped-text.ts';
 import { at, type Context, ITEM, MSG, validationError, yamlValidationError } from './messages.ts';
 import type { Collection, LoaderConfig, RuleInfo } from './model.ts';
+import { readCorrelate, readSuppress } from './read-correlation.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
 import type { Location } from './types.ts';
 import {
@@ -37,6 +38,8 @@ const RULE_KEYS = new Set([
   'exceptions',
   'override',
   'append',
+  'correlate',
+  'suppress',
 ]);
 const APPENDABLE = new Set(['condition', 'output', 'desc', 'tags', 'exceptions']);
 const REPLACEABLE = new Set([
@@ -51,6 +54,9 @@ const REPLACEABLE = new Set([
   'skip-if-unknown-filter',
   'capture',
   'capture_duration',
+  // kaudit's own: Falco refuses to replace them ("Key 'suppress' cannot be replaced").
+  'correlate',
+  'suppress',
 ]);
 
 function collectOverrides(
@@ -95,6 +101,40 @@ function collectOverrides(
   }
 }
 
+// A correlated rule has no top-level condition, so Falco refuses it ("Item has no mapping
+// for key 'condition'") instead of running it as a plain rule; for the same reason
+// `suppress` is only accepted where Falco fails too (see docs/correlation.md).
+function readCondition(
+  item: MapNode,
+  ctx: Context,
+): Pick<RuleInfo, 'cond' | 'condCtx' | 'correlate' | 'suppress'> {
+  if (hasKey(item, 'correlate')) {
+    const cond = item.entries.find((e) => e.key === 'condition');
+    if (cond !== undefined) {
+      throw validationError(
+        MSG.correlateWithCondition,
+        at(ctx, cond.keyNode, ITEM.valueFor, 'condition'),
+      );
+    }
+    const correlate = readCorrelate(item, ctx);
+    return {
+      cond: plainText(''),
+      condCtx: correlate.ctx,
+      correlate,
+      ...(hasKey(item, 'suppress') ? { suppress: readSuppress(item, ctx) } : {}),
+    };
+  }
+  const condNode = decodeScalar(item, 'condition', ctx, false) as ScalarNode;
+  const suppress = item.entries.find((e) => e.key === 'suppress');
+  if (suppress !== undefined) {
+    throw validationError(
+      MSG.suppressOnPlainRule,
+      at(ctx, suppress.keyNode, ITEM.valueFor, 'suppress'),
+    );
+  }
+  return { cond: textOfScalar(condNode), condCtx: at(ctx, condNode, ITEM.ruleCondition, '') };
+}
+
 function defineRule(
   cfg: LoaderConfig,
   col: Collection,
@@ -102,8 +142,7 @@ function defineRule(
   item: MapNode,
   ctx: Context,
 ): void {
-  const condNode = decodeScalar(item, 'condition', ctx, false) as ScalarNode;
-  const condCtx = at(ctx, condNode, ITEM.ruleCondition, '');
+  const condition = readCondition(item, ctx);
   const outputNode = decodeScalar(item, 'output', ctx, false) as ScalarNode;
   const outputCtx = at(ctx, outputNode, ITEM.ruleOutput, '');
   const desc = decodeString(item, 'desc', ctx);
@@ -111,8 +150,7 @@ function defineRule(
   const source = decodeScalar(item, 'source', ctx, true)?.value ?? 'syscall';
   const info: RuleInfo = {
     name,
-    cond: textOfScalar(condNode),
-    condCtx,
+    ...condition,
     output: trimText(textOfScalar(outputNode)),
     outputCtx,
     desc,
@@ -165,6 +203,9 @@ export function collectRule(
     return;
   }
   if (append) {
+    if (hasKey(item, 'correlate') || hasKey(item, 'suppress')) {
+      throw validationError(MSG.correlationNotAppendable, ctx);
+    }
     const keys = new Set(['condition', 'exceptions'].filter((k) => hasKey(item, k)));
     const u = readUpdate(cfg, item, keys, ctx);
     if (u.exceptions !== undefined && getValue(item, 'exceptions')?.kind === 'null') {
@@ -173,7 +214,7 @@ export function collectRule(
     appendToRule(cfg, col, name, u, item, ctx);
     return;
   }
-  if (!['condition', 'output', 'desc', 'priority'].some((k) => hasKey(item, k))) {
+  if (!['condition', 'output', 'desc', 'priority', 'correlate'].some((k) => hasKey(item, k))) {
     const enabled = decodeBool(item, 'enabled', ctx, false) ?? true;
     cfg.reporter.warn('LOAD_DEPRECATED_ITEM', MSG.enabledDeprecated, ctx);
     const prev = col.rules.get(name);

@@ -1,20 +1,20 @@
 import type { EventSource } from '../events/record.ts';
 import type { FieldRegistry } from '../fields/field.ts';
+import { CORRELATION_FIELD_PREFIX, withCorrelationFields } from '../fields/index.ts';
 import type { Expr } from '../lang/ast.ts';
 import { ConditionError } from '../lang/errors.ts';
-import { checkExpr, parseOutputFormat, printExpr } from '../lang/index.ts';
-import { type CompiledMacro, compileMacros, parseConditionText } from './compile-macros.ts';
+import { parseOutputFormat, printExpr } from '../lang/index.ts';
+import { type ConditionScope, compileConditionText, UNKNOWN_REASONS } from './compile-condition.ts';
+import { compileCorrelation, compileSuppress } from './compile-correlation.ts';
+import { type CompiledMacro, compileMacros } from './compile-macros.ts';
+import type { CorrelationSpec } from './correlation.ts';
 import { applyExceptions } from './exceptions.ts';
-import { expandMacros, MAX_VISIBILITY } from './expand.ts';
-import { type CompiledList, compileLists, substituteLists } from './lists.ts';
+import { type CompiledList, compileLists } from './lists.ts';
 import { reportInText } from './locate.ts';
-import type { MappedText } from './mapped-text.ts';
-import { type Context, ITEM, MSG, type Reporter, RuleLoadError } from './messages.ts';
+import { ITEM, MSG, type Reporter, RuleLoadError } from './messages.ts';
 import type { Collection, RuleInfo } from './model.ts';
-import { markExceptionClauses, markListOrigins } from './origins.ts';
 import { type Priority, priorityRank } from './priority.ts';
 import type { LoadedRule } from './types.ts';
-import { findConditionWarnings } from './warnings.ts';
 
 /** What compiling a collection produces. */
 export interface CompileOutput {
@@ -29,46 +29,6 @@ export interface CompileOptions {
   readonly minPriority?: Priority;
 }
 
-// "Unknown field" problems that skip-if-unknown-filter turns into LOAD_UNKNOWN_FILTER.
-const UNKNOWN_REASONS = new Set(['unknown_field', 'unknown_transformer']);
-
-function checkText(
-  expr: Expr,
-  text: string,
-  registry: FieldRegistry,
-  source: string,
-): ConditionError | undefined {
-  const errors = checkExpr(expr, { registry, source: source as EventSource });
-  const err = errors.find((e) => e.reason !== 'unknown_macro');
-  if (err?.reason !== 'unknown_field') return err;
-  // Say what was probably meant, unless the language already did.
-  const name = text.slice(err.start, err.end).replace(/\[.*$/, '');
-  const hint = registry.suggest(name);
-  if (hint === undefined || err.message.includes(hint)) return err;
-  return new ConditionError(err.reason, MSG.didYouMean(err.message, hint), err.start, err.end);
-}
-
-interface Checked {
-  readonly text: MappedText;
-  readonly ctx: Context;
-  readonly expr: Expr;
-}
-
-// The rule's own condition and every macro it pulls in, each with its own text, so a
-// problem inside a macro points into the macro's condition in the file.
-function textsOf(
-  own: Checked,
-  used: readonly string[],
-  macros: ReadonlyMap<string, CompiledMacro>,
-): Checked[] {
-  const out = [own];
-  for (const name of used) {
-    const m = macros.get(name);
-    if (m?.ast !== undefined) out.push({ text: m.text, ctx: m.info.condCtx, expr: m.ast });
-  }
-  return out;
-}
-
 function validateOutput(
   r: RuleInfo,
   registry: FieldRegistry,
@@ -80,11 +40,16 @@ function validateOutput(
   } catch (e) {
     if (!(e instanceof ConditionError)) throw e;
     const skip = r.skipIfUnknownFilter && UNKNOWN_REASONS.has(e.reason);
+    const token = r.output.text.slice(e.start, e.end);
+    const message =
+      e.reason === 'unknown_field' && token.startsWith(CORRELATION_FIELD_PREFIX)
+        ? MSG.correlationFieldInPlainRule(token)
+        : e.message;
     reportInText(
       reporter,
       skip ? 'warn' : 'error',
       skip ? 'LOAD_UNKNOWN_FILTER' : 'LOAD_ERR_COMPILE_OUTPUT',
-      e.message,
+      message,
       r.outputCtx,
       r.output,
       e,
@@ -92,6 +57,21 @@ function validateOutput(
     );
     return skip ? 'skip' : 'error';
   }
+}
+
+// The rule's condition: its own, or its correlation steps' `or`.
+function compileConditions(
+  r: RuleInfo,
+  scope: ConditionScope,
+):
+  | { condition: Expr; exceptionFields: readonly string[]; correlation?: CorrelationSpec }
+  | undefined {
+  if (r.correlate === undefined) {
+    const c = compileConditionText(r.cond, r.condCtx, scope);
+    return c && { condition: c.expr, exceptionFields: c.exceptionFields };
+  }
+  const c = compileCorrelation(r.correlate, scope);
+  return c && { condition: c.condition, exceptionFields: c.exceptionFields, correlation: c.spec };
 }
 
 function compileRule(
@@ -102,61 +82,46 @@ function compileRule(
   reporter: Reporter,
   minPriority: Priority | undefined,
 ): LoadedRule | undefined {
-  const withExceptions = applyExceptions(r.cond, r.exceptions);
-  if (validateOutput(r, registry, reporter) !== 'ok') return undefined;
-  const text = substituteLists(withExceptions.condition, lists);
-  const parsed = parseConditionText(reporter, text, r.condCtx);
-  if (parsed === undefined) return undefined;
-  const ast = markExceptionClauses(markListOrigins(parsed, text), withExceptions.clauses);
-  const expanded = expandMacros(ast, MAX_VISIBILITY, macros);
-  for (const name of expanded.used) {
-    const m = macros.get(name);
-    if (m !== undefined) m.used = true;
+  const scope: ConditionScope = {
+    registry,
+    source: r.source,
+    lists,
+    macros,
+    reporter,
+    skipIfUnknownFilter: r.skipIfUnknownFilter,
+    exceptions: r.exceptions,
+    ruleCtx: r.ctx,
+  };
+  // Falco builds the exception clauses before it checks the output: a broken exception
+  // is the error reported, even when the output is broken too.
+  for (const cond of r.correlate?.steps.map((s) => s.cond) ?? [r.cond]) {
+    applyExceptions(cond, r.exceptions);
   }
-  const problem = expanded.problem;
-  if (problem !== undefined) {
-    if (problem.kind === 'broken') return undefined;
-    const msg =
-      problem.kind === 'loop' ? MSG.referenceLoop(problem.name) : MSG.undefinedMacro(problem.name);
-    reportInText(reporter, 'error', 'LOAD_ERR_VALIDATE', msg, r.ctx, text, problem.ref);
+  const stateful = r.correlate !== undefined || r.suppress !== undefined;
+  const outputRegistry = stateful ? withCorrelationFields(registry) : registry;
+  if (validateOutput(r, outputRegistry, reporter) !== 'ok') return undefined;
+  const compiled = compileConditions(r, scope);
+  const suppress = r.suppress === undefined ? undefined : compileSuppress(r.suppress, scope);
+  if (compiled === undefined || (r.suppress !== undefined && suppress === undefined)) {
     return undefined;
-  }
-  const texts = textsOf({ text, ctx: r.condCtx, expr: ast }, expanded.used, macros);
-  for (const t of texts) {
-    const err = checkText(t.expr, t.text.text, registry, r.source);
-    if (err === undefined) continue;
-    const skip = r.skipIfUnknownFilter && UNKNOWN_REASONS.has(err.reason);
-    reportInText(
-      reporter,
-      skip ? 'warn' : 'error',
-      skip ? 'LOAD_UNKNOWN_FILTER' : 'LOAD_ERR_COMPILE_CONDITION',
-      err.message,
-      t.ctx,
-      t.text,
-      err,
-    );
-    return undefined;
-  }
-  for (const t of texts) {
-    for (const w of findConditionWarnings(t.expr, registry, r.source)) {
-      reportInText(reporter, 'warn', w.code, w.message, t.ctx, t.text, w);
-    }
   }
   const belowMinimum =
     minPriority !== undefined && priorityRank(r.priority) > priorityRank(minPriority);
   return {
     name: r.name,
     desc: r.desc,
-    condition: expanded.expr,
-    compiledCondition: printExpr(expanded.expr),
+    condition: compiled.condition,
+    compiledCondition: printExpr(compiled.condition),
     output: r.output.text,
     priority: r.priority,
     source: r.source,
     tags: [...r.tags].sort(),
     enabled: r.enabled && !belowMinimum,
     ...(belowMinimum ? { belowMinPriority: true } : {}),
-    exceptionFields: withExceptions.fields,
+    exceptionFields: compiled.exceptionFields,
     position: r.firstPosition,
+    ...(compiled.correlation === undefined ? {} : { correlation: compiled.correlation }),
+    ...(suppress === undefined ? {} : { suppress }),
   };
 }
 

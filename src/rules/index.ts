@@ -1,4 +1,15 @@
 export { readCachedLoad, rulesCacheDir, rulesCacheKey, writeCachedLoad } from './cache.ts';
+export {
+  CORRELATION_KINDS,
+  CORRELATION_LIMITS,
+  type CorrelationKind,
+  type CorrelationSpec,
+  type CorrelationStep,
+  formatDuration,
+  type KeyTerm,
+  parseDuration,
+  type SuppressSpec,
+} from './correlation.ts';
 export { readRulesPaths } from './files.ts';
 export { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
 export {

@@ -27,6 +27,12 @@ export const ITEM = {
   ruleOutputExpression: 'rule output expression',
   rulePriority: 'rule priority',
   overrides: 'overrides',
+  // kaudit's correlation keys (docs/correlation.md).
+  ruleCorrelation: 'rule correlation',
+  correlationStep: 'correlation step',
+  correlationCondition: 'correlation condition',
+  correlationTerm: 'correlation term',
+  ruleSuppression: 'rule suppression',
 } as const;
 
 /** Falco's code descriptions (falco_load_result.cpp). */
@@ -164,6 +170,40 @@ export const MSG = {
   unusedList: 'List not referred to by any other rule/macro',
   listDefinedLater: (item: string, list: string, where?: { name: string; line: number }) =>
     `List item '${item}' names the list '${list}', which is defined later${where === undefined ? '' : ` (${where.name}:${where.line})`}; a list can only include lists defined before it, so the item stays the literal string '${item}' (a condition using this list may still see it replaced, since list names are substituted as text). Define '${list}' first to include its items.`,
+
+  // Correlation and suppression (kaudit's own keys, docs/correlation.md).
+  correlationUnknownKey: (key: string, what: string, allowed: readonly string[]) =>
+    `Unknown key '${key}' in a ${what}. Expected: ${allowed.join(', ')}`,
+  badCorrelationType: (type: string) =>
+    `Invalid correlation type '${type}'. Expected one of: threshold, distinct, sequence, unordered`,
+  badDuration: (text: string) =>
+    `Invalid duration '${text}'. Expected whole numbers with a unit (ms, s, m, h), e.g. 30s, 10m or 1h30m`,
+  windowTooLong: (text: string) => `Window '${text}' is longer than the 24h that state is kept`,
+  badCount: (text: string, max: number) =>
+    `Invalid count '${text}'. Expected a whole number from 1 to ${max}`,
+  badTerm:
+    "A term must be a field (ka.user.name), a template of fields ('%ka.target.namespace/%ka.target.name'), or a one-entry map 'label: term'",
+  tooManyTerms: (key: string, max: number) => `'${key}' takes at most ${max} terms`,
+  stepNotMap: 'A correlation step must be a mapping with a condition',
+  badStepCount: (n: number, min: number, max: number) =>
+    `A sequence needs ${min} to ${max} steps, not ${n}`,
+  duplicateStep: (name: string) => `Two steps are named '${name}'`,
+  stepTermsDiffer: (first: string, n: number, other: string, m: number) =>
+    `Every step needs the same number of 'by' terms, compared in order: step '${first}' has ${n}, step '${other}' has ${m}`,
+  termNotSingleField: (text: string) =>
+    `'${text}' is not one field. Write a template with '%' to combine fields and text, e.g. '%ka.target.namespace/%ka.target.name'`,
+  correlateWithCondition:
+    "A correlated rule keeps its conditions under 'correlate': remove the top-level 'condition' (Falco, which does not know 'correlate', would run it as a plain rule and fire on every match)",
+  suppressOnPlainRule:
+    "'suppress' on a rule with a top-level 'condition' would be ignored by Falco, which would then fire every alert: add it in a separate item with 'override: {suppress: replace}' (Falco refuses that item)",
+  correlateNotOnPlainRule:
+    "Only a correlated rule's 'correlate' can be replaced: this rule has a top-level condition",
+  conditionOfCorrelated: (kind: string) =>
+    `A ${kind} rule has one condition per step under 'correlate': append exceptions, or replace 'correlate'`,
+  correlationNotAppendable:
+    "'correlate' and 'suppress' cannot be appended: use 'override: {<key>: replace}'",
+  correlationFieldInPlainRule: (field: string) =>
+    `'${field}' is only known in the output of a correlated or suppressed rule`,
 
   // Condition warnings (filter_warning_resolver.cpp, reworded as ours; the filter compiler).
   unsafeNaCheck:

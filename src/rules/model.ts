@@ -2,6 +2,7 @@ import type { FieldRegistry } from '../fields/field.ts';
 import type { MappedText } from './mapped-text.ts';
 import type { Context, Reporter } from './messages.ts';
 import type { Priority } from './priority.ts';
+import type { CorrelateInfo, SuppressInfo } from './read-correlation.ts';
 import type { Position } from './types.ts';
 import type { SemVer } from './versions.ts';
 import type { ScalarNode, YamlNode } from './yaml-node.ts';
@@ -67,6 +68,10 @@ export interface RuleInfo {
   /** Where the rule was first defined (redefinitions keep it, as they keep `index`). */
   readonly firstPosition: Position;
   unknownSource: boolean;
+  /** `correlate:`: the rule's conditions are its steps' (`cond` is then empty). */
+  correlate?: CorrelateInfo;
+  /** `suppress:`, set in a correlated rule's definition or by `override: {suppress: replace}`. */
+  suppress?: SuppressInfo;
 }
 
 /** One `required_plugin_versions` entry with its alternatives. */

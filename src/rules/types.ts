@@ -1,4 +1,5 @@
 import type { Expr } from '../lang/ast.ts';
+import type { CorrelationSpec, SuppressSpec } from './correlation.ts';
 import type { Priority } from './priority.ts';
 
 /** A position in a rules file (1-based line and column, 0-based byte offset). */
@@ -85,6 +86,13 @@ export interface LoadedRule {
   readonly exceptionFields: readonly string[];
   /** Where the rule was first defined. */
   readonly position: Position;
+  /**
+   * A correlated rule (`correlate:`): its steps' conditions; `condition` is then their
+   * `or`, which is what the prefilter and requirement analysis see.
+   */
+  readonly correlation?: CorrelationSpec;
+  /** `suppress:`: at most one alert per key and window. */
+  readonly suppress?: SuppressSpec;
 }
 
 /** The outcome of loading one or more rules files in order. */

@@ -3,6 +3,13 @@ import { concatText, textOfScalar, trimText } from './mapped-text.ts';
 import { at, type Context, ITEM, MSG, validationError, yamlValidationError } from './messages.ts';
 import type { Collection, ExceptionInfo, LoaderConfig, RuleInfo } from './model.ts';
 import { type Priority, parsePriority } from './priority.ts';
+import {
+  type CorrelateInfo,
+  readCorrelate,
+  readSuppress,
+  type StepInfo,
+  type SuppressInfo,
+} from './read-correlation.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
 import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
 
@@ -32,6 +39,25 @@ function checkSameSource(item: MapNode, prev: RuleInfo, ctx: Context): void {
   }
 }
 
+/**
+ * The condition an update of `condition` changes: the rule's own (undefined), or the one
+ * condition of a threshold or distinct rule. A sequence has one per step: refused.
+ */
+function correlatedCondition(prev: RuleInfo, ctx: Context): StepInfo | undefined {
+  const c = prev.correlate;
+  if (c === undefined) return undefined;
+  if (c.kind === 'sequence' || c.kind === 'unordered') {
+    throw validationError(MSG.conditionOfCorrelated(c.kind), ctx);
+  }
+  return c.steps[0];
+}
+
+function appendCondition(prev: RuleInfo, cond: ScalarNode, ctx: Context): void {
+  const step = correlatedCondition(prev, ctx);
+  if (step === undefined) prev.cond = concatText(prev.cond, ' ', textOfScalar(cond));
+  else step.cond = concatText(step.cond, ' ', textOfScalar(cond));
+}
+
 // An update (append or replace) of an existing rule: the keys named under `override`, or
 // condition/exceptions for legacy `append: true`.
 export interface RuleUpdate {
@@ -46,6 +72,8 @@ export interface RuleUpdate {
   skipIfUnknownFilter?: boolean;
   capture?: boolean;
   captureDuration?: number;
+  correlate?: CorrelateInfo;
+  suppress?: SuppressInfo;
 }
 
 function hasAnyValue(u: RuleUpdate): boolean {
@@ -74,6 +102,8 @@ export function readUpdate(
   if (keys.has('capture_duration')) {
     u.captureDuration = decodeUint(item, 'capture_duration', ctx, false);
   }
+  if (keys.has('correlate')) u.correlate = readCorrelate(item, ctx);
+  if (keys.has('suppress')) u.suppress = readSuppress(item, ctx);
   return u;
 }
 
@@ -107,9 +137,7 @@ export function appendToRule(
     missing: MSG.noPreviousRuleAppend,
     empty: MSG.emptyAppend,
   });
-  if (u.cond !== undefined && u.cond.value !== '') {
-    prev.cond = concatText(prev.cond, ' ', textOfScalar(u.cond));
-  }
+  if (u.cond !== undefined && u.cond.value !== '') appendCondition(prev, u.cond, ctx);
   if (u.output !== undefined && u.output.value !== '') {
     prev.output = concatText(prev.output, ' ', textOfScalar(u.output));
   }
@@ -144,9 +172,21 @@ export function replaceInRule(
     empty: MSG.emptyReplace,
   });
   if (u.cond !== undefined) {
-    prev.cond = textOfScalar(u.cond);
-    prev.condCtx = at(ctx, u.cond, ITEM.ruleCondition, '');
+    const step = correlatedCondition(prev, ctx);
+    if (step === undefined) {
+      prev.cond = textOfScalar(u.cond);
+      prev.condCtx = at(ctx, u.cond, ITEM.ruleCondition, '');
+    } else {
+      step.cond = textOfScalar(u.cond);
+      step.condCtx = at(ctx, u.cond, ITEM.correlationCondition, step.name);
+    }
   }
+  if (u.correlate !== undefined) {
+    if (prev.correlate === undefined) throw validationError(MSG.correlateNotOnPlainRule, ctx);
+    prev.correlate = u.correlate;
+    prev.condCtx = u.correlate.ctx;
+  }
+  if (u.suppress !== undefined) prev.suppress = u.suppress;
   if (u.output !== undefined) {
     prev.output = trimText(textOfScalar(u.output));
     prev.outputCtx = at(ctx, u.output, ITEM.ruleOutput, '');

@@ -23,6 +23,8 @@ export type {
   TestFile,
   TestMessage,
 } from './model.ts';
+export { type MutantResult, type MutationReport, runMutation } from './mutation.ts';
+export { formatMutation, mutationScore } from './mutation-report.ts';
 export { createRulesLoader, type RulesLoader } from './prepare.ts';
 export {
   type ReadTestsOptions,
@@ -47,5 +49,3 @@ export {
   runPreparedCase,
   runTests,
 } from './run-tests.ts';
-export { type MutantResult, type MutationReport, runMutation } from './mutation.ts';
-export { formatMutation, mutationScore } from './mutation-report.ts';

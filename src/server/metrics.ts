@@ -21,6 +21,11 @@ export interface ServeMetrics {
   readonly ruleReloads: Counter<'result'>;
   readonly decodeRejects: Counter<'reason'>;
   readonly decodedEvents: Counter;
+  readonly correlationGroups: Gauge;
+  readonly correlationBuffered: Gauge;
+  readonly correlationEvicted: Counter;
+  readonly correlationLate: Counter;
+  readonly correlationSuppressed: Counter;
 }
 
 /**
@@ -133,6 +138,31 @@ export function createServeMetrics(): ServeMetrics {
     decodedEvents: new Counter({
       name: 'kaudit_detection_decoded_events_total',
       help: 'Spooled events detection read as audit events (the others: rejected, by reason).',
+      registers: r,
+    }),
+    correlationGroups: new Gauge({
+      name: 'kaudit_correlation_groups',
+      help: 'Groups (and suppression windows) the correlated and suppressed rules hold.',
+      registers: r,
+    }),
+    correlationBuffered: new Gauge({
+      name: 'kaudit_correlation_buffered_matches',
+      help: 'Step matches waiting in the reorder buffer for event time to pass them.',
+      registers: r,
+    }),
+    correlationEvicted: new Counter({
+      name: 'kaudit_correlation_evicted_total',
+      help: 'Groups evicted to keep within --correlation-max-groups (their state was lost).',
+      registers: r,
+    }),
+    correlationLate: new Counter({
+      name: 'kaudit_correlation_late_total',
+      help: 'Step matches that arrived later than --correlation-tolerance.',
+      registers: r,
+    }),
+    correlationSuppressed: new Counter({
+      name: 'kaudit_correlation_suppressed_total',
+      help: 'Alerts held back by suppress: windows.',
       registers: r,
     }),
   };

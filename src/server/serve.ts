@@ -79,6 +79,12 @@ export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<Runn
     fastpath: true,
     keepEvent: true,
     ...(c.minPriority !== undefined ? { minPriority: c.minPriority } : {}),
+    // Correlation state is committed with the spool position (detection/thread.ts).
+    correlation: {
+      durable: true,
+      ...(c.correlationToleranceMs !== undefined ? { toleranceMs: c.correlationToleranceMs } : {}),
+      ...(c.correlationMaxGroups !== undefined ? { maxGroups: c.correlationMaxGroups } : {}),
+    },
   };
   const loaded = await loadServeRules(c.rules, c.minPriority);
   if (!loaded.ok) {

@@ -1,7 +1,14 @@
 import { type AlertOutbox, createSqliteOutbox, OUTBOX_MIGRATIONS } from './outbox.ts';
 import type { Spool } from './spool.ts';
 import { openStateDb } from './sqlite-db.ts';
-import { createSqliteSpool, SPOOL_MIGRATIONS, type SqliteSpoolOptions } from './sqlite-spool.ts';
+import {
+  createSqliteSpool,
+  SPOOL_MIGRATIONS,
+  type SqliteSpoolOptions,
+  STATE_MIGRATIONS,
+} from './sqlite-spool.ts';
+
+const MIGRATIONS = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS, ...STATE_MIGRATIONS];
 
 /** The embedded spool and outbox, sharing one SQLite file in the data directory. */
 export interface EmbeddedSpool {
@@ -15,12 +22,7 @@ export interface EmbeddedSpool {
  * thread: the webhook's thread owns appends.
  */
 export function openSpoolState(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
-  const state = openStateDb(
-    dataDir,
-    'spool.db',
-    [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS],
-    'NORMAL',
-  );
+  const state = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'NORMAL');
   const spool = createSqliteSpool(state, state, opts);
   const outbox = createSqliteOutbox(state, opts.now);
   return {
@@ -35,9 +37,8 @@ export function openSpoolState(dataDir: string, opts: SqliteSpoolOptions): Embed
 
 /** Opens `spool.db` in `dataDir` (created on first use). */
 export function openEmbeddedSpool(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
-  const migrations = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS];
-  const ingest = openStateDb(dataDir, 'spool.db', migrations, 'FULL');
-  const state = openStateDb(dataDir, 'spool.db', migrations, 'NORMAL');
+  const ingest = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'FULL');
+  const state = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'NORMAL');
   const spool = createSqliteSpool(ingest, state, opts);
   const outbox = createSqliteOutbox(state, opts.now);
   return {

@@ -1,3 +1,4 @@
+import type { StateChanges } from '../engine/index.ts';
 import type { Source, SourceBatch } from '../sources/index.ts';
 import type { Spool } from './spool.ts';
 
@@ -8,9 +9,13 @@ const READ_BATCHES = 32;
  * The spool as a source: every batch after the committed position, then new ones as the
  * webhook appends them, until the signal aborts. Each batch carries a `commit` that the
  * pipeline calls once the batch's alerts are in the outbox, so a batch interrupted by a
- * crash is read again after the restart.
+ * crash is read again after the restart. `takeState` (detection's correlation changes since
+ * the last commit) is committed with the position, in one transaction.
  */
-export function createSpoolSource(spool: Spool): Source {
+export function createSpoolSource(
+  spool: Spool,
+  takeState?: () => StateChanges | undefined,
+): Source {
   return {
     name: 'spool',
     async *read(ctx): AsyncGenerator<SourceBatch> {
@@ -31,7 +36,7 @@ export function createSpoolSource(spool: Spool): Source {
             lines: b.events,
             bytes: b.events.reduce((n, e) => n + e.length + 1, 0),
             ...(b.cluster !== undefined ? { cluster: b.cluster } : {}),
-            commit: () => spool.commit(at),
+            commit: () => spool.commit(at, takeState?.()),
           };
         }
       }

@@ -1,3 +1,5 @@
+import type { StateChanges } from '../engine/index.ts';
+
 /**
  * The durable log between the webhook and detection. The webhook appends a batch and
  * answers 200 only once `append` resolved (the batch is on disk); detection reads
@@ -56,8 +58,14 @@ export interface Spool {
   append(batch: SpoolBatchInput): Promise<number>;
   /** Up to `max` batches after `position`, oldest first. */
   read(after: number, max: number): Promise<SpoolBatch[]>;
-  /** Everything up to `position` is processed; it may be pruned after retention. */
-  commit(position: number): Promise<void>;
+  /**
+   * Everything up to `position` is processed; it may be pruned after retention. `state`
+   * (detection's correlation state) is committed atomically with the position: after a
+   * crash, detection resumes from a position and the state that go together.
+   */
+  commit(position: number, state?: StateChanges): Promise<void>;
+  /** The state committed with the position, as rows (empty before the first). */
+  loadState(): Promise<[string, string][]>;
   /** The last committed position (0 before the first commit). */
   committed(): Promise<number>;
   /** Resolves once a batch after `position` exists, or when `signal` aborts. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { StateChanges } from '../engine/index.ts';
 import { createNotifier } from './notifier.ts';
 import type { Spool, SpoolBatch, SpoolBatchInput, SpoolStats } from './spool.ts';
 import { SpoolUnavailableError } from './spool.ts';
@@ -20,6 +21,17 @@ CREATE TABLE batches (
 );
 CREATE TABLE positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
 `,
+  },
+];
+
+/**
+ * Detection's state (correlation groups, matches waiting for their time), one row per
+ * key, committed in one transaction with detection's position.
+ */
+export const STATE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 3,
+    sql: 'CREATE TABLE detection_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
   },
 ];
 
@@ -84,6 +96,21 @@ export function createSqliteSpool(
   const prune = db.prepare(
     'DELETE FROM batches WHERE position IN (SELECT position FROM batches WHERE position <= ? AND received_at < ? ORDER BY position LIMIT 1000)',
   );
+  const putState = db.prepare(
+    'INSERT INTO detection_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
+  const deleteState = db.prepare('DELETE FROM detection_state WHERE key = ?');
+  const clearState = db.prepare('DELETE FROM detection_state');
+  const selectState = db.prepare('SELECT key, value FROM detection_state');
+  // One transaction: the position never moves without the state it goes with.
+  const commitWithState = db.transaction((position: number, state: StateChanges | undefined) => {
+    if (state !== undefined) {
+      if (state.replace) clearState.run();
+      for (const key of state.deletes) deleteState.run(key);
+      for (const [key, value] of state.upserts) putState.run(key, value);
+    }
+    setPos.run(DETECTION, position);
+  });
   const pruneOldest = db.prepare(
     'DELETE FROM batches WHERE position IN (SELECT position FROM batches WHERE position <= ? ORDER BY position LIMIT 100)',
   );
@@ -207,11 +234,14 @@ export function createSqliteSpool(
         events: r.events === '' ? [] : r.events.split(SEP),
       }));
     },
-    async commit(position) {
-      if (position <= committed) return;
-      setPos.run(DETECTION, position);
-      committed = position;
+    async commit(position, state) {
+      if (position <= committed && state === undefined) return;
+      commitWithState(Math.max(position, committed), state);
+      committed = Math.max(position, committed);
       refreshPending();
+    },
+    async loadState() {
+      return (selectState.all() as { key: string; value: string }[]).map((r) => [r.key, r.value]);
     },
     async committed() {
       return committed;

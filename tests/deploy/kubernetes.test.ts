@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { readConfigFile, mergeSettings } from '../../src/server/config/load-config.ts';
+import { mergeSettings, readConfigFile } from '../../src/server/config/load-config.ts';
 import { resolveServeConfig } from '../../src/server/config/serve-config.ts';
 import { auditEvent } from '../helpers/events.ts';
 import { postAudit } from '../helpers/http-request.ts';

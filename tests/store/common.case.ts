@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { INDEXED_MAX_BYTES } from '../../src/store/alert-row.ts';
 import {
   type AlertFilter,
   type AlertStore,
   createAlertMatcher,
   type StoredAlert,
 } from '../../src/store/index.ts';
-import { INDEXED_MAX_BYTES } from '../../src/store/alert-row.ts';
 import { BASE_NS, makeAlert, SECOND_NS } from '../helpers/store-alerts.ts';
 
 /**

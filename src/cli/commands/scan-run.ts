@@ -22,9 +22,9 @@ import { runExitCode } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
-import type { ScanStore } from '../scan-store.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
+import type { ScanStore } from '../scan-store.ts';
 import { withStopSignals } from '../stop-signals.ts';
 
 /** The options of `kaudit scan`, as commander parses them. */
@@ -50,6 +50,8 @@ export interface ScanOptions {
   output?: string[];
   store?: string;
   explain?: boolean;
+  correlationTolerance?: number;
+  correlationMaxGroups?: number;
 }
 
 /** `--enable`/`--disable` in command-line order. */
@@ -283,6 +285,10 @@ async function scanWith(
       // The store keeps each alert's event, for the UI's alert page.
       ...(store !== undefined ? { keepEvent: true } : {}),
       ...(o.explain ? { explain: true } : {}),
+      correlation: {
+        ...(o.correlationTolerance !== undefined ? { toleranceMs: o.correlationTolerance } : {}),
+        ...(o.correlationMaxGroups !== undefined ? { maxGroups: o.correlationMaxGroups } : {}),
+      },
     },
     outputs,
     onReject: (info) => io.stderr.write(describeReject(info)),

@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import type { CommandIo } from '../command-io.ts';
-import { collect, parseByteSize, parsePositiveInt, parsePriorityOption } from '../options.ts';
+import {
+  collect,
+  parseByteSize,
+  parseDurationOption,
+  parsePositiveInt,
+  parsePriorityOption,
+} from '../options.ts';
 import { OUTPUT_HELP } from '../outputs.ts';
 import { runScan, type ScanOptions } from './scan-run.ts';
 
@@ -87,6 +93,16 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
     .option(
       '--explain',
       "explain each alert: the rule's condition as a tree with each part's value and the fields it read (JSON: an `explanation` key)",
+    )
+    .option(
+      '--correlation-tolerance <duration>',
+      'how far out of event-time order an event may arrive and still be correlated in order (default 30s)',
+      parseDurationOption,
+    )
+    .option(
+      '--correlation-max-groups <n>',
+      'groups each correlated or suppressed rule keeps; the least recently updated are evicted (default 20000)',
+      parsePositiveInt,
     )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .option('--no-progress', 'no progress line on a terminal')

@@ -1,5 +1,5 @@
-import type { Alert } from '../../engine/index.ts';
-import { resetMatchStats } from '../../engine/index.ts';
+import type { Alert, Engine } from '../../engine/index.ts';
+import { resetMatchStats, timeNsToSeconds } from '../../engine/index.ts';
 import {
   type AuditRecord,
   createDecoder,
@@ -11,10 +11,18 @@ import type { LoadedRule } from '../../rules/index.ts';
 import { type Chunk, createRangeSource, type InputError } from '../../sources/index.ts';
 import { createDetector } from '../detector.ts';
 import { streamRecords } from '../pipeline.ts';
-import type { ChunkResult, ChunkScanConfig, WorkerInputError, WorkerReject } from './messages.ts';
+import type {
+  ChunkResult,
+  ChunkScanConfig,
+  CorrelationItem,
+  WorkerInputError,
+  WorkerReject,
+} from './messages.ts';
 
 /** Scans chunks one after another with one thread's engine. */
 export interface ChunkScanner {
+  /** The thread's engine (its stateful rules are what correlation items index). */
+  readonly engine: Engine;
   /** Scans one chunk; returns its alerts (rendered per channel) plus the counts to merge. */
   scan(chunk: Chunk): Promise<ChunkResult>;
 }
@@ -25,6 +33,8 @@ interface Channel {
   readonly accept: ((a: Alert) => boolean) | undefined;
   out: string[];
   count: number;
+  /** Characters in `out` so far. */
+  len: number;
 }
 
 /**
@@ -37,12 +47,17 @@ export function createChunkScanner(
   rules: readonly LoadedRule[],
   cfg: ChunkScanConfig,
 ): ChunkScanner {
-  const detector = createDetector(rules, cfg.detector);
+  // Correlation state belongs to the one thread that sees every chunk in order: this one
+  // only reports each event's step matches (and where its clock moves) with the chunk.
+  const detector = createDetector(rules, cfg.detector, 'steps');
+  const engine = detector.engine;
+  const stateful = engine.statefulRules.length > 0;
   const channels: Channel[] = cfg.channels.map((c) => ({
     format: createAlertFormatter(c.format),
     accept: c.filter === undefined ? undefined : compileAlertFilter(c.filter),
     out: [],
     count: 0,
+    len: 0,
   }));
   // Per-chunk state, reset by scan().
   let rejects: WorkerReject[] = [];
@@ -55,6 +70,8 @@ export function createChunkScanner(
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
     });
   };
+  let items: CorrelationItem[] = [];
+  let clock = Number.NEGATIVE_INFINITY;
 
   const onReject = (r: RejectInfo): void => {
     rejects.push({
@@ -74,6 +91,16 @@ export function createChunkScanner(
     ...(cfg.cluster !== undefined ? { cluster: cfg.cluster } : {}),
   });
   const structured = cfg.structured;
+  const correlationItem = (rec: AuditRecord): void => {
+    const steps = engine.steps;
+    const second = timeNsToSeconds(rec.timeNs);
+    if (steps.length === 0 && second <= clock) return;
+    if (second > clock) clock = second;
+    const at: number[] = [];
+    for (const ch of channels) at.push(ch.len, ch.count);
+    items.push({ timeNs: rec.timeNs, steps: steps.slice(), at, alerts: alerts.length });
+    steps.length = 0;
+  };
   const onRecord = (rec: AuditRecord): void => {
     const found = detector.process(rec);
     for (let i = 0; i < found.length; i++) {
@@ -81,18 +108,24 @@ export function createChunkScanner(
       for (let c = 0; c < channels.length; c++) {
         const ch = channels[c] as Channel;
         if (ch.accept !== undefined && !ch.accept(a)) continue;
-        ch.out.push(ch.format(a), '\n');
+        const line = ch.format(a);
+        ch.out.push(line, '\n');
+        ch.len += line.length + 1;
         ch.count++;
       }
       if (structured) alerts.push(a);
     }
+    if (stateful) correlationItem(rec);
   };
 
   return {
+    engine,
     async scan(chunk) {
       rejects = [];
       alerts = [];
       inputErrors = [];
+      items = [];
+      clock = Number.NEGATIVE_INFINITY;
       // evt.num counts from 1 in every chunk, as if each were a file of its own.
       decoder.restartNumbering();
       const run = await streamRecords({
@@ -120,6 +153,7 @@ export function createChunkScanner(
         inputErrors,
         byRule: [...m.byRule].filter(([, n]) => n > 0),
         byPriority: [...m.byPriority],
+        correlation: items,
       };
       // Per-chunk counts: reset so the next chunk reports only its own.
       resetDecodeStats(stats);
@@ -127,6 +161,7 @@ export function createChunkScanner(
       for (const c of channels) {
         c.out = [];
         c.count = 0;
+        c.len = 0;
       }
       return result;
     },

@@ -1,4 +1,4 @@
-import type { Alert } from '../../engine/index.ts';
+import type { Alert, StepMatch } from '../../engine/index.ts';
 import type { RenderChannel } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
 import type { Chunk, InputErrorCode } from '../../sources/index.ts';
@@ -35,6 +35,20 @@ export interface WorkerInputError {
   readonly detail?: string;
 }
 
+/**
+ * An event of a chunk that the correlating thread must see: it matched steps of stateful
+ * rules, or the thread's clock moved (whole seconds of event time). `at` says where in
+ * the chunk's output the alerts it may fire go: per render channel the characters and
+ * alerts rendered before them, then the count of structured alerts before them.
+ */
+export interface CorrelationItem {
+  readonly timeNs: string;
+  readonly steps: readonly StepMatch[];
+  /** [chars, alerts] per channel, flattened. */
+  readonly at: readonly number[];
+  readonly alerts: number;
+}
+
 /** What a thread sends back for one chunk. */
 export interface ChunkResult {
   readonly type: 'result';
@@ -56,6 +70,8 @@ export interface ChunkResult {
   readonly inputErrors: readonly WorkerInputError[];
   readonly byRule: readonly (readonly [string, number])[];
   readonly byPriority: readonly (readonly [Priority, number])[];
+  /** In event order; empty without stateful rules. */
+  readonly correlation: readonly CorrelationItem[];
 }
 
 export type WorkerRequest =

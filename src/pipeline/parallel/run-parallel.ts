@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { Alert } from '../../engine/index.ts';
+import type { Alert, Correlator } from '../../engine/index.ts';
 import { createMatchStats, type MatchStats, mergeMatchStats } from '../../engine/index.ts';
 import {
   createDecodeStats,
@@ -12,8 +12,15 @@ import {
 import type { Output, RenderChannel, RunStats } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
 import { type Chunk, InputError } from '../../sources/index.ts';
+import { createDetectorCorrelator } from '../detector.ts';
 import { createChunkScanner } from './chunk-scanner.ts';
-import type { ChunkResult, ChunkScanConfig, WorkerRequest, WorkerResponse } from './messages.ts';
+import type {
+  ChunkResult,
+  ChunkScanConfig,
+  CorrelationItem,
+  WorkerRequest,
+  WorkerResponse,
+} from './messages.ts';
 
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -111,6 +118,37 @@ function planChannels(outputs: readonly Output[]): {
 }
 
 /**
+ * Writes the part of a chunk's output between two correlation items (`from` exclusive
+ * of what came before it, `to` undefined for the end): per channel the rendered text,
+ * for the other outputs the structured alerts.
+ */
+function writeChunkPart(
+  outputs: readonly Output[],
+  index: readonly number[],
+  r: ChunkResult,
+  from: CorrelationItem | undefined,
+  to: CorrelationItem | undefined,
+): void {
+  for (let k = 0; k < outputs.length; k++) {
+    const o = outputs[k] as Output;
+    const c = index[k] as number;
+    if (c >= 0) {
+      const text = r.rendered[c] as string;
+      const start = from === undefined ? 0 : (from.at[2 * c] as number);
+      const end = to === undefined ? text.length : (to.at[2 * c] as number);
+      const before = from === undefined ? 0 : (from.at[2 * c + 1] as number);
+      const upTo =
+        to === undefined ? (r.renderedCounts[c] as number) : (to.at[2 * c + 1] as number);
+      if (upTo > before) o.writeRendered?.(text.slice(start, end), upTo - before);
+    } else {
+      const start = from?.alerts ?? 0;
+      const end = to?.alerts ?? r.alerts.length;
+      for (let i = start; i < end; i++) o.write(r.alerts[i] as Alert);
+    }
+  }
+}
+
+/**
  * Scans file chunks on the main thread and the given workers together and delivers the
  * alerts to the outputs in file order. Chunks are taken from one queue in file order by
  * whichever thread is free (the main thread takes the first ones while the workers boot);
@@ -197,16 +235,25 @@ export async function runParallelScan(
     if (opts.onPriority) for (const [p, n] of r.byPriority) opts.onPriority(p, n);
   };
 
+  // Filled once this thread's scanner exists: correlation runs here, over every chunk in order.
+  let correlator: Correlator | undefined;
+  const writeAlerts = (alerts: readonly Alert[]): void => {
+    for (const a of alerts) {
+      for (const o of outputs) o.write(a);
+      opts.onPriority?.(a.priority, 1);
+    }
+  };
   const deliver = async (r: ChunkResult): Promise<void> => {
-    for (let k = 0; k < outputs.length; k++) {
-      const o = outputs[k] as Output;
-      const c = plan.index[k] as number;
-      if (c >= 0) {
-        const count = r.renderedCounts[c] as number;
-        if (count > 0) o.writeRendered?.(r.rendered[c] as string, count);
-      } else {
-        for (const a of r.alerts) o.write(a as Alert);
+    if (correlator === undefined || r.correlation.length === 0) {
+      writeChunkPart(outputs, plan.index, r, undefined, undefined);
+    } else {
+      let from: CorrelationItem | undefined;
+      for (const item of r.correlation) {
+        writeChunkPart(outputs, plan.index, r, from, item);
+        writeAlerts(correlator.feed(item.timeNs, item.steps));
+        from = item;
       }
+      writeChunkPart(outputs, plan.index, r, from, undefined);
     }
     await Promise.all(outputs.map((o) => o.flush()));
   };
@@ -251,6 +298,9 @@ export async function runParallelScan(
 
   try {
     const scanner = createChunkScanner(rules, cfg);
+    if (scanner.engine.statefulRules.length > 0) {
+      correlator = createDetectorCorrelator(scanner.engine, cfg.detector, match);
+    }
     while (nextPrint < chunks.length && !allClosed()) {
       if (failure !== undefined) throw failure;
       await printReady();
@@ -265,6 +315,10 @@ export async function runParallelScan(
           wake = resolve;
         });
       }
+    }
+    if (correlator !== undefined && !allClosed()) {
+      writeAlerts(correlator.flush());
+      await Promise.all(outputs.map((o) => o.flush()));
     }
   } finally {
     await workers.terminate();

@@ -37,6 +37,8 @@ export interface ServeConfig {
   readonly apiTokens?: string;
   readonly auth: boolean;
   readonly basePath: string;
+  readonly correlationToleranceMs?: number;
+  readonly correlationMaxGroups?: number;
 }
 
 export const DEFAULT_PORT = 9765;
@@ -216,5 +218,25 @@ export function resolveServeConfig(raw: RawSettings): ServeConfig {
     ...opt('apiTokens', r.text('apiTokens')),
     auth: r.bool('auth') ?? true,
     basePath: r.text('basePath') ?? '',
+    ...opt(
+      'correlationToleranceMs',
+      typed(
+        raw,
+        'correlationTolerance',
+        r.text('correlationTolerance'),
+        (t) => (t.trim() === '0' ? 0 : parseDuration(t)),
+        'a duration such as 30s',
+      ),
+    ),
+    ...opt(
+      'correlationMaxGroups',
+      typed(
+        raw,
+        'correlationMaxGroups',
+        r.text('correlationMaxGroups'),
+        (t) => (/^\d+$/.test(t.trim()) && Number(t) > 0 ? Number(t) : undefined),
+        'a positive whole number',
+      ),
+    ),
   };
 }

@@ -192,6 +192,22 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'log level of the JSON logs on stderr (default info)',
   },
   {
+    key: 'correlationTolerance',
+    flag: 'correlation-tolerance',
+    type: 'duration',
+    arg: 'DURATION',
+    description:
+      'how far out of event-time order an event may arrive and still be correlated in order (default 30s)',
+  },
+  {
+    key: 'correlationMaxGroups',
+    flag: 'correlation-max-groups',
+    type: 'integer',
+    arg: 'N',
+    description:
+      'groups each correlated or suppressed rule keeps; the least recently updated are evicted (default 20000)',
+  },
+  {
     key: 'watchRules',
     flag: 'watch-rules',
     type: 'boolean',

@@ -36,6 +36,17 @@ export interface DetectionProgress {
   readonly decoded: number;
   /** The first reject of each reason, for the log (once per reason per thread). */
   readonly firstRejects: readonly { readonly reason: string; readonly message: string }[];
+  /** Correlation gauges now, and counts since the last progress message. */
+  readonly correlation: CorrelationProgress;
+}
+
+/** What the correlator of the detection thread reports with its progress. */
+export interface CorrelationProgress {
+  readonly groups: number;
+  readonly buffered: number;
+  readonly evicted: number;
+  readonly late: number;
+  readonly suppressed: number;
 }
 
 export type FromDetection =

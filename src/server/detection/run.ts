@@ -43,6 +43,11 @@ export async function runDetection(
     for (const [reason, n] of p.rejects) metrics.decodeRejects.inc({ reason }, n);
     metrics.decodedEvents.inc(p.decoded);
     duplicates += p.duplicates;
+    metrics.correlationGroups.set(p.correlation.groups);
+    metrics.correlationBuffered.set(p.correlation.buffered);
+    metrics.correlationEvicted.inc(p.correlation.evicted);
+    metrics.correlationLate.inc(p.correlation.late);
+    metrics.correlationSuppressed.inc(p.correlation.suppressed);
     for (const r of p.firstRejects) {
       if (seenRejects.has(r.reason)) continue;
       seenRejects.add(r.reason);

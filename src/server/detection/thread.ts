@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { Alert } from '../../engine/index.ts';
-import { createDecodeStats, createDecoder, type RejectInfo } from '../../events/index.ts';
+import { createDecoder, createDecodeStats, type RejectInfo } from '../../events/index.ts';
 import { createOutputStats, type Output } from '../../outputs/index.ts';
 import { createDetector, createSwappableDetector, runPipeline } from '../../pipeline/index.ts';
 import {
@@ -9,6 +9,7 @@ import {
   type EmbeddedSpool,
   openSpoolState,
 } from '../../spool/index.ts';
+import { createCorrelationProgress } from './correlation-progress.ts';
 import type { DetectionInit, FromDetection, ToDetection } from './messages.ts';
 
 // The detection thread of `kaudit serve`: reads the spool from its committed position,
@@ -24,10 +25,13 @@ const PROGRESS_MS = 250;
 let embedded: EmbeddedSpool | undefined;
 const stopping = new AbortController();
 
-function start(init: DetectionInit): void {
+async function start(init: DetectionInit): Promise<void> {
   embedded = openSpoolState(init.dataDir, init.spool);
   const { spool, outbox } = embedded;
   const detector = createSwappableDetector(createDetector(init.rules, init.detector));
+  // The correlation state committed with the position resumes with it: a sequence begun
+  // before a crash completes after it, and nothing replayed fires twice.
+  detector.correlator?.restore(await spool.loadState());
   const alerts = new Map<string, [string, Alert['priority'], number]>();
   const rejects = new Map<string, number>();
   const firstRejects: { reason: string; message: string }[] = [];
@@ -55,6 +59,7 @@ function start(init: DetectionInit): void {
   // A report skipped for being too soon is sent later: the main thread's pending counts,
   // /readyz and the drain at SIGTERM wait on the last commit even when no batch follows.
   let trailing: NodeJS.Timeout | undefined;
+  const correlation = createCorrelationProgress(() => detector.correlator?.stats);
   const report = async (force: boolean): Promise<void> => {
     const now = Date.now();
     if (!force && now - lastPost < PROGRESS_MS) {
@@ -80,6 +85,7 @@ function start(init: DetectionInit): void {
       events,
       decoded: decodeStats.events - lastDecoded,
       firstRejects: firstRejects.splice(0),
+      correlation: correlation(),
     });
     lastDecoded = decodeStats.events;
     alerts.clear();
@@ -114,7 +120,7 @@ function start(init: DetectionInit): void {
     }
   });
   post({ type: 'ready', rules: detector.engine.activeRules.length });
-  const source = createSpoolSource(spool);
+  const source = createSpoolSource(spool, () => detector.correlator?.takeChanges());
   void runPipeline({
     source: {
       name: source.name,
@@ -135,6 +141,8 @@ function start(init: DetectionInit): void {
     detector,
     outputs: [outboxOutput, reporting],
     signal: stopping.signal,
+    // Stopping is not the end of the input: the state stays in the spool for the restart.
+    keepState: true,
   })
     .then(() => report(true))
     .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
@@ -147,11 +155,9 @@ function start(init: DetectionInit): void {
 
 port.on('message', (m: ToDetection) => {
   if (m.type === 'init') {
-    try {
-      start(m);
-    } catch (err) {
+    start(m).catch((err: unknown) => {
       post({ type: 'error', message: (err as Error).message });
       post({ type: 'stopped' });
-    }
+    });
   } else if (m.type === 'stop') stopping.abort();
 });
