@@ -23,5 +23,5 @@ export {
   readEventsAt,
 } from './read-events.ts';
 export { createSortedMatches, type SortedMatches } from './sorted-matches.ts';
-export { parseDurationNs, parseTimeBound, TimeBoundError } from './time-bound.ts';
 export { createSwappableDetector, type SwappableDetector } from './swappable-detector.ts';
+export { parseDurationNs, parseTimeBound, TimeBoundError } from './time-bound.ts';

@@ -8,8 +8,8 @@ import {
   TemplateError,
 } from '../../outputs/index.ts';
 import {
-  type QueryNarrowing,
   parseTimeBound,
+  type QueryNarrowing,
   runQuery,
   TimeBoundError,
 } from '../../pipeline/index.ts';
