@@ -29,7 +29,7 @@ import { withRunErrors } from '../run-errors.ts';
 interface QueryOptions {
   rules?: string[];
   output?: string;
-  format?: 'json' | 'csv' | 'table';
+  format?: 'json' | 'ndjson' | 'csv' | 'table';
   fields?: string;
   countBy?: string;
   count?: boolean;
@@ -81,11 +81,10 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
       "print each match with an output template, e.g. '%ka.user.name %ka.verb'",
     )
     .addOption(
-      new Option('--format <format>', 'json (events), csv or table (of --fields)').choices([
-        'json',
-        'csv',
-        'table',
-      ]),
+      new Option(
+        '--format <format>',
+        'json or ndjson (events, or objects of --fields), csv or table (of --fields)',
+      ).choices(['json', 'ndjson', 'csv', 'table']),
     )
     .option('--fields <list>', `fields for csv/table, comma-separated (default ${DEFAULT_FIELDS})`)
     .option('--count-by <fields>', 'count matches grouped by these fields, largest first')
@@ -132,7 +131,7 @@ function printSpec(o: QueryOptions): PrintSpec {
     return {
       kind: 'count-by',
       fields: splitFields(o.countBy),
-      format: o.format ?? 'table',
+      format: o.format === 'ndjson' ? 'json' : (o.format ?? 'table'),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
     };
   }
@@ -142,6 +141,9 @@ function printSpec(o: QueryOptions): PrintSpec {
   if (o.format === 'csv' || o.format === 'table') {
     return { kind: 'rows', fields: splitFields(o.fields ?? DEFAULT_FIELDS), format: o.format };
   }
+  // JSON lines either way: whole events, or the chosen fields as one object per line.
+  if (o.fields !== undefined)
+    return { kind: 'rows', fields: splitFields(o.fields), format: 'json' };
   return { kind: 'events' };
 }
 
