@@ -1,4 +1,4 @@
-// Benchmark runner: npm run bench -- [--suite scan|workers|query|load|all] [--events N] [--runs 5]
+// Benchmark runner: npm run bench -- [--suite scan|workers|query|combined|load|all] [--events N] [--runs 5]
 //   [--seed 1] [--compare bench/results/<file>.json] [--save]
 // Rows of a case run interleaved (row order rotates per run) so that machine noise
 // spreads over all of them; figures are medians.
@@ -17,12 +17,18 @@ import { type Mix, writeEvents } from './generate.ts';
 import { median, type RunResult, runMeasured } from './measure.ts';
 import { type BenchResults, describeMachine, formatTable, type RowResult } from './report.ts';
 import { LOAD_SUITE } from './suites/load.ts';
-import { QUERY_SUITE } from './suites/query.ts';
+import { COMBINED_SUITE, QUERY_SUITE } from './suites/query.ts';
 import { SCAN_SUITE, WORKERS_SUITE } from './suites/scan.ts';
 import type { Case, CommandContext, CommandRow, InProcessRow, Suite } from './suites/types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SUITES: readonly Suite[] = [SCAN_SUITE, WORKERS_SUITE, QUERY_SUITE, LOAD_SUITE];
+const SUITES: readonly Suite[] = [
+  SCAN_SUITE,
+  WORKERS_SUITE,
+  QUERY_SUITE,
+  COMBINED_SUITE,
+  LOAD_SUITE,
+];
 const FALCO_RULES = join(
   process.env.KAUDIT_SHARED ?? join(ROOT, '..', 'shared'),
   'fixtures/falco/rules/k8s_audit_rules.yaml',

@@ -5,6 +5,7 @@ import { registerQueryCommand } from './commands/query.ts';
 import { registerRulesCommand } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerTimelineCommand } from './commands/timeline.ts';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './errors.ts';
 import { guardOutput } from './output-guard.ts';
 
@@ -34,6 +35,7 @@ Examples:
   );
   registerScanCommand(program, io);
   registerQueryCommand(program, io);
+  registerTimelineCommand(program, io);
   registerRulesCommand(program, io);
   registerPolicyCommand(program, io);
   registerServeCommand(program, io);

@@ -49,6 +49,8 @@ export function createContainerRows(
     x: `${list}.${p}`,
     arg: 'index' as const,
     list: true,
+    // Each container gives one value, but a container has many ports.
+    scalarAtIndex: p !== 'host_port',
   }));
 }
 

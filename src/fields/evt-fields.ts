@@ -52,8 +52,9 @@ const EVT_ROWS: readonly FieldRow[] = [
   { name: 'evt.time.s', desc: 'Event time, local HH:MM:SS.', x: 'time.s' },
   {
     name: 'evt.time.iso8601',
-    desc: 'Event time, UTC ISO 8601 with nanoseconds.',
+    desc: 'Event time, UTC ISO 8601 with nanoseconds (2026-03-02T10:20:00.406766000+0000).',
     x: 'time.iso8601',
+    timeValue: 'iso8601',
   },
   {
     name: 'evt.datetime',
@@ -70,6 +71,7 @@ const EVT_ROWS: readonly FieldRow[] = [
     desc: 'Event time in nanoseconds since the epoch.',
     x: 'rawtime',
     type: 'abstime',
+    timeValue: 'epoch-ns',
   },
   {
     name: 'evt.rawtime.s',

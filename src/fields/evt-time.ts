@@ -42,9 +42,13 @@ export function formatLocalDateTime(t: SplitTime, frac: boolean): string {
   return frac ? `${text}.${t.frac}` : text;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` in UTC. */
+/**
+ * `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000` in UTC, as libsinsp's ts_to_iso_8601 writes
+ * `%evt.time.iso8601` (strftime's `%z` of a gmtime). Fixed width for years 0 to 9999, so
+ * two renderings compare as text in time order.
+ */
 export function formatIsoTime(t: SplitTime): string {
   const d = new Date(t.ms);
   if (Number.isNaN(d.getTime())) return `${t.s}.${t.frac}`;
-  return `${d.toISOString().slice(0, 19)}.${t.frac}Z`;
+  return `${d.toISOString().slice(0, 19)}.${t.frac}+0000`;
 }

@@ -17,6 +17,9 @@ export interface FieldArgSpec {
   readonly required: boolean;
 }
 
+/** How a time-valued field writes its instant (FieldDef.timeValue). */
+export type TimeValueKind = 'epoch-ns' | 'iso8601';
+
 /** Which part of the audit event a field reads; drives policy coverage and lazy parsing. */
 export type FieldDataNeed = 'metadata' | 'request' | 'response';
 
@@ -40,6 +43,17 @@ export interface FieldDef {
    * read is never parsed (credential fields only look at some writes).
    */
   readonly presentWhen?: (event: Record<string, unknown>) => boolean;
+  /**
+   * The field's value is an instant, so an RFC 3339 literal on the right of a comparison
+   * means that instant (docs/query.md): `epoch-ns` values are nanoseconds since the
+   * epoch, `iso8601` values are the fixed-width text of evt.time.iso8601.
+   */
+  readonly timeValue?: TimeValueKind;
+  /**
+   * A list field whose `[i]` selects one item with one value (`ka.sourceips[0]`): with an
+   * index it is a scalar, so `=` and the string operators apply (docs/compatibility.md).
+   */
+  readonly scalarAtIndex?: boolean;
   /**
    * Binds the field to its argument and returns the extractor. Called once at compile
    * time. Throws FieldArgError when the argument is missing, unexpected or malformed.

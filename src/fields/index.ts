@@ -12,9 +12,11 @@ export type {
   FieldGetter,
   FieldRegistry,
   FieldValue,
+  TimeValueKind,
 } from './field.ts';
 export { FieldArgError } from './field.ts';
 export { parseJsonPointer } from './json-fields.ts';
 export { createFieldRegistry, createRegistryOf, defaultFieldRegistry } from './registry.ts';
 export { renderValue } from './render.ts';
 export { editDistance } from './suggest.ts';
+export { normalizeTimeLiteral } from './time-literal.ts';

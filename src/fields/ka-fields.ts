@@ -236,7 +236,7 @@ const KA_ROWS: readonly FieldRow[] = [
     'ka.req.pod.volumes.hostpath',
     'hostPath paths of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.hostpath',
-    { list: true, arg: 'index' },
+    { list: true, arg: 'index', scalarAtIndex: true },
   ),
   rowWith(
     'ka.req.volume.hostpath',
@@ -248,7 +248,7 @@ const KA_ROWS: readonly FieldRow[] = [
     'ka.req.pod.volumes.flexvolume_driver',
     'flexVolume drivers of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.flexvolume_driver',
-    { list: true, arg: 'index' },
+    { list: true, arg: 'index', scalarAtIndex: true },
   ),
   rowWith(
     'ka.req.pod.volumes.volume_type',

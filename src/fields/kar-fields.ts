@@ -7,8 +7,8 @@ import { buildFieldDefs, type FieldRow, rowAt, rowListAt } from './table.ts';
 const RQ = 'request';
 const OBJ = 'object';
 
-function indexed(name: string, desc: string, x: string): FieldRow {
-  return { name, desc, x, list: true, arg: 'index' };
+function indexed(name: string, desc: string, x: string, scalarAtIndex = false): FieldRow {
+  return { name, desc, x, list: true, arg: 'index', ...(scalarAtIndex ? { scalarAtIndex } : {}) };
 }
 
 // The container properties the admission plugin offers (a subset of k8saudit's).
@@ -183,6 +183,7 @@ const KAR_ROWS: readonly FieldRow[] = [
       'kar.req.service.ports',
       'Ports of a submitted service, as JSON objects; [i] selects one.',
       'indexed',
+      true,
     ),
     path: [RQ, OBJ, 'spec', 'ports'],
   },
@@ -190,11 +191,13 @@ const KAR_ROWS: readonly FieldRow[] = [
     'kar.req.pod.volumes.hostpath',
     'hostPath paths of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.hostpath',
+    true,
   ),
   indexed(
     'kar.req.pod.volumes.flexvolume_driver',
     'flexVolume drivers of the volumes of a submitted pod; [i] selects one volume.',
     'volumes.flexvolume_driver',
+    true,
   ),
   indexed(
     'kar.req.pod.volumes.volume_type',

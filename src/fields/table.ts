@@ -37,6 +37,10 @@ export interface FieldRow {
   readonly deprecated?: boolean;
   /** See FieldDef.presentWhen; the table's guard still applies. */
   readonly presentWhen?: (event: Record<string, unknown>) => boolean;
+  /** See FieldDef.timeValue. */
+  readonly timeValue?: FieldDef['timeValue'];
+  /** See FieldDef.scalarAtIndex. */
+  readonly scalarAtIndex?: boolean;
 }
 
 /** How a table's fields reach the event: the sources and the presence guard. */
@@ -70,7 +74,7 @@ export function rowListAt(name: string, desc: string, ...path: string[]): FieldR
 
 /** Like rowListAt, with an optional `[i]` selecting one element. */
 export function rowIndexedAt(name: string, desc: string, ...path: string[]): FieldRow {
-  return { name, desc, x: 'indexed', path, list: true, arg: 'index' };
+  return { name, desc, x: 'indexed', path, list: true, arg: 'index', scalarAtIndex: true };
 }
 
 const NO_ARG: FieldArgSpec = { kind: 'none', required: false };
@@ -102,8 +106,12 @@ export function buildFieldDefs(
         return scope.guard(factory(key, index, path));
       },
     };
-    const withPresence =
-      row.presentWhen === undefined ? def : { ...def, presentWhen: row.presentWhen };
+    const withPresence: FieldDef = {
+      ...def,
+      ...(row.presentWhen === undefined ? {} : { presentWhen: row.presentWhen }),
+      ...(row.timeValue === undefined ? {} : { timeValue: row.timeValue }),
+      ...(row.scalarAtIndex === true ? { scalarAtIndex: true } : {}),
+    };
     return row.deprecated === true ? { ...withPresence, deprecated: true } : withPresence;
   });
 }

@@ -1,5 +1,6 @@
 import type { CheckExpr, Expr, FieldValueRef, Rhs, TransformRef } from './ast.ts';
 import { ConditionError } from './errors.ts';
+import { literalValues } from './literal-values.ts';
 import { getOperator, type OperatorSpec } from './operators.ts';
 import { compileRegex } from './regex/index.ts';
 import { type CheckEnv, type OperandInfo, resolveOperand } from './resolve.ts';
@@ -115,11 +116,15 @@ function validateRhs(rhs: Rhs, spec: OperatorSpec, lhs: OperandInfo, env: CheckE
   }
   const items = rhs.kind === 'list' ? rhs.items : [rhs];
   if (lhs.numeric) {
-    for (const it of items) {
-      if (Number.isNaN(Number(it.value)) || it.value.trim() === '') {
+    const values = literalValues(rhs, lhs);
+    for (const [i, it] of items.entries()) {
+      const v = values[i] as string;
+      if (Number.isNaN(Number(v)) || v.trim() === '') {
         throw new ConditionError(
           'type_mismatch',
-          `'${it.value}' is not a number`,
+          lhs.time === undefined
+            ? `'${it.value}' is not a number`
+            : `'${it.value}' is neither a number nor an RFC 3339 time`,
           it.start,
           it.end,
         );

@@ -1,6 +1,7 @@
 import { type Code, js } from '../codegen/index.ts';
 import type { FieldValue } from '../fields/field.ts';
 import type { CheckExpr, Modifier, Operand } from './ast.ts';
+import { literalValues } from './literal-values.ts';
 import { testNumeric, toNumeric } from './numeric.ts';
 import { compilePathMatcher, type OperatorSpec } from './operators.ts';
 import type { OperandInfo } from './resolve.ts';
@@ -47,7 +48,7 @@ export function emitCheck(
     const w = ctx.readOperand(rhs.kind === 'val' ? rhs.field : rhs);
     return js`${dyn}(${read}, ${w})`;
   }
-  const values = rhs.kind === 'list' ? rhs.items.map((i) => i.value) : [rhs.value];
+  const values = literalValues(rhs, lhs);
   if (check.modifier !== undefined) {
     const test = modifierTest(spec, lhs, check.modifier, values);
     const t = ctx.temp();

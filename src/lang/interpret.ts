@@ -4,6 +4,7 @@ import type { CheckExpr, Expr, Operand } from './ast.ts';
 import { validateCheck } from './check.ts';
 import type { CompileEnv } from './compile.ts';
 import { undefinedMacroError } from './errors.ts';
+import { literalValues } from './literal-values.ts';
 import { testNumeric, toNumeric } from './numeric.ts';
 import { compilePathMatcher } from './operators.ts';
 import { bindField, resolveOperand } from './resolve.ts';
@@ -49,8 +50,7 @@ export function interpretCheck(check: CheckExpr, rec: AuditRecord, env: CompileE
   if (rhs === undefined) return true;
 
   let values: readonly string[];
-  if (rhs.kind === 'value') values = [rhs.value];
-  else if (rhs.kind === 'list') values = rhs.items.map((i) => i.value);
+  if (rhs.kind === 'value' || rhs.kind === 'list') values = literalValues(rhs, info);
   else {
     const w = evalOperand(rhs.kind === 'val' ? rhs.field : rhs, rec, env);
     if (w === undefined) return false;

@@ -246,8 +246,10 @@ class Parser {
       return this.parseOperand() as TransformRef;
     }
     if (shape === 'number') {
-      const n = this.c.number();
-      if (n === undefined) throw this.error('expected_value', 'expected a number value', start);
+      const n = this.c.time() ?? this.c.number();
+      if (n === undefined) {
+        throw this.error('expected_value', 'expected a number or RFC 3339 time', start);
+      }
       return lit(n, false, start, this.c.pos);
     }
     if (shape === 'list') return parseListValue(this.c);

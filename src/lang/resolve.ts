@@ -4,6 +4,7 @@ import {
   type FieldDef,
   type FieldGetter,
   type FieldRegistry,
+  type TimeValueKind,
 } from '../fields/field.ts';
 import type { FieldRef, Operand } from './ast.ts';
 import { ConditionError } from './errors.ts';
@@ -20,6 +21,8 @@ export interface OperandInfo {
   readonly isList: boolean;
   /** uint64 values (len(), numeric fields) compare as numbers. */
   readonly numeric: boolean;
+  /** A time-valued field: RFC 3339 literals compare as instants (normalizeTimeLiteral). */
+  readonly time?: TimeValueKind;
 }
 
 /** Finds the field for `ref` in the registry, for this source; throws unknown_field. */
@@ -67,18 +70,36 @@ export function bindField(ref: FieldRef, env: CheckEnv): { def: FieldDef; get: F
     );
   }
   try {
-    return { def, get: def.bind(ref.arg) };
+    const get = def.bind(ref.arg);
+    return { def, get: isIndexedScalar(def, ref) ? scalarOf(get) : get };
   } catch (e) {
     if (!(e instanceof FieldArgError)) throw e;
     throw new ConditionError('bad_field_arg', e.message, ref.start, ref.end);
   }
 }
 
+/** `ka.sourceips[0]`: an index narrows such a list to one value (FieldDef.scalarAtIndex). */
+function isIndexedScalar(def: FieldDef, ref: FieldRef): boolean {
+  return def.scalarAtIndex === true && ref.arg !== undefined;
+}
+
+/** The one value of a list that `[i]` narrowed to one item, as a scalar. */
+function scalarOf(get: FieldGetter): FieldGetter {
+  return (rec) => {
+    const v = get(rec);
+    return v === undefined || typeof v === 'string' ? v : v[0];
+  };
+}
+
 /** Resolves an operand's shape, validating fields and transformers; throws ConditionError. */
 export function resolveOperand(op: Operand, env: CheckEnv): OperandInfo {
   if (op.kind === 'field') {
     const { def } = bindField(op, env);
-    return { isList: def.isList, numeric: def.type === 'uint64' || def.type === 'abstime' };
+    const isList = def.isList && !isIndexedScalar(def, op);
+    const numeric = def.type === 'uint64' || def.type === 'abstime';
+    return def.timeValue === undefined
+      ? { isList, numeric }
+      : { isList, numeric, time: def.timeValue };
   }
   if (!isTransformerName(op.name)) {
     throw new ConditionError(

@@ -27,7 +27,12 @@ export type PrintSpec =
       /** Field values as they are, control characters included (escaped by default). */
       readonly rawFields?: boolean;
     }
-  | { readonly kind: 'rows'; readonly fields: readonly string[]; readonly format: 'csv' | 'table' }
+  | {
+      readonly kind: 'rows';
+      readonly fields: readonly string[];
+      /** json: one object of the fields per line (absent: null, lists: arrays). */
+      readonly format: 'csv' | 'table' | 'json';
+    }
   | { readonly kind: 'events' };
 
 /** Prints matched records as they come, and what only the end can tell in `finish`. */
@@ -78,6 +83,24 @@ function compileEscapedTemplate(
     if (!hasControls(message)) return message;
     return renderEscaped(parts, tpl.fields(r));
   };
+}
+
+/**
+ * The fields' values for JSON and CSV: absent is null, a list stays a list (the table's
+ * `<NA>` and `(a,b)` are Falco's text forms, not data).
+ */
+function compileValues(
+  fields: readonly string[],
+  source: EventSource,
+): (r: AuditRecord) => Record<string, string | readonly string[] | null> {
+  const tpl = compileTemplate(fields.map((f) => `%${f}`).join(SEP), source);
+  return (r) => tpl.fields(r);
+}
+
+/** A CSV cell of a value: absent is empty, a list is its JSON array. */
+function csvValue(v: string | readonly string[] | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** The fields as one template whose text splits back into cells. */
@@ -146,11 +169,19 @@ export function createRecordPrinter(
       return { print: (rec) => out.line(line(rec)), finish() {} };
     }
     case 'rows': {
-      const cells = compileCells(spec.fields, source);
-      if (spec.format === 'csv') {
+      if (spec.format !== 'table') {
+        const values = compileValues(spec.fields, source);
+        if (spec.format === 'json') {
+          return { print: (rec) => out.line(JSON.stringify(values(rec))), finish() {} };
+        }
         out.line(formatCsvRow(spec.fields));
-        return { print: (rec) => out.line(formatCsvRow(cells(rec))), finish() {} };
+        const row = (rec: AuditRecord): string[] => {
+          const v = values(rec);
+          return spec.fields.map((f) => csvValue(v[f]));
+        };
+        return { print: (rec) => out.line(formatCsvRow(row(rec))), finish() {} };
       }
+      const cells = compileCells(spec.fields, source);
       const rows: string[][] = [];
       return {
         print: (rec) => void rows.push(cells(rec)),

@@ -18,6 +18,7 @@ const LAYERS: readonly string[] = [
   'outputs',
   'spool',
   'pipeline',
+  'timeline',
   'store',
   'policy',
   'ruletest',

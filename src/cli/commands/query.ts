@@ -7,7 +7,12 @@ import {
   type RecordPrinter,
   TemplateError,
 } from '../../outputs/index.ts';
-import { runQuery } from '../../pipeline/index.ts';
+import {
+  parseTimeBound,
+  type QueryNarrowing,
+  runQuery,
+  TimeBoundError,
+} from '../../pipeline/index.ts';
 import {
   compileQueryCondition,
   DEFAULT_RULES_PATH,
@@ -24,13 +29,19 @@ import { withRunErrors } from '../run-errors.ts';
 interface QueryOptions {
   rules?: string[];
   output?: string;
-  format?: 'json' | 'csv' | 'table';
+  format?: 'json' | 'ndjson' | 'csv' | 'table';
   fields?: string;
   countBy?: string;
   count?: boolean;
   limit?: number;
   fastpath: boolean;
   rawFields?: boolean;
+  since?: string;
+  until?: string;
+  at?: string;
+  sort?: 'time';
+  reverse?: boolean;
+  final?: boolean;
 }
 
 const DEFAULT_FIELDS =
@@ -44,6 +55,10 @@ Examples:
   $ kaudit query 'ka.target.subresource in (exec, attach)' audit.log --format table
   # configmaps created with credentials
   $ kaudit query 'ka.verb=create and ka.target.resource=configmaps and ka.req.configmap.obj icontains aws_access_key_id' audit.log
+  # what happened in the last two hours, in time order, one line per request
+  $ kaudit query 'ka.user.name=alice' logs/ --since 2h --sort time --final --format table
+  # a window given as times (any offset), newest first
+  $ kaudit query 'ka.verb=delete' audit.log --since 2026-03-02T10:00:00Z --until 2026-03-02T11:00:00+01:00 --sort time --reverse
   # top users by forbidden requests
   $ kaudit query 'ka.response.code=403' audit.log --count-by ka.user.name --limit 10
   # macros and lists from rules files work too
@@ -66,16 +81,31 @@ export function registerQueryCommand(program: Command, io: CommandIo): void {
       "print each match with an output template, e.g. '%ka.user.name %ka.verb'",
     )
     .addOption(
-      new Option('--format <format>', 'json (events), csv or table (of --fields)').choices([
-        'json',
-        'csv',
-        'table',
-      ]),
+      new Option(
+        '--format <format>',
+        'json or ndjson (events, or objects of --fields), csv or table (of --fields)',
+      ).choices(['json', 'ndjson', 'csv', 'table']),
     )
     .option('--fields <list>', `fields for csv/table, comma-separated (default ${DEFAULT_FIELDS})`)
     .option('--count-by <fields>', 'count matches grouped by these fields, largest first')
     .option('--count', 'print only the number of matching events')
     .option('--limit <n>', 'stop after n matches (or show the n largest groups)', parsePositiveInt)
+    .option(
+      '--since <time>',
+      'only events at or after: RFC 3339 time, or a duration ago (30m, 1h, 2d)',
+    )
+    .option('--until <time>', 'only events before: RFC 3339 time, or a duration ago')
+    .option('--at <time>', 'the "now" that --since/--until durations count back from (RFC 3339)')
+    .addOption(
+      new Option('--sort <key>', 'print matches in event-time order across all inputs').choices([
+        'time',
+      ]),
+    )
+    .option('--reverse', 'with --sort time: newest first')
+    .option(
+      '--final',
+      'one event per request: its last stage (ResponseComplete; ResponseStarted for exec, attach, port-forward)',
+    )
     .option('--no-fastpath', 'parse every event fully (skip the raw-line prefilter)')
     .option(
       '--raw-fields',
@@ -101,7 +131,7 @@ function printSpec(o: QueryOptions): PrintSpec {
     return {
       kind: 'count-by',
       fields: splitFields(o.countBy),
-      format: o.format ?? 'table',
+      format: o.format === 'ndjson' ? 'json' : (o.format ?? 'table'),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
     };
   }
@@ -111,6 +141,9 @@ function printSpec(o: QueryOptions): PrintSpec {
   if (o.format === 'csv' || o.format === 'table') {
     return { kind: 'rows', fields: splitFields(o.fields ?? DEFAULT_FIELDS), format: o.format };
   }
+  // JSON lines either way: whole events, or the chosen fields as one object per line.
+  if (o.fields !== undefined)
+    return { kind: 'rows', fields: splitFields(o.fields), format: 'json' };
   return { kind: 'events' };
 }
 
@@ -123,8 +156,13 @@ async function runQueryCommand(
   if (o.output && (o.format || o.countBy || o.count)) {
     usageError('-o cannot be combined with --format, --count-by or --count');
   }
+  if (o.reverse && o.sort === undefined) usageError('--reverse needs --sort time');
+  const narrowing = narrowingOf(o);
   requireInput(paths, io);
   const query = await compileQuery(condition, o.rules ?? [DEFAULT_RULES_PATH]);
+  if (o.final && query.source !== 'k8s_audit') {
+    usageError('--final applies to audit events (k8s_audit), not admission reviews');
+  }
   const out = createLineWriter(io.stdout);
   let printer: RecordPrinter;
   try {
@@ -142,6 +180,8 @@ async function runQueryCommand(
       printer,
       fastpath: o.fastpath,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      narrowing,
+      ...(o.sort === 'time' ? { sort: { reverse: o.reverse === true } } : {}),
       countsAll: o.countBy !== undefined,
       flush: () => out.flush(),
       closed: () => out.closed,
@@ -149,6 +189,24 @@ async function runQueryCommand(
     }),
   );
   return runExitCode({ unreadable: run.unreadable, lines: run.stats.lines });
+}
+
+/** `--since`, `--until` (durations back from `--at`, or now) and `--final`; usage errors. */
+function narrowingOf(o: QueryOptions): QueryNarrowing {
+  try {
+    const nowNs = o.at === undefined ? BigInt(Date.now()) * 1_000_000n : parseTimeBound(o.at, 0n);
+    if (o.at !== undefined && !/\d{4}-/.test(o.at)) usageError('--at takes an RFC 3339 time');
+    const sinceNs = o.since === undefined ? undefined : parseTimeBound(o.since, nowNs);
+    const untilNs = o.until === undefined ? undefined : parseTimeBound(o.until, nowNs);
+    return {
+      ...(sinceNs !== undefined ? { sinceNs } : {}),
+      ...(untilNs !== undefined ? { untilNs } : {}),
+      ...(o.final ? { final: true } : {}),
+    };
+  } catch (err) {
+    if (err instanceof TimeBoundError) usageError(`kaudit: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The query condition, or a usage error pointing into it (a rules file error: exit 1). */

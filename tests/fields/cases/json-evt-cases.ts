@@ -32,7 +32,7 @@ export const JSON_EVT_CASES: FieldCase[] = [
     ['evt.num', undefined, '42', 'record number'],
     ['evt.time', undefined, '10:15:30.234567000', 'local clock with ns'],
     ['evt.time.s', undefined, '10:15:30', 'local clock'],
-    ['evt.time.iso8601', undefined, '2026-11-02T10:15:30.234567000Z', 'UTC ISO 8601'],
+    ['evt.time.iso8601', undefined, '2026-11-02T10:15:30.234567000+0000', 'UTC ISO 8601'],
     ['evt.datetime', undefined, '2026-11-02 10:15:30.234567000', 'local date and time'],
     ['evt.datetime.s', undefined, '2026-11-02 10:15:30', 'local date and time, s'],
     ['evt.rawtime', undefined, TIME_NS, 'ns since epoch'],
