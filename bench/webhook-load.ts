@@ -77,6 +77,8 @@ async function startServer(dataDir: string): Promise<Server> {
   const child = spawn(
     process.execPath,
     [
+      // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--input-type=module',
       '-e',
       `import { main } from ${JSON.stringify(`file://${values.bin}`)}; process.exitCode = await main(process.argv);`,
@@ -159,6 +161,18 @@ function rssMb(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system, all threads) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function metric(port: number, name: string): Promise<number> {
   const { body } = await get(port, '/metrics');
   const line = body.split('\n').find((l) => l.startsWith(`${name} `));
@@ -183,6 +197,10 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   let failed = 0;
   let next = 0;
+  // The load generator shares the machine's cores with the server: both CPU figures are
+  // reported, and the server's throughput per core of its own.
+  const serverCpuStart = cpuSeconds(server.pid);
+  const selfCpuStart = process.cpuUsage();
   const started = performance.now();
   const send = async (body: Buffer): Promise<void> => {
     const t = performance.now();
@@ -212,6 +230,8 @@ async function main(): Promise<void> {
   // Sustained means detection kept up: wait until it has processed everything.
   while ((await metric(server.port, 'kaudit_spool_pending_events')) > 0) await sleep(50);
   const processedMs = performance.now() - started;
+  const serverCpu = cpuSeconds(server.pid) - serverCpuStart;
+  const selfCpu = process.cpuUsage(selfCpuStart);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssMb(server.pid));
   const alerts = await metric(server.port, 'kaudit_spool_pending_batches');
@@ -239,6 +259,9 @@ async function main(): Promise<void> {
       max: sorted[sorted.length - 1],
     },
     peakRssMb: Math.round(peakRss),
+    serverCpuSeconds: serverCpu,
+    generatorCpuSeconds: (selfCpu.user + selfCpu.system) / 1e6,
+    serverEventsPerCpuSecond: Math.round(totalEvents / serverCpu),
     pendingAtEnd: alerts,
     rules,
   };
