@@ -7,12 +7,15 @@ import { loadRules } from '../../src/rules/index.ts';
 import { auditEvent, recordOf } from '../helpers/events.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
-// The default correlation rules of rules/kaudit-rules.yaml, each on event sequences that
+// The correlation rules of rules/kaudit-stateful-rules.yaml (with kaudit-rules.yaml), each on event sequences that
 // must fire it and near misses that must not (events judged alone live in
 // tests/fixtures/default-rules/; a correlated rule needs several, so its cases are here).
 
 const RULES_PATH = join(REPO_ROOT, 'rules', 'kaudit-rules.yaml');
-const loaded = loadRules([{ name: RULES_PATH, content: readFileSync(RULES_PATH, 'utf8') }]);
+const CORRELATION_PATH = join(REPO_ROOT, 'rules', 'kaudit-stateful-rules.yaml');
+const loaded = loadRules(
+  [RULES_PATH, CORRELATION_PATH].map((name) => ({ name, content: readFileSync(name, 'utf8') })),
+);
 
 const T0 = Date.UTC(2026, 10, 2, 10, 0, 0);
 type Event = Record<string, unknown>;
