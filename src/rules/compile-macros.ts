@@ -27,7 +27,8 @@ export interface CompiledMacro extends ParsedMacro {
 
 /**
  * Substitutes the lists into a condition, reporting LOAD_ERR_COMPILE_CONDITION at the list
- * name that would make it longer than LOAD_LIMITS.conditionChars (undefined then).
+ * name that would make it longer than LOAD_LIMITS.conditionChars or give it more than
+ * LOAD_LIMITS.conditionValues list items (undefined then).
  */
 export function substituteListsIn(
   reporter: Reporter,
@@ -37,7 +38,10 @@ export function substituteListsIn(
 ): MappedText | undefined {
   const r = substituteLists(cond, lists);
   if (!('kind' in r)) return r;
-  const message = MSG.conditionTooLong(r.list, LOAD_LIMITS.conditionChars);
+  const message =
+    r.limit === 'chars'
+      ? MSG.conditionTooLong(r.list, LOAD_LIMITS.conditionChars)
+      : MSG.conditionTooManyItems(r.list, LOAD_LIMITS.conditionValues);
   reportInText(reporter, 'error', 'LOAD_ERR_COMPILE_CONDITION', message, condCtx, r.text, r);
   return undefined;
 }

@@ -176,6 +176,8 @@ export const MSG = {
   undefinedMacro: (macro: string) => `Undefined macro '${macro}' used in filter.`,
   conditionTooLong: (list: string, limit: number) =>
     `Condition would be longer than ${limit} characters once list '${list}' is substituted (each use of a list name copies its items)`,
+  conditionTooManyItems: (list: string, limit: number) =>
+    `Condition would hold more than ${limit} list items once list '${list}' is substituted (each use of a list name copies its items)`,
   conditionTooDeep: (limit: number, macro: string) =>
     `Condition nests deeper than ${limit} levels after macro expansion${macro === '' ? '' : ` (inside macro '${macro}')`}`,
   conditionTooLarge: (

@@ -20,9 +20,14 @@ function joinItems(items: readonly string[]): string {
   return out;
 }
 
-/** A substitution that would make the condition longer than LOAD_LIMITS.conditionChars. */
+/**
+ * A substitution that would make the condition longer than LOAD_LIMITS.conditionChars,
+ * or insert more than LOAD_LIMITS.conditionValues items into it (each at least a value
+ * once parsed: stopping here spares parsing them only to refuse the condition after).
+ */
 export interface TooLong {
   readonly kind: 'too-long';
+  readonly limit: 'chars' | 'items';
   readonly list: string;
   /** Where the list name that crossed the limit is, in the text being substituted. */
   readonly text: MappedText;
@@ -81,12 +86,14 @@ class Output {
  * list also eats one adjacent comma; the search resumes after the inserted items. Falco
  * rebuilds the whole string at each occurrence; this builds the result once, so a
  * condition naming a list many times costs time linear in its length. Returns undefined
- * if the name does not occur, and TooLong past `maxChars`.
+ * if the name does not occur, and TooLong past `maxChars` or when the items inserted
+ * pass `budget.items` (which each insertion decreases, so one budget serves every list).
  */
 export function substituteList(
   cond: MappedText,
   list: CompiledList,
   maxChars: number = LOAD_LIMITS.conditionChars,
+  budget: { items: number } = { items: LOAD_LIMITS.conditionValues },
 ): MappedText | TooLong | undefined {
   const name = list.name;
   const s = cond.text;
@@ -104,9 +111,17 @@ export function substituteList(
     out.copy(rest, at);
     const end = eatAround(out, s, nameEnd, items === '');
     const text = `${out.length > 0 ? ' ' : ''}${items} `;
-    if (out.length + text.length + (s.length - end) > maxChars) {
-      return { kind: 'too-long', list: name, text: cond, start: at, end: nameEnd };
-    }
+    const tooLong = (limit: TooLong['limit']): TooLong => ({
+      kind: 'too-long',
+      limit,
+      list: name,
+      text: cond,
+      start: at,
+      end: nameEnd,
+    });
+    if (out.length + text.length + (s.length - end) > maxChars) return tooLong('chars');
+    budget.items -= list.items.length;
+    if (budget.items < 0) return tooLong('items');
     // Falco resumes one past the inserted items: at the rest of the text, or one further
     // when the items start the text (no leading space was added).
     const skip = out.length > 0 ? 0 : 1;
@@ -199,15 +214,17 @@ function locateFrom(src: readonly TextPiece[], j: number, offset: number): TextP
 
 /**
  * Substitutes every compiled list, in order, marking the ones that occur as used.
- * Returns TooLong when a substitution would pass LOAD_LIMITS.conditionChars.
+ * Returns TooLong when a substitution would pass LOAD_LIMITS.conditionChars, or the
+ * items inserted in all would pass LOAD_LIMITS.conditionValues.
  */
 export function substituteLists(
   cond: MappedText,
   lists: ReadonlyMap<string, CompiledList>,
 ): MappedText | TooLong {
   let t = cond;
+  const budget = { items: LOAD_LIMITS.conditionValues };
   for (const list of lists.values()) {
-    const next = substituteList(t, list);
+    const next = substituteList(t, list, LOAD_LIMITS.conditionChars, budget);
     if (next === undefined) continue;
     if ('kind' in next) return next;
     t = next;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { collectItem } from '../../src/rules/collect.ts';
 import { LOAD_LIMITS } from '../../src/rules/limits.ts';
 import { type CompiledList, compileLists } from '../../src/rules/lists.ts';
+import { loadRules } from '../../src/rules/load.ts';
 import { plainText, textOfScalar } from '../../src/rules/mapped-text.ts';
 import { createReporter } from '../../src/rules/messages.ts';
 import { createCollection } from '../../src/rules/model.ts';
@@ -11,6 +12,7 @@ import { readRulesItems } from '../../src/rules/read.ts';
 import { createSourceFile, positionAt } from '../../src/rules/source-file.ts';
 import { substituteList } from '../../src/rules/substitute-lists.ts';
 import { runInWorker } from '../helpers/bounded-worker.ts';
+import { positionOf, ruleItem } from './helpers/hostile-rules.ts';
 
 const list = (name: string, items: string[]): CompiledList => ({ name, items, used: false });
 const sub = (cond: string, l: CompiledList): string | undefined => {
@@ -37,6 +39,36 @@ test('substituteList() quotes items with a space and rewrites any bounded occurr
 test('substituteList() lets an empty list eat one adjacent comma', () => {
   assert.equal(sub('x in (a, empty)', list('empty', [])), 'x in (a  )');
   assert.equal(sub('x in (empty, b)', list('empty', [])), 'x in (   b)');
+});
+
+test('substituteList() stops at the list name whose items pass the budget, shared across lists', () => {
+  const cond = 'a in (l) or b in (l) or c in (m)';
+  const budget = { items: 5 };
+  const first = substituteList(plainText(cond), list('l', ['1', '2']), Infinity, budget);
+  assert.ok(first !== undefined && !('kind' in first));
+  assert.equal(budget.items, 1);
+  const second = substituteList(first, list('m', ['3', '4']), Infinity, budget);
+  assert.ok(second !== undefined && 'kind' in second);
+  assert.equal(second.limit, 'items');
+  assert.equal(second.text.text.slice(second.start, second.end), 'm');
+});
+
+test('loadRules() refuses a condition whose list items pass LOAD_LIMITS.conditionValues at the list name, before parsing them', () => {
+  // l1 holds 600k items (l0 600 times); naming it twice would put 1.2M values in the
+  // condition. Refused at the second name, not after parsing 1.2M values (seconds and
+  // hundreds of MB for a 5 KB file).
+  const l0 = Array.from({ length: 1000 }, (_, i) => `v${i}`).join(', ');
+  const l1 = Array((LOAD_LIMITS.conditionValues * 0.6) / 1000)
+    .fill('l0')
+    .join(', ');
+  const content = `- list: l0\n  items: [${l0}]\n- list: l1\n  items: [${l1}]\n${ruleItem('r', 'ka.verb in (l1) or ka.uri in (l1)')}`;
+  const r = loadRules([{ name: 'f.yaml', content }]);
+  assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
+  const e = r.errors[0];
+  assert.equal(e?.code, 'LOAD_ERR_COMPILE_CONDITION');
+  assert.match(e?.message ?? '', /more than 1000000 list items once list 'l1' is substituted/);
+  const at = e?.locations[e.locations.length - 1]?.position;
+  assert.deepEqual({ line: at?.line, column: at?.column }, positionOf(content, 'l1)', 1));
 });
 
 test('compileLists() expands earlier lists and keeps a later list name as a warned literal', () => {

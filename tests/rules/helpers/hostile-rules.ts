@@ -31,6 +31,30 @@ export function anchorBomb(levels: number, fanout: number): string {
   return `${lines.join('\n')}\n${ruleItem('r', `ka.verb in (l${levels})`)}`;
 }
 
+/**
+ * The anchor bomb inside a rule's exception values, where nested sequences are read (a
+ * value may be a list): `levels` anchored tuples, each of `fanout` aliases to the one
+ * before, the last standing for fanout^levels values.
+ */
+export function exceptionAnchorBomb(levels: number, fanout: number): string {
+  const tuples = [`&a0 [${Array(fanout).fill('x').join(', ')}]`];
+  for (let i = 1; i <= levels; i++) {
+    tuples.push(
+      `&a${i} [${Array(fanout)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
+  }
+  return [
+    ruleItem('r', 'ka.verb = get').trimEnd(),
+    '  exceptions:',
+    '  - name: e',
+    '    fields: [ka.verb]',
+    `    values: [${tuples.join(', ')}]`,
+    '',
+  ].join('\n');
+}
+
 /** Macro m0 is a check; m<i> is `(m<i-1> or m<i-1>)`; a rule uses the last. */
 export function macroDoubling(levels: number): string {
   const lines = ['- macro: m0', '  condition: ka.verb = get'];
