@@ -96,15 +96,48 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
     },
   };
 
-  const emit = (expr: Expr): Code => {
+  // Expanded conditions are DAGs: a macro's tree is shared by every use. Each node is
+  // emitted once; a node used again whose code is long becomes a local function that
+  // remembers its result for the event, so both the generated source and the work per
+  // event grow with the distinct nodes, not with the expanded tree.
+  const emitted = new Map<Expr, Code>();
+  const sharedCalls = new Set<Code>();
+  const sharedDecls: string[] = [];
+  let uses = new Map<Expr, number>();
+
+  const share = (e: Expr, code: Code): Code => {
+    const n = sharedDecls.length;
+    const fn = codeName(`s${n}`);
+    const memo = codeName(`v${n}`);
+    sharedDecls.push(`${fn} = () => (${memo} !== undefined ? ${memo} : (${memo} = ${code}))`);
+    const call = js`${fn}()`;
+    sharedCalls.add(call);
+    emitted.set(e, call);
+    return call;
+  };
+
+  const emitNode = (e: Expr): Code => {
+    const known = emitted.get(e);
+    if (known !== undefined) {
+      return sharedCalls.has(known) || known.toString().length < SHARE_CHARS
+        ? known
+        : share(e, known);
+    }
+    const code = emitFresh(e);
+    if ((uses.get(e) ?? 0) > 1 && code.toString().length >= SHARE_CHARS) return share(e, code);
+    emitted.set(e, code);
+    return code;
+  };
+
+  const emitFresh = (expr: Expr): Code => {
     switch (expr.kind) {
       case 'and':
       case 'or': {
-        const parts = expr.children.map(emit);
+        const parts = expr.children.map(emitNode);
         return js`(${joinCode(parts, expr.kind === 'and' ? ' && ' : ' || ')})`;
       }
       case 'not':
-        return js`!${emit(expr.child)}`;
+        return js`!${emitNode(expr.child)}`;
       case 'macro':
         throw undefinedMacroError(expr);
       case 'check': {
@@ -114,6 +147,11 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
     }
   };
 
+  const emit = (expr: Expr): Code => {
+    uses = countUses(expr, emitted);
+    return emitNode(expr);
+  };
+
   const build = <F extends (...args: never[]) => unknown>(
     body: Code,
     params: readonly string[] = [],
@@ -121,7 +159,10 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
     const extra = params.map((p) => js`, ${codeName(p)}`);
     const locals = cacheNames.map((c) => `${c} = null`);
     if (usesTemp) locals.push('$t');
-    const decl = locals.length > 0 ? `let ${locals.join(', ')};\n` : '';
+    for (let i = 0; i < sharedDecls.length; i++) locals.push(`v${i}`);
+    let decl = locals.length > 0 ? `let ${locals.join(', ')};\n` : '';
+    // Declared after the caches they read; each calls only functions declared before it.
+    if (sharedDecls.length > 0) decl += `const ${sharedDecls.join(',\n')};\n`;
     const fnSource = `function (r${joinCode(extra, '')}) {\n${decl}${body.toString()}\n}`;
     const factory = new Function(...helperNames, `'use strict';\nreturn ${fnSource};`);
     const fn = factory(...helperValues) as F;
@@ -129,6 +170,28 @@ export function createCodegenScope(env: CompileEnv): CodegenScope {
   };
 
   return { emit, helper, build };
+}
+
+// Code at least this long is not repeated: a second use calls a shared function instead.
+// Over twice the longest repeated node of Falco's and kaudit's k8s rules (412 characters), so
+// their generated code has no calls (a function reading the field caches makes reads slower).
+const SHARE_CHARS = 1024;
+
+/**
+ * How many times each node is used within `root` (a node reached through several
+ * parents counts once per parent), plus once for nodes emitted before in this scope.
+ */
+function countUses(root: Expr, emitted: ReadonlyMap<Expr, Code>): Map<Expr, number> {
+  const uses = new Map<Expr, number>();
+  const visit = (e: Expr): void => {
+    const n = uses.get(e);
+    uses.set(e, (n ?? (emitted.has(e) ? 1 : 0)) + 1);
+    if (n !== undefined || emitted.has(e)) return;
+    if (e.kind === 'and' || e.kind === 'or') for (const c of e.children) visit(c);
+    else if (e.kind === 'not') visit(e.child);
+  };
+  visit(root);
+  return uses;
 }
 
 /**

@@ -4,7 +4,13 @@ import { CORRELATION_FIELD_PREFIX, withCorrelationFields } from '../fields/index
 import type { Expr } from '../lang/ast.ts';
 import { ConditionError } from '../lang/errors.ts';
 import { parseOutputFormat, printExpr } from '../lang/index.ts';
-import { type ConditionScope, compileConditionText, UNKNOWN_REASONS } from './compile-condition.ts';
+import {
+  type ConditionPass,
+  type ConditionScope,
+  compileConditionText,
+  createConditionPass,
+  UNKNOWN_REASONS,
+} from './compile-condition.ts';
 import { compileCorrelation, compileSuppress } from './compile-correlation.ts';
 import { type CompiledMacro, compileMacros } from './compile-macros.ts';
 import type { CorrelationSpec } from './correlation.ts';
@@ -74,23 +80,28 @@ function compileConditions(
   return c && { condition: c.condition, exceptionFields: c.exceptionFields, correlation: c.spec };
 }
 
-function compileRule(
-  r: RuleInfo,
-  registry: FieldRegistry,
-  lists: ReadonlyMap<string, CompiledList>,
-  macros: ReadonlyMap<string, CompiledMacro>,
-  reporter: Reporter,
-  minPriority: Priority | undefined,
-): LoadedRule | undefined {
+/** Shared by every rule of one compile pass. */
+interface RuleCompileState {
+  readonly registry: FieldRegistry;
+  readonly lists: ReadonlyMap<string, CompiledList>;
+  readonly macros: ReadonlyMap<string, CompiledMacro>;
+  readonly pass: ConditionPass;
+  readonly reporter: Reporter;
+  readonly minPriority: Priority | undefined;
+}
+
+function compileRule(r: RuleInfo, st: RuleCompileState): LoadedRule | undefined {
+  const { registry, reporter } = st;
   const scope: ConditionScope = {
     registry,
     source: r.source,
-    lists,
-    macros,
+    lists: st.lists,
+    macros: st.macros,
     reporter,
     skipIfUnknownFilter: r.skipIfUnknownFilter,
     exceptions: r.exceptions,
     ruleCtx: r.ctx,
+    pass: st.pass,
   };
   // Falco builds the exception clauses before it checks the output: a broken exception
   // is the error reported, even when the output is broken too.
@@ -106,7 +117,7 @@ function compileRule(
     return undefined;
   }
   const belowMinimum =
-    minPriority !== undefined && priorityRank(r.priority) > priorityRank(minPriority);
+    st.minPriority !== undefined && priorityRank(r.priority) > priorityRank(st.minPriority);
   return {
     name: r.name,
     desc: r.desc,
@@ -139,7 +150,9 @@ export function compileCollection(
 ): CompileOutput {
   const errorsBefore = reporter.errors.length;
   const lists = compileLists(col, reporter);
-  const macros = compileMacros(col, lists, reporter);
+  // Macro expansions, macro checks and the load's size totals, shared by every condition.
+  const pass = createConditionPass();
+  const macros = compileMacros(col, lists, reporter, pass.expansions);
   const rules: LoadedRule[] = [];
   const skippedRules: string[] = [];
   for (const r of col.rules.values()) {
@@ -149,7 +162,14 @@ export function compileCollection(
       continue;
     }
     try {
-      const rule = compileRule(r, registry, lists, macros, reporter, options.minPriority);
+      const rule = compileRule(r, {
+        registry,
+        lists,
+        macros,
+        pass,
+        reporter,
+        minPriority: options.minPriority,
+      });
       if (rule !== undefined) rules.push(rule);
     } catch (e) {
       if (!(e instanceof RuleLoadError)) throw e;

@@ -4,9 +4,14 @@ import { createReporter, ITEM, MSG } from './messages.ts';
 import type { LoadMessage, RulesSource } from './types.ts';
 
 function readError(path: string, err: unknown): LoadMessage {
-  const reporter = createReporter();
   const detail = err instanceof Error ? err.message : String(err);
-  reporter.error('LOAD_ERR_FILE_READ', MSG.readFailed(path, detail), [
+  return fileError(path, MSG.readFailed(path, detail));
+}
+
+/** A LOAD_ERR_FILE_READ message about `path` (which has no line to point at). */
+export function fileError(path: string, message: string): LoadMessage {
+  const reporter = createReporter();
+  reporter.error('LOAD_ERR_FILE_READ', message, [
     {
       itemType: ITEM.rulesContent,
       itemName: '',
@@ -21,8 +26,10 @@ const TESTS_FILE = /\.tests\.ya?ml$/;
 
 /**
  * Reads rules files and directories (a directory contributes its `.yaml`/`.yml` files,
- * sorted by name, as Falco's `rules_files`, but not its `*.tests.yaml` rule tests). Missing or unreadable paths become
- * LOAD_ERR_FILE_READ messages; the readable ones are still returned in order.
+ * sorted by name, as Falco's `rules_files`, but not its `*.tests.yaml` rule tests). Missing
+ * or unreadable paths, and directories with no rules file (almost always a wrong path:
+ * Falco would run without their rules), become LOAD_ERR_FILE_READ messages; the readable
+ * ones are still returned in order.
  */
 export async function readRulesPaths(
   paths: readonly string[],
@@ -36,6 +43,7 @@ export async function readRulesPaths(
         const names = (await readdir(path))
           .filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && !TESTS_FILE.test(n))
           .sort();
+        if (names.length === 0) errors.push(fileError(path, MSG.noRulesFiles(path)));
         for (const n of names) {
           const file = join(path, n);
           try {

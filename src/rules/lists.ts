@@ -1,4 +1,4 @@
-import { type MappedText, spliceText } from './mapped-text.ts';
+import { LOAD_LIMITS } from './limits.ts';
 import { at, ITEM, MSG, type Reporter } from './messages.ts';
 import type { Collection } from './model.ts';
 
@@ -13,18 +13,35 @@ export interface CompiledList {
  * Compiles lists in definition order (compiler.cpp compile_list_infos): an item naming a
  * list visible to this one (defined earlier) is replaced by that list's items. An item
  * naming a list defined later stays a literal string, as in Falco; we also warn
- * (LOAD_UNKNOWN_ITEM) because that is almost always a mistake in the file's order.
+ * (LOAD_UNKNOWN_ITEM) because that is almost always a mistake in the file's order. A list
+ * that would grow past LOAD_LIMITS.listItems, or take the lists together past
+ * allListItems, is LOAD_ERR_VALIDATE at the item that includes too much, and stays empty.
  */
 export function compileLists(col: Collection, reporter: Reporter): Map<string, CompiledList> {
   const out = new Map<string, CompiledList>();
   const usedNames: string[] = [];
+  let total = 0;
   for (const list of col.lists.values()) {
-    const items: string[] = [];
+    let items: string[] = [];
     for (const item of list.items) {
       const ref = col.lists.get(item.value);
       if (ref !== undefined && ref.index < list.visibility) {
-        const compiled = out.get(ref.name);
-        items.push(...(compiled?.items ?? ref.items.map((i) => i.value)));
+        const included = out.get(ref.name)?.items ?? ref.items.map((i) => i.value);
+        const overflow = listOverflow(items.length + included.length, total + included.length);
+        if (overflow !== undefined) {
+          reporter.error(
+            'LOAD_ERR_VALIDATE',
+            MSG.listTooLarge(list.name, ref.name, overflow),
+            at(list.ctx, item.node, ITEM.listItem, item.value),
+            { end: item.node.end },
+          );
+          total -= items.length;
+          items = [];
+          break;
+        }
+        // One push per item: spreading a list of 500k items as arguments overflows the stack.
+        for (const v of included) items.push(v);
+        total += included.length;
         usedNames.push(ref.name);
         continue;
       }
@@ -38,6 +55,7 @@ export function compileLists(col: Collection, reporter: Reporter): Map<string, C
         );
       }
       items.push(item.value);
+      total++;
     }
     out.set(list.name, { name: list.name, items, used: false });
   }
@@ -48,81 +66,11 @@ export function compileLists(col: Collection, reporter: Reporter): Map<string, C
   return out;
 }
 
-const BLANKS = ' \t\n\r';
-const DELIMS = `${BLANKS}(),=`;
-
-// compiler.cpp quote_item: items with a space are wrapped in double quotes.
-function quoteItem(v: string): string {
-  return v.includes(' ') && v[0] !== '"' && v[0] !== "'" ? `"${v}"` : v;
-}
-
-/**
- * Falco's TEXTUAL list substitution (compiler.cpp resolve_list) of one list: every
- * occurrence of the name bounded by start/end or ` \t\n\r(),=` becomes the items joined
- * with `, `; an empty list also eats one adjacent comma. Returns undefined if unused.
- */
-export function substituteList(cond: MappedText, list: CompiledList): MappedText | undefined {
-  const name = list.name;
-  if (name === '') return undefined;
-  let t = cond;
-  let used = false;
-  let start = t.text.indexOf(name);
-  while (start !== -1) {
-    if (isWholeName(t.text, start, start + name.length)) {
-      const sub = list.items.map(quoteItem).join(', ');
-      const span = replacedSpan(t.text, start, start + name.length, sub === '');
-      const replacement = `${span.start > 0 ? ' ' : ''}${sub} `;
-      t = spliceText(t, span.start, span.end, replacement, start, name);
-      // Falco resumes searching one past the inserted items.
-      start = span.start + sub.length + 1;
-      used = true;
-    }
-    start = t.text.indexOf(name, start + 1);
+// Which limit a list of `size` items, `total` over all lists, would pass, if any.
+function listOverflow(size: number, total: number): string | undefined {
+  if (size > LOAD_LIMITS.listItems) return `${LOAD_LIMITS.listItems} items`;
+  if (total > LOAD_LIMITS.allListItems) {
+    return `${LOAD_LIMITS.allListItems} items over all lists`;
   }
-  return used ? t : undefined;
-}
-
-/** Whether s[start, end) stands alone: bounded by the text's ends or by delimiters. */
-function isWholeName(s: string, start: number, end: number): boolean {
-  return (
-    (start === 0 || DELIMS.includes(s[start - 1] ?? '')) &&
-    (end >= s.length || DELIMS.includes(s[end] ?? ''))
-  );
-}
-
-/**
- * The text a list name's substitution replaces: the name with the blanks around it,
- * and, for an empty list, one adjacent comma (before it, else after it).
- */
-function replacedSpan(
-  s: string,
-  nameStart: number,
-  nameEnd: number,
-  empty: boolean,
-): { start: number; end: number } {
-  let start = nameStart;
-  let end = nameEnd;
-  while (start > 0 && BLANKS.includes(s[start - 1] ?? '')) start--;
-  while (end < s.length && BLANKS.includes(s[end] ?? '')) end++;
-  if (empty) {
-    if (start > 0 && s[start - 1] === ',') start--;
-    else if (end < s.length && s[end] === ',') end++;
-  }
-  return { start, end };
-}
-
-/** Substitutes every compiled list, in order, marking the ones that occur as used. */
-export function substituteLists(
-  cond: MappedText,
-  lists: ReadonlyMap<string, CompiledList>,
-): MappedText {
-  let t = cond;
-  for (const list of lists.values()) {
-    const next = substituteList(t, list);
-    if (next !== undefined) {
-      t = next;
-      list.used = true;
-    }
-  }
-  return t;
+  return undefined;
 }

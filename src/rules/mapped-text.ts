@@ -75,38 +75,6 @@ export function trimText(t: MappedText): MappedText {
   return start >= end ? plainText('') : sliceText(t, start, end);
 }
 
-/**
- * Replaces `start..end` with `replacement`, which maps to where `start` came from and,
- * when `list` is given, remembers that it holds that list's items.
- */
-export function spliceText(
-  t: MappedText,
-  start: number,
-  end: number,
-  replacement: string,
-  originOffset: number = start,
-  list?: string,
-): MappedText {
-  const origin = locateText(t, originOffset);
-  const mid: MappedText =
-    origin === undefined || replacement.length === 0
-      ? plainText(replacement)
-      : {
-          text: replacement,
-          pieces: [
-            {
-              at: 0,
-              length: replacement.length,
-              node: origin.node,
-              nodeOffset: origin.nodeOffset,
-              exact: false,
-              ...(list === undefined ? {} : { list }),
-            },
-          ],
-        };
-  return concatText(sliceText(t, 0, start), mid, sliceText(t, end));
-}
-
 /** Where an offset of the composed text came from, if anywhere. */
 export function locateText(
   t: MappedText,

@@ -69,11 +69,19 @@ export const CODE_DESCRIPTIONS: Readonly<Record<LoadErrorCode | LoadWarningCode,
 export const MSG = {
   // Reading a rules file (reader.cpp).
   readFailed: (path: string, detail: string) => `Could not read rules file '${path}': ${detail}`,
+  noRulesFiles: (path: string) =>
+    `Rules directory '${path}' holds no .yaml or .yml file; name the rules files or a directory that holds them`,
+  noRulesToRun: (sources: readonly string[], skipped: number) =>
+    `No rule for the event sources kaudit runs (${sources.join(', ')}) was loaded${skipped > 0 ? `; ${skipped} rules of other sources were skipped` : ': the files define no rules'}, so a scan with these rules could never alert`,
   notYaml: 'Rules content is not yaml',
   notYamlArray: 'Rules content is not yaml array of objects',
   notMapItem: 'Unexpected element type. Each element should be a yaml associative array.',
   unknownItem: 'Unknown top level item',
   unknownKey: (name: string) => `Unknown key '${name}'. The key will be ignored.`,
+  aliasInsideItself: (anchor: string) =>
+    `Alias '*${anchor}' is inside the node it names, so it would repeat forever; copy the items instead`,
+  aliasesTooLarge: (anchor: string, limit: number) =>
+    `Alias '*${anchor}' makes the aliases of this file stand for more than ${limit} YAML nodes; aliases this large are a resource exhaustion attack or a mistake`,
 
   // Decoding values (reader.cpp decode_val, decode_seq, decode_overrides).
   noMapping: (key: string) => `Item has no mapping for key '${key}'`,
@@ -163,9 +171,27 @@ export const MSG = {
   valuesNotStrings: 'Expected values array to contain a list of strings',
 
   // Compiling (compiler.cpp).
-  referenceLoop: (macro: string) => `reference loop in macro '${macro}'`,
+  referenceLoop: (macro: string, cycle: readonly string[]) =>
+    `reference loop in macro '${macro}': ${cycle.join(' -> ')}`,
   undefinedMacro: (macro: string) => `Undefined macro '${macro}' used in filter.`,
+  conditionTooLong: (list: string, limit: number) =>
+    `Condition would be longer than ${limit} characters once list '${list}' is substituted (each use of a list name copies its items)`,
+  conditionTooManyItems: (list: string, limit: number) =>
+    `Condition would hold more than ${limit} list items once list '${list}' is substituted (each use of a list name copies its items)`,
+  conditionTooDeep: (limit: number, macro: string) =>
+    `Condition nests deeper than ${limit} levels after macro expansion${macro === '' ? '' : ` (inside macro '${macro}')`}`,
+  conditionTooLarge: (
+    measure: 'nodes' | 'values',
+    size: number,
+    limit: number,
+    blame: { readonly name: string; readonly amount: number } | undefined,
+  ) =>
+    `Condition has ${size} ${measure} after macro expansion, more than the limit of ${limit}${blame === undefined ? '' : `; macro '${blame.name}' alone stands for ${blame.amount} of them (a macro counts in full at every use)`}`,
+  allConditionsTooLarge: (measure: 'nodes' | 'values', limit: number) =>
+    `The rules' conditions together have more than ${limit} ${measure} after macro expansion, the limit for one load; this rule and the later ones that do not fit are not compiled`,
   didYouMean: (message: string, hint: string) => `${message} (did you mean '${hint}'?)`,
+  listTooLarge: (list: string, included: string, limit: string) =>
+    `List '${list}' would hold more than ${limit} once '${included}' is included; split it or include fewer lists`,
   unusedMacro: 'Macro not referred to by any other rule/macro',
   unusedList: 'List not referred to by any other rule/macro',
   listDefinedLater: (item: string, list: string, where?: { name: string; line: number }) =>

@@ -1,61 +1,8 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  Scalar,
-  type Node as YNode,
-} from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { at, type Context, ITEM, MSG, RuleLoadError, yamlValidationError } from './messages.ts';
 import { positionAt, type SourceFile } from './source-file.ts';
-import type { MapEntry, ScalarStyle, YamlNode } from './yaml-node.ts';
-
-// yaml-cpp's Null spellings; an empty plain value is Null too.
-const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
-
-const STYLES: Readonly<Record<string, ScalarStyle>> = {
-  [Scalar.PLAIN]: 'plain',
-  [Scalar.QUOTE_SINGLE]: 'single',
-  [Scalar.QUOTE_DOUBLE]: 'double',
-  [Scalar.BLOCK_LITERAL]: 'literal',
-  [Scalar.BLOCK_FOLDED]: 'folded',
-};
-
-function convert(node: unknown, file: SourceFile, doc: Document, depth: number): YamlNode {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  const start = range?.[0] ?? 0;
-  const end = range?.[1] ?? start;
-  if (depth > 200) return { kind: 'null', file, start, end };
-  if (isAlias(node)) return convert(node.resolve(doc), file, doc, depth + 1);
-  if (isScalar(node)) {
-    const style = STYLES[node.type ?? Scalar.PLAIN] ?? 'plain';
-    const value = String(node.value ?? '');
-    if (style === 'plain' && NULL_WORDS.has(value)) return { kind: 'null', file, start, end };
-    return { kind: 'scalar', file, start, end, value, style };
-  }
-  if (isMap(node)) {
-    const entries: MapEntry[] = [];
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = convert(pair.key, file, doc, depth + 1);
-      const key = keyNode.kind === 'scalar' ? keyNode.value : '';
-      const value =
-        pair.value === null
-          ? ({ kind: 'null', file, start: keyNode.end, end: keyNode.end } as const)
-          : convert(pair.value, file, doc, depth + 1);
-      entries.push({ key, keyNode, value });
-    }
-    return { kind: 'map', file, start, end, entries };
-  }
-  if (isSeq(node)) {
-    const items = node.items.map((item) => convert(item as YNode, file, doc, depth + 1));
-    return { kind: 'seq', file, start, end, items };
-  }
-  return { kind: 'null', file, start, end };
-}
+import { type AliasBudget, convertDocument } from './yaml-convert.ts';
+import type { YamlNode } from './yaml-node.ts';
 
 /** The items of every YAML document of a rules file, in order (null items dropped). */
 export interface ReadItems {
@@ -96,8 +43,9 @@ export function readRulesItems(file: SourceFile): ReadItems {
     }
   }
   const items: YamlNode[] = [];
+  const budget: AliasBudget = { aliased: 0 };
   for (const doc of list) {
-    const contents = convert(doc.contents, file, doc, 0);
+    const contents = convertDocument(doc, file, budget);
     if (contents.kind === 'null') continue;
     if (contents.kind === 'scalar') {
       throw yamlValidationError(MSG.notYaml, root);

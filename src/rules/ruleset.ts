@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { packageRoot } from '../package-root.ts';
 import { readCachedLoad, rulesCacheDir, rulesCacheKey, writeCachedLoad } from './cache.ts';
 import { readRulesPaths } from './files.ts';
-import { type LoadRulesOptions, loadRules } from './load.ts';
+import { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
+import { ITEM, MSG } from './messages.ts';
 import type { Priority } from './priority.ts';
-import type { LoadResult, RulesSource } from './types.ts';
+import type { LoadMessage, LoadResult, RulesSource } from './types.ts';
 
 /** The built-in ruleset, used when no rules files are given. */
 export const DEFAULT_RULES_PATH = join(packageRoot(), 'rules', 'kaudit-rules.yaml');
@@ -51,7 +52,32 @@ export async function loadRuleset(opts: RulesetOptions = {}): Promise<LoadResult
   if (read.errors.length > 0) {
     return { ...loadRules([], loadOptions), ok: false, errors: read.errors };
   }
-  return opts.cache === false
-    ? loadRules(read.sources, loadOptions)
-    : loadCached(read.sources, loadOptions);
+  const result =
+    opts.cache === false
+      ? loadRules(read.sources, loadOptions)
+      : loadCached(read.sources, loadOptions);
+  return requireRulesToRun(result, read.sources);
+}
+
+/**
+ * A load that succeeded without a single rule of a source kaudit runs (an empty file, a
+ * syscall ruleset) becomes an error: every caller of loadRuleset runs the rules, and
+ * running none would say OK while never alerting. `rules validate` loads without this,
+ * as Falco validates an empty file as Ok.
+ */
+function requireRulesToRun(result: LoadResult, sources: readonly RulesSource[]): LoadResult {
+  if (!result.ok || result.rules.length > 0) return result;
+  const name = sources[0]?.name ?? '';
+  const error: LoadMessage = {
+    code: 'LOAD_ERR_VALIDATE',
+    message: MSG.noRulesToRun(RUN_SOURCES, result.skippedRules.length),
+    locations: [
+      {
+        itemType: ITEM.rulesContent,
+        itemName: '',
+        position: { name, line: 1, column: 1, offset: 0 },
+      },
+    ],
+  };
+  return { ...result, ok: false, errors: [error] };
 }

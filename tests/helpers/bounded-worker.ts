@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
 // The worker registers tsx itself: an eval worker does not inherit the --import hook.
 const WORKER_SOURCE = `
@@ -18,6 +18,8 @@ const TSX_API = import.meta.resolve('tsx/esm/api');
  * result, or rejects after `ms` milliseconds. A worker stuck in synchronous code (a
  * catastrophic regex) is terminated; a node:test timeout cannot stop synchronous code
  * running on the test's own thread, so a stall would hang the suite instead of failing.
+ * With `limits` (say `{ maxOldGenerationSizeMb: 256 }`) a worker that outgrows its heap
+ * ends with ERR_WORKER_OUT_OF_MEMORY, so memory is bounded as well as time.
  *
  * @example await runInWorker(new URL('./probe.ts', import.meta.url), 'evaluate', cases, 30_000)
  */
@@ -26,10 +28,12 @@ export async function runInWorker<T>(
   name: string,
   input: unknown,
   ms: number,
+  limits?: ResourceLimits,
 ): Promise<T> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { tsx: TSX_API, module: module.href, name, input },
+    ...(limits === undefined ? {} : { resourceLimits: limits }),
   });
   let timer: NodeJS.Timeout | undefined;
   try {

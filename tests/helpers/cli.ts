@@ -40,13 +40,21 @@ export interface CliRun {
 
 /**
  * Runs bin/kaudit as a subprocess, the way a user does, with TZ=UTC for stable times.
- * With `timeout` (ms) a run still going is killed and reported with code -1.
+ * With `timeout` (ms) a run still going is killed and reported with code -1; `nodeArgs`
+ * go to node itself (say `--max-old-space-size=256` to bound the run's memory).
  */
 export function runKaudit(
   args: readonly string[],
-  opts: { input?: string; env?: Record<string, string>; timeout?: number; uid?: number } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string>;
+    timeout?: number;
+    uid?: number;
+    nodeArgs?: readonly string[];
+  } = {},
 ): CliRun {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kaudit'), ...args], {
+  const bin = [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'bin', 'kaudit')];
+  const r = spawnSync(process.execPath, [...bin, ...args], {
     cwd: REPO_ROOT,
     input: opts.input ?? '',
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),

@@ -5,6 +5,8 @@ import type { FieldDef, FieldRegistry } from '../../src/fields/field.ts';
 import { compileCondition, createCodegenScope } from '../../src/lang/compile.ts';
 import { ConditionError } from '../../src/lang/errors.ts';
 import { parseCondition } from '../../src/lang/parser.ts';
+import { runInWorker } from '../helpers/bounded-worker.ts';
+import type { DagAnswers } from './dag-probe.ts';
 import { TEST_ENV, TEST_REGISTRY, testRecord } from './test-registry.ts';
 
 // A registry that counts getter calls, to observe the per-event field cache.
@@ -96,4 +98,27 @@ test('compileCondition() never throws for odd events', () => {
   for (const [obj, want] of cases) {
     assert.equal(fn(testRecord(obj)), want, JSON.stringify(obj));
   }
+});
+
+test('compileCondition() compiles a shared node once: 40 levels of (m or m) stay small and fast', async () => {
+  const probe = new URL('./dag-probe.ts', import.meta.url);
+  const leaf = 'ka.verb in (get, list) and ka.verb != watch and ka.verb startswith g';
+  const big = await runInWorker<DagAnswers>(
+    probe,
+    'answerDag',
+    { leaf, levels: 40, verbs: ['get', 'delete'], interpret: false },
+    60_000,
+  );
+  // 2^40 copies of the leaf would not fit in memory; one function per level does.
+  assert.ok(big.sourceLength < 20_000, `source of ${big.sourceLength} characters`);
+  // A miss evaluates every level: without a per-event memo of shared nodes, 2^40 checks.
+  assert.deepEqual(big.compiled, [true, false]);
+  const small = await runInWorker<DagAnswers>(
+    probe,
+    'answerDag',
+    { leaf, levels: 10, verbs: ['get', 'list', 'delete', 'watch'], interpret: true },
+    60_000,
+  );
+  assert.deepEqual(small.compiled, small.interpreted);
+  assert.deepEqual(small.compiled, [true, false, false, false]);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LOAD_LIMITS } from '../../src/rules/limits.ts';
 import { RuleLoadError } from '../../src/rules/messages.ts';
 import { readRulesItems } from '../../src/rules/read.ts';
 import { createSourceFile, positionAt, snippetAt } from '../../src/rules/source-file.ts';
@@ -89,4 +90,28 @@ test('scalarOffset() maps into double-quoted and folded block conditions', () =>
 test('snippetAt() draws the caret under the span on its source line', () => {
   const file = createSourceFile('f', 'line one\n  cond: a = b\n');
   assert.equal(snippetAt(file, 17, 20), '  cond: a = b\n        ^^^');
+});
+
+test('readRulesItems() lets aliases stand for LOAD_LIMITS.aliasedNodes nodes and stops one past, at that alias', () => {
+  // An anchored sequence of 999 scalars is 1000 nodes; each alias to it counts 1000.
+  const anchor = `&a [${Array(999).fill('x').join(', ')}]`;
+  const uses = LOAD_LIMITS.aliasedNodes / 1000;
+  const file = (n: number) =>
+    `- list: a\n  items: ${anchor}\n- list: b\n  items: [${Array(n).fill('*a').join(', ')}]\n`;
+  const ok = readRulesItems(createSourceFile('f.yaml', file(uses))).items;
+  assert.equal(ok.length, 2);
+  const content = file(uses + 1);
+  const err = readError(content);
+  assert.equal(err.code, 'LOAD_ERR_YAML_PARSE');
+  // The alias that crossed the limit: the last one.
+  assert.equal(err.context[0]?.position.offset, content.lastIndexOf('*a'));
+});
+
+test('readRulesItems() shares an anchored node between its aliases instead of converting it again', () => {
+  const [item] = readRulesItems(
+    createSourceFile('f.yaml', '- a: &x [1, 2]\n  b: *x\n  c: *x\n'),
+  ).items;
+  const map = item as MapNode;
+  assert.equal(getValue(map, 'b'), getValue(map, 'a'));
+  assert.equal(getValue(map, 'c'), getValue(map, 'a'));
 });
