@@ -62,8 +62,9 @@ for (const [folder, f] of Object.entries(floors)) {
       );
   }
 }
+// A folder without a floor is reported, not failed: its first figures set it (--raise).
 for (const folder of today.keys())
-  if (!(folder in floors)) failures.push(`src/${folder}: no floor yet (run with --raise)`);
+  if (!(folder in floors)) console.warn(`src/${folder}: no floor yet (npm run coverage:raise)`);
 if (failures.length > 0) {
   console.error(`coverage below its floors:\n  ${failures.join('\n  ')}`);
   process.exit(1);
