@@ -14,14 +14,14 @@ import {
   type SqliteSpoolOptions,
 } from '../../src/spool/index.ts';
 import { openStateDb } from '../../src/spool/sqlite-db.ts';
-import { SPOOL_MIGRATIONS } from '../../src/spool/sqlite-spool.ts';
+import { SPOOL_MIGRATIONS, STATE_MIGRATIONS } from '../../src/spool/sqlite-spool.ts';
 
 const batch = (text: string) => ({ events: [text], origin: 'test' });
 const tempDir = () => mkdtempSync(join(tmpdir(), 'kaudit-spool-'));
 
 /** A spool on its own two connections, as openEmbeddedSpool makes it, with its handles. */
 function open(dir: string, opts: SqliteSpoolOptions) {
-  const migrations = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS];
+  const migrations = [...SPOOL_MIGRATIONS, ...OUTBOX_MIGRATIONS, ...STATE_MIGRATIONS];
   const ingest = openStateDb(dir, 'spool.db', migrations, 'FULL');
   const state = openStateDb(dir, 'spool.db', migrations, 'NORMAL');
   const spool = createSqliteSpool(ingest, state, opts);
