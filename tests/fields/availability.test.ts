@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { createEngine } from '../../src/engine/index.ts';
 import { createDecoder } from '../../src/events/index.ts';
 import { createFieldRegistry, fieldAvailability, formatCaveats } from '../../src/fields/index.ts';
+import { loadRules } from '../../src/rules/index.ts';
+import { REPO_ROOT } from '../helpers/shared.ts';
 
 const registry = createFieldRegistry();
 
@@ -43,4 +48,15 @@ test('fieldAvailability() tells real, rebuilt and absent fields per format', () 
     formatCaveats(['ka.user.name', 'ka.auditid']).map((c) => [c.format, c.field, c.availability]),
     [['gke', 'ka.auditid', 'absent']],
   );
+});
+
+test('the default activity rules fire on GKE entries, which carry no audit ID', () => {
+  const path = join(REPO_ROOT, 'rules', 'kaudit-rules.yaml');
+  const loaded = loadRules([{ name: path, content: readFileSync(path, 'utf8') }]);
+  const engine = createEngine({ rules: loaded.rules, ruleMatching: 'all' });
+  const entry = JSON.parse(gkeLine) as { protoPayload: Record<string, unknown> };
+  entry.protoPayload.methodName = 'io.k8s.core.v1.secrets.delete';
+  entry.protoPayload.resourceName = 'core/v1/namespaces/default/secrets/db-password';
+  const rec = createDecoder().decodeLine(JSON.stringify(entry), 'gke', 1)[0]!;
+  assert.ok(engine.process(rec).some((a) => a.rule === 'Secret Deleted'));
 });
