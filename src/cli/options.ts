@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { INPUT_FORMATS, type InputFormatChoice, parseInputFormat } from '../events/index.ts';
 import { type Priority, parseDuration, parsePriority } from '../rules/index.ts';
 
 /** commander parser for a priority name (`warning`, `INFO`, …). */
@@ -17,6 +18,15 @@ export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+/** commander parser for `--input-format`. */
+export function parseInputFormatOption(value: string): InputFormatChoice {
+  const f = parseInputFormat(value);
+  if (f === undefined) {
+    throw new InvalidArgumentError(`expected auto, ${INPUT_FORMATS.join(', ')}`);
+  }
+  return f;
 }
 
 /** commander parser for a byte size: `262144`, `256k`, `4m`, `1g`. */

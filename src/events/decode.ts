@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { dropBodies } from './bodies.ts';
+import type { InputFormat, InputFormatChoice } from './formats.ts';
 import { convertGkeLogEntry, isGkeLogEntry } from './gke.ts';
 import { normalizeAdmissionNulls, normalizeEventNulls } from './nulls.ts';
 import { escapeForMessage, parseJsonText } from './parse-json.ts';
@@ -32,6 +33,11 @@ export interface DecoderOptions {
    * `bodiesDropped`; `drop` rejects it whole as Falco does (`event_too_large`).
    */
   readonly oversize?: 'trim' | 'drop';
+  /**
+   * Only this input format is decoded (`--input-format`); records of another shape are
+   * rejected as `wrong_format`. Default `auto`: every shape is recognised.
+   */
+  readonly format?: InputFormatChoice;
 }
 
 /** Turns audit log lines or webhook payloads into records; never throws. */
@@ -84,6 +90,17 @@ interface Candidate {
   readonly source: EventSource;
 }
 
+/** The format of plain events found inside `fmt`'s wrapper (or at the top, undefined). */
+function formatOf(source: EventSource, fmt: InputFormat | undefined): InputFormat {
+  return fmt ?? (source === 'k8s_audit' ? 'jsonl' : 'kube-audit-rest');
+}
+
+/** A top-level array of export entries (gcloud's JSON output), not of audit events. */
+function isEnvelopeArray(v: unknown[]): boolean {
+  const first = v[0];
+  return isObject(first) && typeof first.kind !== 'string';
+}
+
 /** Falco's payload shapes: Event, EventList items, AdmissionReview, arrays of those. */
 function collectEvents(v: unknown, out: Candidate[]): boolean {
   if (Array.isArray(v)) {
@@ -120,6 +137,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const maxSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const reject: RejectFn = createRejectFn(stats, opts.onReject);
+  const forced = opts.format === undefined || opts.format === 'auto' ? undefined : opts.format;
   let cluster = opts.cluster;
   const trim = opts.oversize !== 'drop';
   let num = 0;
@@ -138,10 +156,16 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     origin: string,
     line: number,
     out: AuditRecord[],
+    fmt: InputFormat | undefined,
     text?: string,
   ): void {
     for (const c of cands) {
       const obj = c.obj;
+      const format = formatOf(c.source, fmt);
+      if (forced !== undefined && format !== forced) {
+        rejectFormat(format, origin, line);
+        continue;
+      }
       if (!isObject(obj)) {
         reject('wrong_type', origin, line, 'event must be a JSON object');
         continue;
@@ -186,6 +210,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       // The event's own text when the payload was this one event (a line, a message),
       // unless its bodies were dropped here: then the text is no longer the event.
       const raw = obj === whole && dropped === unitDropped ? text : undefined;
+      stats.formats[format]++;
       out.push({
         obj,
         source: c.source,
@@ -194,10 +219,20 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
         origin,
         line,
         cluster,
+        format,
         text: raw,
         bodiesDropped: dropped,
       });
     }
+  }
+
+  function rejectFormat(found: InputFormat, origin: string, line: number): void {
+    reject(
+      'wrong_format',
+      origin,
+      line,
+      `${found} input, not ${forced} (--input-format ${forced}; auto reads both)`,
+    );
   }
 
   /** AKS diagnostic settings: each record's properties.log holds one event as text. */
@@ -210,12 +245,15 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
   ): void {
     for (const r of records) {
       const log = isObject(r) && isObject(r.properties) ? r.properties.log : undefined;
-      if (typeof log === 'string') decodeText(log, origin, line, nest + 1, out);
+      if (typeof log === 'string') decodeText(log, origin, line, nest + 1, out, 'aks');
       else reject('not_audit_event', origin, line, 'AKS record without properties.log text');
     }
   }
 
-  /** CloudWatch Logs subscription payload (EKS): each log event's message is an event. */
+  /**
+   * CloudWatch Logs (EKS): a subscription payload's `logEvents`, or the `events` that
+   * `aws logs filter-log-events` and `get-log-events` print; each message is an event.
+   */
   function decodeLogEvents(
     events: unknown[],
     origin: string,
@@ -243,7 +281,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     }
     const event = conv.event;
     const size = Buffer.byteLength(JSON.stringify(event));
-    emit([{ obj: event, source: 'k8s_audit' }], event, size, origin, line, out);
+    emit([{ obj: event, source: 'k8s_audit' }], event, size, origin, line, out, 'gke');
   }
 
   /** A cloud export's wrapper around one or more events (EKS, AKS, GKE, GELF). */
@@ -254,16 +292,38 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     nest: number,
     out: AuditRecord[],
   ): void {
-    if (Array.isArray(v.records)) decodeAksRecords(v.records, origin, line, nest, out);
-    else if (Array.isArray(v.logEvents)) decodeLogEvents(v.logEvents, origin, line, nest, out);
-    else if (typeof v.message === 'string') decodeMessage(v.message, origin, line, nest, out);
-    else if (typeof v.short_message === 'string') {
-      // OVH Logs Data Platform GELF: "<appID>> <event JSON>".
-      const text = v.short_message;
-      const at = text.indexOf('> ');
-      decodeText(at === -1 ? text : text.slice(at + 2), origin, line, nest + 1, out);
-    } else if (isGkeLogEntry(v)) decodeGkeEntry(v, origin, line, out);
-    else reject('not_audit_event', origin, line, describeUnknown(v));
+    const kind = envelopeKind(v);
+    if (kind === undefined) {
+      reject('not_audit_event', origin, line, describeUnknown(v));
+      return;
+    }
+    // A bare `message` may wrap another envelope (OVH): its inner shape decides.
+    if (forced !== undefined && kind !== 'message' && ENVELOPE_FORMAT[kind] !== forced) {
+      rejectFormat(ENVELOPE_FORMAT[kind], origin, line);
+      return;
+    }
+    switch (kind) {
+      case 'records':
+        decodeAksRecords(v.records as unknown[], origin, line, nest, out);
+        break;
+      case 'logEvents':
+      case 'events':
+        decodeLogEvents(v[kind] as unknown[], origin, line, nest, out);
+        break;
+      case 'message':
+        decodeMessage(v.message as string, origin, line, nest, out);
+        break;
+      case 'short_message': {
+        // OVH Logs Data Platform GELF: "<appID>> <event JSON>".
+        const text = v.short_message as string;
+        const at = text.indexOf('> ');
+        decodeText(at === -1 ? text : text.slice(at + 2), origin, line, nest + 1, out, 'ovh');
+        break;
+      }
+      case 'protoPayload':
+        decodeGkeEntry(v, origin, line, out);
+        break;
+    }
   }
 
   function decodeMessage(
@@ -277,7 +337,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       reject('event_too_large', origin, line, 'CloudWatch truncated the event');
       return;
     }
-    decodeText(msg, origin, line, nest + 1, out);
+    decodeText(msg, origin, line, nest + 1, out, 'eks');
   }
 
   function decodePayload(
@@ -287,13 +347,20 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     line: number,
     nest: number,
     out: AuditRecord[],
+    fmt: InputFormat | undefined,
     text?: string,
   ): void {
     const cands: Candidate[] = [];
     if (collectEvents(value, cands)) {
-      emit(cands, value, size, origin, line, out, text);
+      emit(cands, value, size, origin, line, out, fmt, text);
     } else if (isObject(value) && typeof value.kind !== 'string' && nest < MAX_ENVELOPE_NESTING) {
       decodeEnvelope(value, origin, line, nest, out);
+    } else if (Array.isArray(value) && isEnvelopeArray(value) && nest < MAX_ENVELOPE_NESTING) {
+      // gcloud and jq print export entries as one array: each entry is its own payload.
+      for (const entry of value) {
+        if (isObject(entry)) decodeEnvelope(entry, origin, line, nest + 1, out);
+        else reject('not_audit_event', origin, line, describeUnknown(entry));
+      }
     } else {
       // A partly bad top-level array is dropped whole, as Falco does.
       reject('not_audit_event', origin, line, describeUnknown(value));
@@ -306,6 +373,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     line: number,
     nest: number,
     out: AuditRecord[],
+    fmt?: InputFormat,
   ): void {
     const parsed = parseJsonText(text, maxDepth);
     if (!parsed.ok) {
@@ -315,7 +383,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       reject(parsed.reason, origin, line, where + parsed.message, column);
       return;
     }
-    decodePayload(parsed.value, textSize(text), origin, line, nest, out, text);
+    decodePayload(parsed.value, textSize(text), origin, line, nest, out, fmt, text);
   }
 
   /** An EventList item read on its own: an audit event whatever its `kind`. */
@@ -326,7 +394,7 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
       return;
     }
     const obj = parsed.value;
-    emit([{ obj, source: 'k8s_audit' }], obj, textSize(text), origin, line, out);
+    emit([{ obj, source: 'k8s_audit' }], obj, textSize(text), origin, line, out, undefined);
   }
 
   function guard(origin: string, line: number, run: (out: AuditRecord[]) => void): AuditRecord[] {
@@ -355,7 +423,9 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
     },
     decodeValue(value, origin, line, byteLength) {
       stats.bytes += byteLength;
-      return guard(origin, line, (out) => decodePayload(value, byteLength, origin, line, 0, out));
+      return guard(origin, line, (out) =>
+        decodePayload(value, byteLength, origin, line, 0, out, undefined),
+      );
     },
     decodeItem(text, kind, origin, line, bodiesDropped, lineCluster) {
       cluster = lineCluster ?? opts.cluster;
@@ -377,6 +447,34 @@ export function createDecoder(opts: DecoderOptions = {}): Decoder {
 
 function sizeOf(v: unknown): number {
   return Buffer.byteLength(JSON.stringify(v));
+}
+
+/** The wrappers of the cloud exports, by the key that gives each away. */
+type EnvelopeKind =
+  | 'records'
+  | 'logEvents'
+  | 'events'
+  | 'message'
+  | 'short_message'
+  | 'protoPayload';
+
+const ENVELOPE_FORMAT: Readonly<Record<EnvelopeKind, InputFormat>> = {
+  records: 'aks',
+  logEvents: 'eks',
+  events: 'eks',
+  message: 'eks',
+  short_message: 'ovh',
+  protoPayload: 'gke',
+};
+
+function envelopeKind(v: Record<string, unknown>): EnvelopeKind | undefined {
+  if (Array.isArray(v.records)) return 'records';
+  if (Array.isArray(v.logEvents)) return 'logEvents';
+  if (Array.isArray(v.events)) return 'events';
+  if (typeof v.message === 'string') return 'message';
+  if (typeof v.short_message === 'string') return 'short_message';
+  if (isGkeLogEntry(v)) return 'protoPayload';
+  return undefined;
 }
 
 function describeUnknown(v: unknown): string {

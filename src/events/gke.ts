@@ -54,11 +54,53 @@ function stringLabels(into: Obj, labels: unknown): void {
   }
 }
 
+// google.rpc.Code → the HTTP status the apiserver answered with (the usual mapping of
+// Google APIs; GKE writes the failed request's status this way).
+const RPC_TO_HTTP: Readonly<Record<number, number>> = {
+  1: 499,
+  2: 500,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  9: 400,
+  10: 409,
+  11: 400,
+  12: 501,
+  13: 500,
+  14: 503,
+  15: 500,
+  16: 401,
+};
+
+/** The response status: the entry's failure when it records one, else inferred success. */
+function responseStatus(pp: Obj, verb: string, streaming: boolean): Obj {
+  const st = isObject(pp.status) ? pp.status : undefined;
+  const rpc = typeof st?.code === 'number' ? st.code : 0;
+  if (rpc !== 0) {
+    const message = str(st?.message) ?? '';
+    return { metadata: {}, status: 'Failure', message, code: RPC_TO_HTTP[rpc] ?? 500 };
+  }
+  const [code, status] = streaming
+    ? [101, 'Switching Protocols (inferred)']
+    : verb === 'create'
+      ? [201, 'Created (inferred)']
+      : [200, 'OK (inferred)'];
+  return { metadata: {}, status, message: status, code };
+}
+
 /**
  * Rebuilds an audit.k8s.io/v1 Event from a GKE Cloud Audit Logs LogEntry, as the
- * k8saudit-gke plugin does: the response code is inferred (201 for create, else 200;
- * failures are not visible), exec/attach become ResponseStarted with 101, and the
- * LogEntry and resource labels become annotations (so `cluster_name` is available).
+ * k8saudit-gke plugin does, with two differences: the entry's `insertId` is Cloud
+ * Logging's id, not the apiserver's, so the event has no `auditID` (rules about audit
+ * IDs must not judge it); and a failure the entry records (`protoPayload.status`) gives
+ * its HTTP code, where the plugin infers success for every entry. Otherwise the code is
+ * inferred (201 for create, else 200), exec/attach become ResponseStarted with 101, and
+ * the LogEntry and resource labels become annotations (so `cluster_name` and the
+ * authorization decision are available). docs/inputs-managed.md lists which fields are
+ * real, rebuilt or absent.
  */
 export function convertGkeLogEntry(entry: Obj): GkeConversion {
   const pp = entry.protoPayload as Obj;
@@ -86,11 +128,6 @@ export function convertGkeLogEntry(entry: Obj): GkeConversion {
   const resourceName = str(pp.resourceName) ?? '';
   const objectRef = resourceName === '' ? undefined : parseGkeResourceName(resourceName);
   const streaming = objectRef?.subresource === 'attach' || objectRef?.subresource === 'exec';
-  const [code, status] = streaming
-    ? [101, 'Switching Protocols (inferred)']
-    : verb === 'create'
-      ? [201, 'Created (inferred)']
-      : [200, 'OK (inferred)'];
   const auth = isObject(pp.authenticationInfo) ? pp.authenticationInfo : {};
   const meta = isObject(pp.requestMetadata) ? pp.requestMetadata : {};
   const annotations: Obj = {};
@@ -101,7 +138,6 @@ export function convertGkeLogEntry(entry: Obj): GkeConversion {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
     level: streaming ? 'Request' : 'RequestResponse',
-    auditID: str(entry.insertId) ?? '',
     stage: streaming ? 'ResponseStarted' : 'ResponseComplete',
     requestURI: `/${resourceName}`,
     verb,
@@ -111,7 +147,7 @@ export function convertGkeLogEntry(entry: Obj): GkeConversion {
   const agent = str(meta.callerSuppliedUserAgent);
   if (agent !== undefined && agent !== '') event.userAgent = agent;
   if (objectRef !== undefined) event.objectRef = objectRef;
-  event.responseStatus = { metadata: {}, status, message: status, code };
+  event.responseStatus = responseStatus(pp, verb, streaming);
   if (isObject(pp.request)) event.requestObject = pp.request;
   if (isObject(pp.response)) event.responseObject = pp.response;
   event.requestReceivedTimestamp = ts;

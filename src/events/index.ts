@@ -6,6 +6,13 @@ export {
   type Decoder,
   type DecoderOptions,
 } from './decode.ts';
+export {
+  INPUT_FORMAT_NAMES,
+  INPUT_FORMATS,
+  type InputFormat,
+  type InputFormatChoice,
+  parseInputFormat,
+} from './formats.ts';
 export { convertGkeLogEntry, parseGkeResourceName } from './gke.ts';
 export { eventIdentity } from './identity.ts';
 export type { AuditRecord, EventSource } from './record.ts';

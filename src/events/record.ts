@@ -2,6 +2,8 @@
  * One decoded event as the engine sees it. Field extractors read `obj`; the raw text is
  * kept so that `jevt.obj` and outputs can render the event without re-serialising it.
  */
+import type { InputFormat } from './formats.ts';
+
 export type EventSource = 'k8s_audit' | 'k8s_admission';
 
 /** A decoded audit event (audit.k8s.io Event) or admission request (AdmissionReview). */
@@ -28,6 +30,12 @@ export interface AuditRecord {
    * `cluster_name` annotation.
    */
   readonly cluster?: string;
+  /**
+   * The shape the event was read from (an apiserver log line, an EKS, GKE or AKS export,
+   * a kube-audit-rest line). GKE records are rebuilt from Cloud Logging entries and lack
+   * some apiserver fields (docs/inputs-managed.md). Undefined for records built by hand.
+   */
+  readonly format?: InputFormat;
   /**
    * The event's JSON text as read, when the input held this one event (a log line, a
    * webhook batch's element): stores and outboxes keep it instead of serialising `obj`.

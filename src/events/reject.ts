@@ -1,4 +1,7 @@
-/** Why a line, payload or event was not turned into a record. */
+import { createFormatCounts, type FormatCounts, INPUT_FORMATS } from './formats.ts';
+
+/** Why a line, payload or event was not turned into a record (`wrong_format`: another
+ * shape than the one `--input-format` forces). */
 export type RejectReason =
   | 'invalid_json'
   | 'not_audit_event'
@@ -7,7 +10,8 @@ export type RejectReason =
   | 'too_deep'
   | 'wrong_type'
   | 'missing_timestamp'
-  | 'bad_timestamp';
+  | 'bad_timestamp'
+  | 'wrong_format';
 
 /** Every reason, in a stable order (for summaries and zeroed counters). */
 export const REJECT_REASONS: readonly RejectReason[] = [
@@ -19,6 +23,7 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'wrong_type',
   'missing_timestamp',
   'bad_timestamp',
+  'wrong_format',
 ];
 
 /**
@@ -64,6 +69,8 @@ export interface DecodeStats {
   readonly rejected: Record<RejectReason, number>;
   /** Events kept but changed on their way in, by reason (see NoticeReason). */
   readonly notices: Record<NoticeReason, number>;
+  /** Records produced per input format (the shape each was read from). */
+  readonly formats: FormatCounts;
 }
 
 /** Fresh zeroed counters. */
@@ -72,7 +79,7 @@ export function createDecodeStats(): DecodeStats {
   for (const r of REJECT_REASONS) rejected[r] = 0;
   const notices = {} as Record<NoticeReason, number>;
   for (const r of NOTICE_REASONS) notices[r] = 0;
-  return { lines: 0, events: 0, bytes: 0, rejected, notices };
+  return { lines: 0, events: 0, bytes: 0, rejected, notices, formats: createFormatCounts() };
 }
 
 /** Adds `from`'s counts into `into` (per-thread or per-chunk counts of one run). */
@@ -81,6 +88,7 @@ export function mergeDecodeStats(
   from: Pick<DecodeStats, 'lines' | 'events' | 'bytes'> & {
     readonly rejected: Readonly<Partial<Record<string, number>>>;
     readonly notices?: Readonly<Partial<Record<string, number>>>;
+    readonly formats?: Readonly<Partial<Record<string, number>>>;
   },
 ): void {
   into.lines += from.lines;
@@ -88,6 +96,7 @@ export function mergeDecodeStats(
   into.bytes += from.bytes;
   for (const r of REJECT_REASONS) into.rejected[r] += from.rejected[r] ?? 0;
   for (const r of NOTICE_REASONS) into.notices[r] += from.notices?.[r] ?? 0;
+  for (const f of INPUT_FORMATS) into.formats[f] += from.formats?.[f] ?? 0;
 }
 
 /** Sets every counter back to zero. */
@@ -97,6 +106,7 @@ export function resetDecodeStats(stats: DecodeStats): void {
   stats.bytes = 0;
   for (const r of REJECT_REASONS) stats.rejected[r] = 0;
   for (const r of NOTICE_REASONS) stats.notices[r] = 0;
+  for (const f of INPUT_FORMATS) stats.formats[f] = 0;
 }
 
 /**

@@ -1,4 +1,12 @@
 export {
+  type FieldAvailability,
+  FORMAT_FIELD_NOTES,
+  type FormatCaveat,
+  type FormatFieldNote,
+  fieldAvailability,
+  formatCaveats,
+} from './availability.ts';
+export {
   CORRELATION_FIELD_PREFIX,
   CORRELATION_FIELDS,
   type CorrelatedRecord,

@@ -1,3 +1,4 @@
+import { REBUILT_FORMATS } from '../events/formats.ts';
 import { createCredentialExtractors, KA_CREDENTIAL_SOURCE } from './credential-fields.ts';
 import type { FieldGetter } from './field.ts';
 import { PATH_EXTRACTORS } from './generic-extract.ts';
@@ -42,10 +43,16 @@ export const KA_EXTRACTORS: Readonly<Record<string, ExtractorFactory>> = {
   'binding.subject.has_name': () => () => 'true',
 };
 
-/** The k8saudit guard: an event without a top-level auditID has no ka.* field at all. */
+/**
+ * The k8saudit guard: an event without a top-level auditID has no ka.* field at all,
+ * unless kaudit rebuilt it from an export entry that has no apiserver auditID (GKE).
+ */
 export function guardKa(x: Extract): FieldGetter {
   return (rec) => {
     const o = rec.obj;
-    return o.auditID === undefined ? undefined : x(o, rec);
+    if (o.auditID === undefined && (rec.format === undefined || !REBUILT_FORMATS.has(rec.format))) {
+      return undefined;
+    }
+    return x(o, rec);
   };
 }

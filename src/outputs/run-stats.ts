@@ -1,4 +1,4 @@
-import type { DecodeStats } from '../events/index.ts';
+import { type DecodeStats, INPUT_FORMATS } from '../events/index.ts';
 
 /** What a run read: the decoder's counters, the prefilter's skips, the time it took. */
 export interface RunStats {
@@ -21,6 +21,8 @@ export function formatRunStats(r: RunStats): string {
     `Lines read: ${s.lines}`,
     `Bytes read: ${s.bytes} (${mb.toFixed(1)} MiB)`,
   ];
+  const seen = INPUT_FORMATS.filter((f) => s.formats[f] > 0).map((f) => `${f} ${s.formats[f]}`);
+  if (seen.length > 0) lines.push(`Input formats: ${seen.join(', ')}`);
   const rejected = Object.entries(s.rejected).filter(([, n]) => n > 0);
   const total = rejected.reduce((acc, [, n]) => acc + n, 0);
   lines.push(`Events rejected: ${total}`);

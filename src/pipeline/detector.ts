@@ -110,15 +110,19 @@ export function createDetector(
     ...(cfg.keepEvent ? { keepEvent: true } : {}),
     ...(cfg.explain ? { explain: true } : {}),
   });
-  // Admission rules need the full parse: only rule sets of k8s_audit rules prefilter.
-  const onlyAudit = engine.activeRules.every((r) => r.source === 'k8s_audit');
+  // The prefilter judges lines by the k8s_audit rules; admission rules need the full
+  // parse, so a line that may hold an AdmissionReview is never skipped.
+  const auditRules = engine.activeRules.filter((r) => r.source === 'k8s_audit');
+  const auditSkip = cfg.fastpath
+    ? createLineSkipper(
+        auditRules.map((r) => r.condition),
+        { registry: defaultFieldRegistry, source: 'k8s_audit' },
+      )
+    : undefined;
   const skipLine =
-    cfg.fastpath && onlyAudit
-      ? createLineSkipper(
-          engine.activeRules.map((r) => r.condition),
-          { registry: defaultFieldRegistry, source: 'k8s_audit' },
-        )
-      : undefined;
+    auditSkip === undefined || auditRules.length === engine.activeRules.length
+      ? auditSkip
+      : (line: string) => !mayHoldAdmissionReview(line) && auditSkip(line);
   const correlator =
     mode === 'local' && engine.statefulRules.length > 0
       ? createDetectorCorrelator(engine, cfg)
@@ -130,4 +134,12 @@ export function createDetector(
     process: correlator ? withCorrelator(engine, correlator) : (rec) => engine.process(rec),
     finish: () => correlator?.flush() ?? [],
   };
+}
+
+/**
+ * Whether a raw line may hold an AdmissionReview: it names the kind, or has a \u escape
+ * that could spell it.
+ */
+function mayHoldAdmissionReview(line: string): boolean {
+  return line.includes('AdmissionReview') || line.includes('\\u');
 }

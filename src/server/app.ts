@@ -14,6 +14,7 @@ import type { ReloadResult } from './rules-reload.ts';
 import type { ServeSecurity } from './security.ts';
 import type { ServeState } from './state.ts';
 import { UiError, uiPlugin } from './ui/index.ts';
+import { registerAdmissionWebhook } from './webhook/admission-route.ts';
 import { createWebhookAuth } from './webhook/auth.ts';
 import { registerWebhook } from './webhook/route.ts';
 
@@ -35,7 +36,8 @@ export interface AppDeps {
 }
 
 /**
- * The HTTP side of serve on one listener: /healthz, /readyz, /metrics, the webhook, and,
+ * The HTTP side of serve on one listener: /healthz, /readyz, /metrics, the webhooks
+ * (/k8s-audit, /k8s-admission), and,
  * with an alert store, the alerts API and the web UI.
  */
 export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
@@ -50,7 +52,7 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
   });
   registerConnectionHooks(app, { tls: tls !== undefined, draining: d.draining });
   registerHealth(app, d.metrics, d.readiness, d.updateGauges);
-  await registerWebhook(app, {
+  const webhook = {
     spool: d.spool,
     metrics: d.metrics,
     auth: createWebhookAuth(d.security.webhookTokens, c.clientCa !== undefined),
@@ -60,7 +62,9 @@ export async function buildServeApp(d: AppDeps): Promise<FastifyInstance> {
     draining: d.draining,
     onProblem: createThrottledLog(d.log),
     ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
-  });
+  };
+  await registerWebhook(app, webhook);
+  await registerAdmissionWebhook(app, webhook);
   const store = d.state.store;
   if (store === undefined) return app;
   await registerAlertsApi(app, {

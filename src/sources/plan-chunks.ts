@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { type InputError, toInputError } from './input-error.ts';
+import { opensDocument } from './json-document.ts';
 import { listInputs } from './list-inputs.ts';
 
 /** A byte range of one input file; lines whose first byte lies in [start, end). */
@@ -8,20 +9,30 @@ export interface Chunk {
   readonly path: string;
   readonly start: number;
   readonly end: number;
-  /** A gzip file cannot be split: one chunk covers it, decompressed by the worker. */
+  /**
+   * A file that cannot be split (gzip, a pretty-printed JSON document): one chunk covers
+   * it, read whole (and decompressed) by the worker.
+   */
   readonly gzip: boolean;
 }
 
 /** The largest chunk: a few in flight bound the buffered output. */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
-async function isGzip(path: string): Promise<boolean> {
+/**
+ * Whether a file must be read whole: gzip (`*.gz` or its magic bytes), or a
+ * pretty-printed JSON document (json-document.ts), which no byte range can split.
+ */
+async function isWhole(path: string): Promise<boolean> {
   if (path.endsWith('.gz')) return true;
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const b = Buffer.alloc(256);
+    const { bytesRead } = await fh.read(b, 0, b.length, 0);
+    if (bytesRead >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
+    const head = b.subarray(0, bytesRead).toString('utf8');
+    const first = head.split('\n').find((l) => l.trim() !== '');
+    return first !== undefined && head.includes('\n') && opensDocument(first);
   } finally {
     await fh.close();
   }
@@ -61,7 +72,7 @@ export async function planChunks(
       // A FIFO or device cannot be split, and opening one to sniff it would eat its
       // first bytes (or wait for a writer): such inputs are read by one thread.
       if (!st.isFile()) return undefined;
-      files.push({ file, size: st.size, gzip: await isGzip(file) });
+      files.push({ file, size: st.size, gzip: await isWhole(file) });
     } catch (err) {
       failed.push(toInputError(err, file));
     }

@@ -3,6 +3,7 @@ import { createDecodeStats, createRejectFn, type RejectFn } from '../events/inde
 import { openFileChunks, readChunks } from './chunks.ts';
 import { followFile } from './follow-file.ts';
 import { InputError, toInputError } from './input-error.ts';
+import { joinJsonDocument } from './json-document.ts';
 import { type LineBatch, LineSplitter } from './line-splitter.ts';
 import { type InputEntry, type InputErrorSink, listInputs } from './list-inputs.ts';
 import { mergeAsync } from './merge.ts';
@@ -93,7 +94,7 @@ function readEntry(
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     });
   }
-  return readOnce(entry, opts, maxLineBytes, reject);
+  return joinJsonDocument(readOnce(entry, opts, maxLineBytes, reject), maxLineBytes, reject);
 }
 
 /**
@@ -121,7 +122,8 @@ async function* reportingFailure(
  * Reads audit log inputs as batches of lines. `-` is stdin; a directory stands for its
  * regular files, oldest mtime first (not recursive, as Falco); gzip input (`*.gz` or
  * gzip magic bytes) is decompressed. Inputs are read one after another, or all at once
- * in follow mode. An input that cannot be read goes to `onInputError` and the next one
+ * in follow mode. A pretty-printed JSON document (an export printed by aws, gcloud, jq) is
+ * handed on as one line (json-document.ts). An input that cannot be read goes to `onInputError` and the next one
  * is read (without `onInputError` it throws InputError from the iterator); bad lines are
  * counted (line_too_long), left as '' in their batch, and reading goes on.
  *

@@ -110,3 +110,18 @@ test('kaudit rules explain shows the expanded condition, requirements and code',
   ]);
   assert.equal(missing.code, 1);
 });
+
+test('kaudit rules explain warns when a rule reads a field an input format lacks', () => {
+  const r = runKaudit(['rules', 'explain', 'Audit ID Chosen by Client']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /warning: gke input does not carry ka\.auditid \(/);
+  // A rule reading only real fields gets no caveat.
+  const plain = join(dir, 'plain.yaml');
+  writeFileSync(
+    plain,
+    '- rule: P\n  desc: d\n  condition: ka.user.name = alice\n  output: o\n  priority: INFO\n  source: k8s_audit\n',
+  );
+  const p = runKaudit(['rules', 'explain', 'P', '-r', plain]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.doesNotMatch(p.stdout, /input formats:/);
+});

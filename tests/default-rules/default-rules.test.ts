@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../src/engine/index.ts';
-import type { AuditRecord } from '../../src/events/record.ts';
+import type { AuditRecord, EventSource } from '../../src/events/record.ts';
 import { loadRules } from '../../src/rules/index.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
@@ -17,6 +17,8 @@ const DATA_DIR = join(REPO_ROOT, 'tests', 'fixtures', 'default-rules');
 interface RuleCases {
   readonly file: string;
   readonly rule: string;
+  /** The events' source: audit events by default, AdmissionReviews for k8s_admission rules. */
+  readonly source?: EventSource;
   readonly positive: readonly Record<string, unknown>[];
   readonly negative: readonly Record<string, unknown>[];
 }
@@ -34,16 +36,17 @@ function readCases(): RuleCases[] {
     });
 }
 
-function toRecord(event: Record<string, unknown>, num: number): AuditRecord {
-  return { obj: event, source: 'k8s_audit', timeNs: '0', num };
+function toRecord(event: Record<string, unknown>, num: number, source: EventSource): AuditRecord {
+  return { obj: event, source, timeNs: '0', num };
 }
 
 const result = loadRules([{ name: RULES_PATH, content: readFileSync(RULES_PATH, 'utf8') }]);
 const engine = createEngine({ rules: result.rules, ruleMatching: 'all' });
 const cases = readCases();
+const ADMISSION = ' (admission)';
 
-function firedRules(event: Record<string, unknown>, num: number): string[] {
-  return engine.process(toRecord(event, num)).map((a) => a.rule);
+function firedRules(c: RuleCases, event: Record<string, unknown>, num: number): string[] {
+  return engine.process(toRecord(event, num, c.source ?? 'k8s_audit')).map((a) => a.rule);
 }
 
 describe('default ruleset', () => {
@@ -61,11 +64,28 @@ describe('default ruleset', () => {
   });
 
   test('every default rule is a k8s_audit rule with tags and an output', () => {
-    for (const rule of result.rules) {
+    for (const rule of result.rules.filter((r) => !r.name.endsWith(ADMISSION))) {
       assert.equal(rule.source, 'k8s_audit', rule.name);
       assert.ok(rule.tags.includes('k8s'), `${rule.name} lacks the k8s tag`);
       assert.match(rule.output, /%ka\.user\.name/, `${rule.name} output names no user`);
     }
+  });
+
+  test('every (admission) rule is the k8s_admission variant of a k8s_audit rule, with its tags', () => {
+    const byName = new Map(result.rules.map((r) => [r.name, r]));
+    const variants = result.rules.filter((r) => r.name.endsWith(ADMISSION));
+    assert.ok(variants.length >= 6);
+    for (const rule of variants) {
+      assert.equal(rule.source, 'k8s_admission', rule.name);
+      const audit = byName.get(rule.name.slice(0, -ADMISSION.length));
+      assert.ok(audit, `${rule.name} has no k8s_audit rule of the same name`);
+      assert.deepEqual(rule.tags, audit.tags, rule.name);
+      assert.match(rule.output, /%kar\.user\.name/, `${rule.name} output names no user`);
+    }
+    assert.deepEqual(
+      result.rules.filter((r) => r.source === 'k8s_admission' && !variants.includes(r)),
+      [],
+    );
   });
 
   test('activity rules are Informational and tagged k8s_activity', () => {
@@ -100,12 +120,12 @@ describe('default ruleset', () => {
       });
       c.positive.forEach((event, i) => {
         test(`positive #${i + 1} fires "${c.rule}"`, () => {
-          assert.ok(firedRules(event, i + 1).includes(c.rule), JSON.stringify(event));
+          assert.ok(firedRules(c, event, i + 1).includes(c.rule), JSON.stringify(event));
         });
       });
       c.negative.forEach((event, i) => {
         test(`negative #${i + 1} does not fire "${c.rule}"`, () => {
-          assert.ok(!firedRules(event, i + 1).includes(c.rule), JSON.stringify(event));
+          assert.ok(!firedRules(c, event, i + 1).includes(c.rule), JSON.stringify(event));
         });
       });
     });

@@ -135,7 +135,9 @@ test('decodeLine() rebuilds an Event from a GKE LogEntry', () => {
   assert.equal(recs.length, 1);
   const e = recs[0]!.obj;
   assert.equal(e.kind, 'Event');
-  assert.equal(e.auditID, 'b3a9f5e1-7c1e-4a64-9f1c-000000000001');
+  // insertId is Cloud Logging's id: the rebuilt event has no apiserver audit ID.
+  assert.equal('auditID' in e, false);
+  assert.equal(recs[0]!.format, 'gke');
   assert.equal(e.verb, 'create');
   assert.equal(e.stage, 'ResponseComplete');
   assert.equal(e.requestURI, '/core/v1/namespaces/default/pods/web');
@@ -215,4 +217,106 @@ test('parseGkeResourceName() maps namespaced, cluster-scoped and subresource nam
     subresource: 'status',
   });
   assert.equal(parseGkeResourceName('core/v1/nodes'), undefined);
+});
+
+test('decodeLine() reads the document aws logs filter-log-events prints', () => {
+  const { decoder, rejects } = collect();
+  const doc = JSON.stringify({
+    events: [
+      {
+        logStreamName: 'kube-apiserver-audit-0123',
+        timestamp: 1762078530234,
+        message: JSON.stringify(auditEvent({ verb: 'create' })),
+        ingestionTime: 1762078531000,
+        eventId: '37',
+      },
+      { logStreamName: 's', timestamp: 2, message: JSON.stringify(auditEvent({ verb: 'x' })) },
+    ],
+    searchedLogStreams: [],
+  });
+  const recs = decoder.decodeLine(doc, 'eks.json', 1);
+  assert.deepEqual(rejects, []);
+  assert.deepEqual(
+    recs.map((r) => [r.obj.verb, r.format]),
+    [
+      ['create', 'eks'],
+      ['x', 'eks'],
+    ],
+  );
+  assert.equal(decoder.stats.formats.eks, 2);
+  assert.equal(decoder.stats.formats.jsonl, 0);
+});
+
+test('decodeLine() reads gcloud logging read output: an array of GKE entries', () => {
+  const { decoder, rejects } = collect();
+  const arr = JSON.stringify([gkeEntry(), gkeEntry({}, { methodName: 'io.k8s.core.v1.pods.get' })]);
+  const recs = decoder.decodeLine(arr, 'gke.json', 1);
+  assert.deepEqual(rejects, []);
+  assert.deepEqual(
+    recs.map((r) => [r.obj.verb, r.format]),
+    [
+      ['create', 'gke'],
+      ['get', 'gke'],
+    ],
+  );
+});
+
+test('decodeLine() gives each record its format and counts them per format', () => {
+  const { decoder } = collect();
+  const ev = auditEvent();
+  const review = {
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: { uid: 'u', operation: 'CREATE', userInfo: { username: 'a' } },
+    requestReceivedTimestamp: '2026-11-02T10:15:30.1Z',
+  };
+  const lines = [
+    JSON.stringify(ev),
+    JSON.stringify({ message: JSON.stringify(ev) }),
+    JSON.stringify({ records: [{ properties: { log: JSON.stringify(ev) } }] }),
+    JSON.stringify(gkeEntry()),
+    JSON.stringify({ short_message: `app> ${JSON.stringify(ev)}` }),
+  ];
+  const formats = lines.map((l, i) => decoder.decodeLine(l, 'x', i + 1)[0]?.format);
+  assert.deepEqual(formats, ['jsonl', 'eks', 'aks', 'gke', 'ovh']);
+  const kar = decoder.decodeValue(review, 'x', 9, 100);
+  assert.deepEqual(
+    kar.map((r) => [r.source, r.format]),
+    [['k8s_admission', 'kube-audit-rest']],
+  );
+  assert.deepEqual(decoder.stats.formats, {
+    jsonl: 1,
+    eks: 1,
+    gke: 1,
+    aks: 1,
+    ovh: 1,
+    'kube-audit-rest': 1,
+  });
+});
+
+test('createDecoder({ format }) decodes that format only, rejecting others as wrong_format', () => {
+  const rejects: RejectInfo[] = [];
+  const decoder = createDecoder({ format: 'gke', onReject: (r) => rejects.push(r) });
+  assert.equal(decoder.decodeLine(JSON.stringify(auditEvent()), 'a', 1).length, 0);
+  assert.equal(
+    decoder.decodeLine(JSON.stringify({ message: JSON.stringify(auditEvent()) }), 'a', 2).length,
+    0,
+  );
+  assert.equal(decoder.decodeLine(JSON.stringify(gkeEntry()), 'a', 3).length, 1);
+  assert.equal(decoder.stats.rejected.wrong_format, 2);
+  assert.match(rejects[0]!.message, /jsonl input, not gke/);
+  const auto = createDecoder({ format: 'auto' });
+  assert.equal(auto.decodeLine(JSON.stringify(auditEvent()), 'a', 1).length, 1);
+});
+
+test('decodeLine() maps a failed GKE request status to its HTTP code', () => {
+  const { decoder } = collect();
+  const denied = gkeEntry({}, { status: { code: 7, message: 'pods is forbidden' } });
+  const e = decoder.decodeLine(JSON.stringify(denied), 'gke', 1)[0]!.obj;
+  assert.deepEqual(e.responseStatus, {
+    metadata: {},
+    status: 'Failure',
+    message: 'pods is forbidden',
+    code: 403,
+  });
 });

@@ -147,6 +147,23 @@ test('POST /k8s-audit refuses an element over --max-event-size by index and keep
   countReject('event_too_large');
 });
 
+test('POST /k8s-audit refuses an NDJSON line over --max-event-size by its line index', async () => {
+  const small = auditEvent({ auditID: 'ndjson-size-small' });
+  const big = auditEvent({ auditID: 'ndjson-size-big', requestObject: { note: 'é'.repeat(2100) } });
+  const body = `${JSON.stringify(small)}\n${JSON.stringify(big)}\n`;
+  const r = await post(body, { 'content-type': 'application/x-ndjson' });
+  assert.equal(r.status, 200, r.text);
+  const answer = r.json<{ accepted: number; errors: { index: number; reason: string }[] }>();
+  assert.equal(answer.accepted, 1);
+  assert.deepEqual(
+    answer.errors.map((e) => [e.index, e.reason]),
+    [[1, 'event_too_large']],
+  );
+  kept.push('ndjson-size-small');
+  refused.push('ndjson-size-big');
+  countReject('event_too_large');
+});
+
 test('POST /k8s-audit lists at most 20 bad elements but counts them all', async () => {
   const bad = Array.from({ length: 25 }, (_, i) =>
     auditEvent({ auditID: `many-bad-${i}`, stageTimestamp: 'no' }),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { analyzeRequirements, compileDispatch, createEventExplainer } from '../../engine/index.ts';
 import type { EventSource } from '../../events/record.ts';
-import { defaultFieldRegistry } from '../../fields/index.ts';
+import { defaultFieldRegistry, formatCaveats } from '../../fields/index.ts';
 import { compileCondition } from '../../lang/index.ts';
 import { escapeCell, formatEventExplanationText } from '../../outputs/index.ts';
 import { type LineRange, readEventsAt } from '../../pipeline/index.ts';
@@ -149,6 +149,7 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     `  subresources: ${set(req.subresources)}`,
     `  audit level: ${req.needs === 'metadata' ? 'Metadata' : req.needs === 'request' ? 'Request' : 'RequestResponse'}`,
     `  fields: ${req.fields.join(', ')}`,
+    ...describeInputCaveats(req.fields),
   ];
   if (withJs && (rule.source === 'k8s_audit' || rule.source === 'k8s_admission')) {
     const env = { registry: defaultFieldRegistry, source: rule.source as EventSource };
@@ -162,4 +163,24 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     lines.push('', `dispatch for ${same.length} enabled ${rule.source} rules:`, d.source);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The input formats that lack or rebuild a field the condition reads (docs/inputs-managed.md):
+ * a warning for an absent field (the rule sees it as absent on that input, whatever the
+ * event was), a note for a rebuilt one.
+ */
+function describeInputCaveats(fields: readonly string[]): string[] {
+  const names = [...new Set(fields.map((f) => f.replace(/\[.*$/s, '')))];
+  const caveats = formatCaveats(names);
+  if (caveats.length === 0) return [];
+  const lines = ['', 'input formats:'];
+  for (const c of caveats) {
+    lines.push(
+      c.availability === 'absent'
+        ? `  warning: ${c.format} input does not carry ${c.field} (${c.note}): the rule sees it as absent there`
+        : `  note: ${c.format} input rebuilds ${c.field}: ${c.note}`,
+    );
+  }
+  return lines;
 }

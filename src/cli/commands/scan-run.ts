@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { MatchStats } from '../../engine/index.ts';
-import { createDecoder, type DecodeStats } from '../../events/index.ts';
+import { createDecoder, type DecodeStats, type InputFormatChoice } from '../../events/index.ts';
 import { formatRunStats, formatSummary, type Output, type RunStats } from '../../outputs/index.ts';
 import {
   createDetector,
@@ -41,6 +41,7 @@ export interface ScanOptions {
   maxLineSize?: number;
   dropOversize?: boolean;
   cluster?: string;
+  inputFormat?: InputFormatChoice;
   follow?: boolean;
   isoTime?: boolean;
   rawFields?: boolean;
@@ -92,8 +93,13 @@ function maxLineBytes(o: ScanOptions): number {
 }
 
 /** The decoder options the flags ask for, for this thread and the scanning threads. */
-function decoderLimits(o: ScanOptions): { maxEventSize?: number; oversize?: 'drop' } {
+function decoderLimits(o: ScanOptions): {
+  maxEventSize?: number;
+  oversize?: 'drop';
+  format?: InputFormatChoice;
+} {
   return {
+    ...(o.inputFormat !== undefined ? { format: o.inputFormat } : {}),
     ...(o.maxEventSize ? { maxEventSize: o.maxEventSize } : {}),
     ...(o.dropOversize ? { oversize: 'drop' as const } : {}),
   };

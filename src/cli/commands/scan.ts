@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
+import { INPUT_FORMATS } from '../../events/index.ts';
 import type { CommandIo } from '../command-io.ts';
 import {
   collect,
   parseByteSize,
   parseDurationOption,
+  parseInputFormatOption,
   parsePositiveInt,
   parsePriorityOption,
 } from '../options.ts';
@@ -79,6 +81,11 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
       parseByteSize,
     )
     .option('--cluster <name>', 'cluster name on every alert (ka.cluster.name)')
+    .option(
+      '--input-format <format>',
+      `decode only this input format: auto (default: each line's shape), ${INPUT_FORMATS.join(', ')}`,
+      parseInputFormatOption,
+    )
     .option('-f, --follow', 'keep reading appended lines, across rotation (like tail -F)')
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
     .option(

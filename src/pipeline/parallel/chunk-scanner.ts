@@ -89,6 +89,7 @@ export function createChunkScanner(
     ...(cfg.maxEventSize ? { maxEventSize: cfg.maxEventSize } : {}),
     ...(cfg.oversize !== undefined ? { oversize: cfg.oversize } : {}),
     ...(cfg.cluster !== undefined ? { cluster: cfg.cluster } : {}),
+    ...(cfg.format !== undefined ? { format: cfg.format } : {}),
   });
   const structured = cfg.structured;
   const correlationItem = (rec: AuditRecord): void => {
@@ -149,6 +150,7 @@ export function createChunkScanner(
         skipped: run.skipped,
         rejected: { ...stats.rejected },
         notices: { ...stats.notices },
+        formats: { ...stats.formats },
         rejects,
         inputErrors,
         byRule: [...m.byRule].filter(([, n]) => n > 0),

@@ -1,4 +1,5 @@
 import type { Alert, StepMatch } from '../../engine/index.ts';
+import type { InputFormatChoice } from '../../events/index.ts';
 import type { RenderChannel } from '../../outputs/index.ts';
 import type { LoadedRule, Priority } from '../../rules/index.ts';
 import type { Chunk, InputErrorCode } from '../../sources/index.ts';
@@ -11,6 +12,8 @@ export interface ChunkScanConfig {
   /** Events over maxEventSize: judged without bodies (`trim`, default) or rejected. */
   readonly oversize?: 'trim' | 'drop';
   readonly cluster?: string;
+  /** `--input-format`: the one format decoded (default auto). */
+  readonly format?: InputFormatChoice;
   /** Longest line (bytes) read from a chunk. */
   readonly maxLineBytes: number;
   /** Line outputs' renderings: each chunk's alerts are rendered once per channel. */
@@ -65,6 +68,8 @@ export interface ChunkResult {
   readonly skipped: number;
   readonly rejected: Readonly<Record<string, number>>;
   readonly notices: Readonly<Record<string, number>>;
+  /** Records per input format. */
+  readonly formats: Readonly<Record<string, number>>;
   readonly rejects: readonly WorkerReject[];
   /** The chunk's file could not be read, or not to the chunk's end. */
   readonly inputErrors: readonly WorkerInputError[];

@@ -6,6 +6,7 @@ import {
   type RejectReason,
 } from '../../events/index.ts';
 import { parseJsonText } from '../../events/parse-json.ts';
+import { unwrapShipperRecord } from './shipper-records.ts';
 import { splitArrayObjects } from './split-items.ts';
 
 /** One element of a batch that was not kept, with its place in the batch. */
@@ -25,7 +26,7 @@ export type ParsedBatch =
     }
   | {
       readonly ok: false;
-      readonly code: 'INVALID_JSON' | 'TOO_DEEP' | 'NOT_AUDIT_PAYLOAD';
+      readonly code: 'INVALID_JSON' | 'TOO_DEEP' | 'NOT_AUDIT_PAYLOAD' | 'EMPTY_BODY';
       readonly message: string;
       /** 1-based line and column of a JSON syntax error. */
       readonly line?: number;
@@ -81,11 +82,45 @@ function elementTexts(
   return parts;
 }
 
+/** Keeps an element's event, or reports why not (the checks the decoder applies). */
+function acceptElement(
+  item: unknown,
+  text: string | undefined,
+  index: number,
+  maxDepth: number,
+  maxEventSize: number,
+  out: { events: string[]; rejects: ElementReject[] },
+): void {
+  const el = unwrapShipperRecord(item, maxDepth);
+  const problem = checkEventObject(el.value, 'k8s_audit');
+  if (problem !== undefined) {
+    out.rejects.push({ index, ...problem });
+    return;
+  }
+  const event =
+    oneLine(el.text ?? (el.value === item ? text : undefined)) ?? JSON.stringify(el.value);
+  // The decoder refuses it too, but only after a 200 said it was kept: refuse it here,
+  // by index, as any other bad element (a UTF-8 byte is at most 3 UTF-16 units).
+  if (event.length * 3 > maxEventSize && Buffer.byteLength(event) > maxEventSize) {
+    out.rejects.push({
+      index,
+      reason: 'event_too_large',
+      message: `event of ${Buffer.byteLength(event)} bytes exceeds ${maxEventSize}`,
+    });
+  } else out.events.push(event);
+}
+
+/** Raw newlines can only be whitespace between JSON tokens: the spool keeps one per line. */
+function oneLine(t: string | undefined): string | undefined {
+  return t !== undefined && (t.includes('\n') || t.includes('\r')) ? t.replace(/[\r\n]/g, ' ') : t;
+}
+
 /**
  * Parses a `/k8s-audit` body: an EventList (what kube-apiserver sends), one Event, or an
- * array of Events. Each element is checked as the decoder would; good ones are kept as
- * compact JSON, bad ones reported by index. A body that is not JSON, or not one of those
- * shapes, fails as a whole with the position of the error.
+ * array of Events or of log shippers' records (Fluent Bit's and Vector's HTTP outputs:
+ * shipper-records.ts). Each element is checked as the decoder would; good ones are kept
+ * as compact JSON, bad ones reported by index. A body that is not JSON, or not one of
+ * those shapes, fails as a whole with the position of the error.
  */
 export function parseAuditBatch(
   text: string,
@@ -113,26 +148,43 @@ export function parseAuditBatch(
       message: 'expected an audit.k8s.io EventList, an Event, or an array of Events',
     };
   }
-  const events: string[] = [];
-  const rejects: ElementReject[] = [];
+  const out = { events: [] as string[], rejects: [] as ElementReject[] };
   const texts = elementTexts(text, found.items, found.depth);
   found.items.forEach((item, index) => {
-    const problem = checkEventObject(item, found.source);
-    if (problem !== undefined) {
-      rejects.push({ index, ...problem });
+    acceptElement(item, texts?.[index], index, maxDepth, maxEventSize, out);
+  });
+  return { ok: true, ...out };
+}
+
+/**
+ * Parses an NDJSON body (`application/x-ndjson`: Fluent Bit's json_lines, Vector's
+ * newline-delimited framing): one event or shipper record per line, blank lines
+ * skipped. A line that is not JSON is refused alone; its index is its line (from 0).
+ */
+export function parseNdjsonBatch(
+  text: string,
+  maxDepth = DEFAULT_MAX_DEPTH,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
+): ParsedBatch {
+  const out = { events: [] as string[], rejects: [] as ElementReject[] };
+  const lines = text.split('\n');
+  let seen = 0;
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    seen++;
+    const parsed = parseJsonText(line, maxDepth);
+    if (!parsed.ok) {
+      out.rejects.push({
+        index,
+        reason: parsed.reason,
+        message: `line ${index + 1}: ${parsed.message}`,
+      });
       return;
     }
-    const event = texts?.[index] ?? JSON.stringify(item);
-    // The decoder refuses it too, but only after a 200 said it was kept: refuse it here,
-    // by index, as any other bad element (a UTF-8 byte is at most 3 UTF-16 units).
-    if (event.length * 3 > maxEventSize && Buffer.byteLength(event) > maxEventSize) {
-      const size = Buffer.byteLength(event);
-      rejects.push({
-        index,
-        reason: 'event_too_large',
-        message: `event of ${size} bytes exceeds ${maxEventSize}`,
-      });
-    } else events.push(event);
+    acceptElement(parsed.value, line, index, maxDepth, maxEventSize, out);
   });
-  return { ok: true, events, rejects };
+  if (seen === 0)
+    return { ok: false, code: 'EMPTY_BODY', message: 'the NDJSON body holds no line' };
+  return { ok: true, ...out };
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
-import { type AuthVerdict, checkWebhookAuth, type WebhookAuth } from './auth.ts';
-import { type ParsedBatch, parseAuditBatch } from './parse-batch.ts';
+import type { WebhookAuth } from './auth.ts';
+import { type ParsedBatch, parseAuditBatch, parseNdjsonBatch } from './parse-batch.ts';
+import { mediaType, precheck, sendError } from './precheck.ts';
 import { BodyError, readBody } from './read-body.ts';
 
 /** What the webhook route needs. */
@@ -28,32 +29,19 @@ export interface WebhookOptions {
 const MAX_REPORTED = 20;
 const ROUTE = '/k8s-audit';
 
-function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): FastifyReply {
-  return reply.code(status).send({ error: { code, message, ...extra } });
-}
-
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-  return type === 'application/json';
-}
-
-const AUTH_MESSAGE: Readonly<Record<AuthVerdict, string>> = {
-  ok: '',
-  not_required: '',
-  missing: 'credentials required: a bearer token or a client certificate',
-  invalid: 'invalid bearer token',
+/** What each media type accepted here is parsed as. */
+type BatchParser = (text: string, maxEventSize: number) => ParsedBatch;
+const parseJsonBatch: BatchParser = (t, max) => parseAuditBatch(t, undefined, max);
+const PARSERS: Readonly<Record<string, BatchParser>> = {
+  'application/json': parseJsonBatch,
+  'application/x-ndjson': (t, max) => parseNdjsonBatch(t, undefined, max),
 };
+const MEDIA_TYPES = Object.keys(PARSERS);
 
 /**
- * `POST /k8s-audit`: kube-apiserver's webhook backend. The body (EventList, Event or an
- * array; plain or gzip) is checked element by element; the good events are stored in the
+ * `POST /k8s-audit`: kube-apiserver's webhook backend, and log shippers' HTTP outputs. The
+ * body (EventList, Event, an array of events or shipper records, or NDJSON; plain or
+ * gzip) is checked element by element; the good events are stored in the
  * spool, durably, before the 200; bad elements are counted and listed in the response.
  * A full spool or a failing disk answers 503 with Retry-After, so the apiserver keeps
  * the batch and retries; nothing is acknowledged that was not kept.
@@ -78,70 +66,13 @@ export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): 
   });
 }
 
-/** A refusal decided from the request line and headers alone. */
-interface Refusal {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** Checks what can be checked before reading the body: transport, auth, type, size, state. */
-function precheck(req: FastifyRequest, o: WebhookOptions): Refusal | undefined {
-  const raw = req.raw as typeof req.raw & { kauditPlain?: boolean };
-  if (raw.kauditPlain === true) {
-    return {
-      status: 400,
-      code: 'HTTPS_REQUIRED',
-      message: 'this listener takes audit events over HTTPS only',
-    };
-  }
-  const verdict = checkWebhookAuth(o.auth, req.headers.authorization, req.raw.socket);
-  if (verdict === 'missing' || verdict === 'invalid') {
-    o.onProblem?.('auth', { verdict, remote: req.ip });
-    return {
-      status: 401,
-      code: 'UNAUTHORIZED',
-      message: AUTH_MESSAGE[verdict],
-      headers: { 'WWW-Authenticate': 'Bearer realm="kaudit"' },
-    };
-  }
-  if (!isJson(req.headers['content-type'])) {
-    return {
-      status: 415,
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'Content-Type must be application/json',
-    };
-  }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip') {
-    return {
-      status: 415,
-      code: 'UNSUPPORTED_ENCODING',
-      message: 'Content-Encoding must be gzip or none',
-    };
-  }
-  if (Number(req.headers['content-length'] ?? 0) > o.maxBodySize) {
-    return { status: 413, code: 'BODY_TOO_LARGE', message: `body over ${o.maxBodySize} bytes` };
-  }
-  if (o.draining()) {
-    return {
-      status: 503,
-      code: 'DRAINING',
-      message: 'shutting down; retry against another replica',
-      headers: { 'Retry-After': '5' },
-    };
-  }
-  return undefined;
-}
-
 async function handle(
   req: FastifyRequest,
   reply: FastifyReply,
   o: WebhookOptions,
 ): Promise<FastifyReply> {
   const started = performance.now();
-  const refusal = precheck(req, o);
+  const refusal = precheck(req, o, { route: ROUTE, mediaTypes: MEDIA_TYPES, draining: true });
   if (refusal !== undefined) {
     for (const [k, v] of Object.entries(refusal.headers ?? {})) reply.header(k, v);
     return sendError(reply, refusal.status, refusal.code, refusal.message);
@@ -156,7 +87,8 @@ async function handle(
   }
   o.metrics.bytes.inc({ route: ROUTE }, body.length);
   // Invalid UTF-8 becomes U+FFFD, as Go's decoder does for the apiserver's own input.
-  const parsed: ParsedBatch = parseAuditBatch(body.toString('utf8'), undefined, o.maxEventSize);
+  const parse = PARSERS[mediaType(req.headers['content-type'])] ?? parseJsonBatch;
+  const parsed: ParsedBatch = parse(body.toString('utf8'), o.maxEventSize);
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_body', { code: parsed.code, remote: req.ip });
