@@ -4,8 +4,8 @@ import { parseJsonText } from '../../events/parse-json.ts';
 import { isObject } from '../../events/validate.ts';
 import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
-import { type PrecheckOptions, precheck, sendError } from './precheck.ts';
-import { BodyError, readBody } from './read-body.ts';
+import { receiveBody, registerPostRoute } from './post-route.ts';
+import { type PrecheckOptions, sendError } from './precheck.ts';
 
 /** What the admission route needs (the webhook route's options). */
 export interface AdmissionOptions extends PrecheckOptions {
@@ -63,21 +63,7 @@ export async function registerAdmissionWebhook(
   app: FastifyInstance,
   o: AdmissionOptions,
 ): Promise<void> {
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post(ROUTE, (req, reply) => handleReview(req, reply, o));
-    scope.route({
-      method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-      url: ROUTE,
-      handler: (_req, reply) =>
-        sendError(reply.header('Allow', 'POST'), 405, 'METHOD_NOT_ALLOWED', 'use POST'),
-    });
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.routeOptions.url !== ROUTE) return;
-    o.metrics.requests.inc({ route: ROUTE, status: String(reply.statusCode) });
-  });
+  await registerPostRoute(app, ROUTE, o.metrics, (req, reply) => handleReview(req, reply, o));
 }
 
 async function handleReview(
@@ -86,20 +72,9 @@ async function handleReview(
   o: AdmissionOptions,
 ): Promise<FastifyReply> {
   const started = performance.now();
-  const refusal = precheck(req, o, AT);
-  if (refusal !== undefined) {
-    for (const [k, v] of Object.entries(refusal.headers ?? {})) reply.header(k, v);
-    return sendError(reply, refusal.status, refusal.code, refusal.message);
-  }
-  const gzip = (req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
-  let body: Buffer;
-  try {
-    body = await readBody(req.body as NodeJS.ReadableStream as never, gzip, o.maxBodySize);
-  } catch (err) {
-    if (!(err instanceof BodyError)) throw err;
-    return sendError(reply, err.status, err.code, err.message);
-  }
-  o.metrics.bytes.inc({ route: ROUTE }, body.length);
+  const received = await receiveBody(req, reply, o, AT);
+  if ('sent' in received) return received.sent;
+  const body = received.body;
   const parsed = parseReview(body.toString('utf8'));
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });

@@ -3,8 +3,8 @@ import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
 import type { WebhookAuth } from './auth.ts';
 import { type ParsedBatch, parseAuditBatch, parseNdjsonBatch } from './parse-batch.ts';
-import { mediaType, precheck, sendError } from './precheck.ts';
-import { BodyError, readBody } from './read-body.ts';
+import { receiveBody, registerPostRoute } from './post-route.ts';
+import { mediaType, sendError } from './precheck.ts';
 
 /** What the webhook route needs. */
 export interface WebhookOptions {
@@ -47,23 +47,7 @@ const MEDIA_TYPES = Object.keys(PARSERS);
  * the batch and retries; nothing is acknowledged that was not kept.
  */
 export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): Promise<void> {
-  const { metrics } = o;
-  await app.register(async (scope) => {
-    // The body is read here, with our limits and gunzip, not by fastify's JSON parser.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post(ROUTE, (req, reply) => handle(req, reply, o));
-    scope.route({
-      method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-      url: ROUTE,
-      handler: (_req, reply) =>
-        sendError(reply.header('Allow', 'POST'), 405, 'METHOD_NOT_ALLOWED', 'use POST'),
-    });
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.routeOptions.url !== ROUTE) return;
-    metrics.requests.inc({ route: ROUTE, status: String(reply.statusCode) });
-  });
+  await registerPostRoute(app, ROUTE, o.metrics, (req, reply) => handle(req, reply, o));
 }
 
 async function handle(
@@ -72,20 +56,13 @@ async function handle(
   o: WebhookOptions,
 ): Promise<FastifyReply> {
   const started = performance.now();
-  const refusal = precheck(req, o, { route: ROUTE, mediaTypes: MEDIA_TYPES, draining: true });
-  if (refusal !== undefined) {
-    for (const [k, v] of Object.entries(refusal.headers ?? {})) reply.header(k, v);
-    return sendError(reply, refusal.status, refusal.code, refusal.message);
-  }
-  const gzip = (req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
-  let body: Buffer;
-  try {
-    body = await readBody(req.body as NodeJS.ReadableStream as never, gzip, o.maxBodySize);
-  } catch (err) {
-    if (!(err instanceof BodyError)) throw err;
-    return sendError(reply, err.status, err.code, err.message);
-  }
-  o.metrics.bytes.inc({ route: ROUTE }, body.length);
+  const received = await receiveBody(req, reply, o, {
+    route: ROUTE,
+    mediaTypes: MEDIA_TYPES,
+    draining: true,
+  });
+  if ('sent' in received) return received.sent;
+  const body = received.body;
   // Invalid UTF-8 becomes U+FFFD, as Go's decoder does for the apiserver's own input.
   const parse = PARSERS[mediaType(req.headers['content-type'])] ?? parseJsonBatch;
   const parsed: ParsedBatch = parse(body.toString('utf8'), o.maxEventSize);
