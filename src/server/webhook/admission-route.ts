@@ -4,6 +4,7 @@ import { parseJsonText } from '../../events/parse-json.ts';
 import { isObject } from '../../events/validate.ts';
 import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
+import { describeJsonFailure } from './parse-batch.ts';
 import { receiveBody, registerPostRoute } from './post-route.ts';
 import { type PrecheckOptions, sendError } from './precheck.ts';
 
@@ -33,11 +34,17 @@ export function allowResponse(uid: string, apiVersion = 'admission.k8s.io/v1'): 
 /** A review as received, or why it is not one. */
 type ParsedReview =
   | { readonly ok: true; readonly review: Record<string, unknown>; readonly uid: string }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      readonly line?: number;
+      readonly column?: number;
+    };
 
 function parseReview(text: string): ParsedReview {
   const parsed = parseJsonText(text, DEFAULT_MAX_DEPTH);
-  if (!parsed.ok) return { ok: false, code: 'INVALID_JSON', message: parsed.message };
+  if (!parsed.ok) return { ok: false, ...describeJsonFailure(text, parsed) };
   const v = parsed.value;
   const request = isObject(v) ? v.request : undefined;
   if (!isObject(v) || v.kind !== 'AdmissionReview' || !isObject(request)) {
@@ -79,7 +86,8 @@ async function handleReview(
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_review', { code: parsed.code, remote: req.ip });
-    return sendError(reply, 400, parsed.code, parsed.message);
+    const at = parsed.line === undefined ? {} : { line: parsed.line, column: parsed.column };
+    return sendError(reply, 400, parsed.code, parsed.message, at);
   }
   const version = VERSIONS.has(parsed.review.apiVersion as string)
     ? (parsed.review.apiVersion as string)

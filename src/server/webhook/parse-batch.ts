@@ -115,6 +115,20 @@ function oneLine(t: string | undefined): string | undefined {
   return t !== undefined && (t.includes('\n') || t.includes('\r')) ? t.replace(/[\r\n]/g, ' ') : t;
 }
 
+/** A body that is not JSON: TOO_DEEP, or INVALID_JSON with the error's line and column. */
+export function describeJsonFailure(
+  text: string,
+  parsed: Extract<ReturnType<typeof parseJsonText>, { ok: false }>,
+): { code: 'INVALID_JSON' | 'TOO_DEEP'; message: string; line?: number; column?: number } {
+  if (parsed.reason === 'too_deep') return { code: 'TOO_DEEP', message: parsed.message };
+  const at = lineColumn(text, (parsed.column?.() ?? 1) - 1);
+  return {
+    code: 'INVALID_JSON',
+    message: `invalid JSON at line ${at.line}, column ${at.column}: ${parsed.message}`,
+    ...at,
+  };
+}
+
 /**
  * Parses a `/k8s-audit` body: an EventList (what kube-apiserver sends), one Event, or an
  * array of Events or of log shippers' records (Fluent Bit's and Vector's HTTP outputs:
@@ -129,17 +143,7 @@ export function parseAuditBatch(
 ): ParsedBatch {
   // The decoder's nesting bound, plus the EventList and its items array around events.
   const parsed = parseJsonText(text, maxDepth + 2);
-  if (!parsed.ok) {
-    if (parsed.reason === 'too_deep')
-      return { ok: false, code: 'TOO_DEEP', message: parsed.message };
-    const at = lineColumn(text, (parsed.column?.() ?? 1) - 1);
-    return {
-      ok: false,
-      code: 'INVALID_JSON',
-      message: `invalid JSON at line ${at.line}, column ${at.column}: ${parsed.message}`,
-      ...at,
-    };
-  }
+  if (!parsed.ok) return { ok: false, ...describeJsonFailure(text, parsed) };
   const found = elementsOf(parsed.value);
   if (found === undefined) {
     return {

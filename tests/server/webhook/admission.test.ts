@@ -181,5 +181,16 @@ test('POST /k8s-admission is refused without TLS, and for a body that is not an 
   const r2 = await postTls(s.port, '/k8s-admission', JSON.stringify(noUid), ca);
   assert.equal(r2.status, 400);
   assert.match(r2.text, /NO_UID/);
+  // Malformed JSON is refused with where it broke, as on /k8s-audit.
+  const broken = await postTls(
+    s.port,
+    '/k8s-admission',
+    '{"kind":"AdmissionReview",\n  "request": {]}',
+    ca,
+  );
+  assert.equal(broken.status, 400);
+  const err = (JSON.parse(broken.text) as { error: { code: string; line: number; column: number } })
+    .error;
+  assert.deepEqual([err.code, err.line, err.column], ['INVALID_JSON', 2, 15]);
   await s.stop();
 });
