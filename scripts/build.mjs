@@ -39,13 +39,23 @@ await build({
   ...common,
   entryPoints: {
     kaudit: 'src/cli/main.ts',
-    'worker-entry': 'src/pipeline/parallel/scan-worker.ts',
     'detection-worker': 'src/server/detection/thread.ts',
   },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: 'chunk-[hash]',
+});
+
+// The scan worker is a bundle of its own: in the split build it loaded the chunks it shares
+// with the CLI whole (the rules loader and its YAML parser among them), and every worker
+// of a parallel scan parsed and compiled that code for nothing (+85 million instructions
+// per worker, measured with cachegrind on \`node\` starting the worker alone).
+await build({
+  ...common,
+  entryPoints: { 'worker-entry': 'src/pipeline/parallel/scan-worker.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
 });
 
 // The web UI (served by src/server/ui/ under `kaudit serve`).

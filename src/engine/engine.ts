@@ -8,13 +8,11 @@ import {
   type OutputSegment,
   parseOutputFormat,
 } from '../lang/index.ts';
-import {
-  type LoadedRule,
-  type Priority,
-  priorityRank,
-  type RuleSelector,
-  selectRules,
-} from '../rules/index.ts';
+// Rules' parts by file, not through rules/index.ts: the barrel also loads the rules
+// loader and its YAML parser, which a scan worker (engine only) would parse for nothing.
+import { type Priority, priorityRank } from '../rules/priority.ts';
+import { type RuleSelector, selectRules } from '../rules/select.ts';
+import type { LoadedRule } from '../rules/types.ts';
 import type { Alert, MessagePart } from './alert.ts';
 import { createStepMatcher, type StepMatcher } from './correlation/matcher.ts';
 import type { StepMatch } from './correlation/step-match.ts';

@@ -1,5 +1,5 @@
 import type { Alert } from '../engine/index.ts';
-import { type Priority, priorityRank } from '../rules/index.ts';
+import { type Priority, priorityRank } from '../rules/priority.ts';
 
 /**
  * Which alerts an output takes: at least this priority, rules by name glob, tags. Plain

@@ -1,4 +1,4 @@
-import { type Priority, parsePriority } from '../rules/index.ts';
+import { type Priority, parsePriority } from '../rules/priority.ts';
 import type { AlertFilterSpec } from './alert-filter.ts';
 import { OutputConfigError } from './output-errors.ts';
 

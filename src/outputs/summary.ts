@@ -1,5 +1,5 @@
 import type { MatchStats } from '../engine/index.ts';
-import { PRIORITIES, prioritySummaryLabel } from '../rules/index.ts';
+import { PRIORITIES, prioritySummaryLabel } from '../rules/priority.ts';
 
 /**
  * Falco's end-of-run summary: `Events detected`, counts by severity (most severe first,

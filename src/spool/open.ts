@@ -37,9 +37,11 @@ export function openSpoolState(dataDir: string, opts: SqliteSpoolOptions): Embed
 
 /** Opens `spool.db` in `dataDir` (created on first use). */
 export function openEmbeddedSpool(dataDir: string, opts: SqliteSpoolOptions): EmbeddedSpool {
-  const ingest = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'FULL');
+  // Appends are durable before they resolve: NORMAL plus an fdatasync of the WAL off the
+  // event loop (SqliteSpoolOptions.syncWal) rather than FULL's fsync inside the commit.
+  const ingest = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'NORMAL');
   const state = openStateDb(dataDir, 'spool.db', MIGRATIONS, 'NORMAL');
-  const spool = createSqliteSpool(ingest, state, opts);
+  const spool = createSqliteSpool(ingest, state, { syncWal: true, ...opts });
   const outbox = createSqliteOutbox(state, opts.now);
   return {
     spool,

@@ -4,6 +4,7 @@ import { createNotifier } from './notifier.ts';
 import type { Spool, SpoolBatch, SpoolBatchInput, SpoolStats } from './spool.ts';
 import { SpoolUnavailableError } from './spool.ts';
 import type { Migration } from './sqlite-db.ts';
+import { createWalSync } from './wal-sync.ts';
 
 /** The spool's tables; the outbox (outbox.ts) lives in the same database. */
 export const SPOOL_MIGRATIONS: readonly Migration[] = [
@@ -45,6 +46,12 @@ export interface SqliteSpoolOptions {
   readonly retryAfter?: number;
   /** Clock (tests). */
   readonly now?: () => number;
+  /**
+   * The ingest connection runs with `synchronous = NORMAL` and each group commit is made
+   * durable by an fdatasync of the WAL on libuv's thread pool before its appends resolve
+   * (wal-sync.ts): the same guarantee as FULL, without blocking the event loop.
+   */
+  readonly syncWal?: boolean;
 }
 
 const DETECTION = 'detection';
@@ -62,8 +69,8 @@ interface Row {
 
 /**
  * The embedded spool: SQLite (WAL) through better-sqlite3, on two connections to one
- * file. `ingest` (synchronous FULL) takes appends: when `append` returns, the batch is on
- * disk. `state` (synchronous NORMAL: no fsync per commit) reads batches and records
+ * file. `ingest` takes appends: when `append` resolves, the batch is on disk (FULL, or
+ * NORMAL with `syncWal`). `state` (synchronous NORMAL: no fsync per commit) reads batches and records
  * positions, as the outbox does: losing its last commits to a power cut only means
  * processing a few batches again, which the outbox's keys make harmless, while an fsync
  * per processed batch would cost the webhook's acknowledgements their disk time.
@@ -77,6 +84,7 @@ export function createSqliteSpool(
   const now = opts.now ?? Date.now;
   const retryAfter = opts.retryAfter ?? 10;
   const notifier = createNotifier();
+  const walSync = opts.syncWal === true ? createWalSync(ingest.name) : undefined;
   const insert = ingest.prepare(
     'INSERT INTO batches (received_at, origin, cluster, count, bytes, events) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -189,9 +197,26 @@ export function createSqliteSpool(
       pendingEvents += q.batch.events.length;
       pendingBytes += q.size;
       oldestPendingAt ??= receivedAt;
-      q.resolve(position);
     });
     notifier.notify();
+    const acknowledge = (): void => {
+      items.forEach((q, i) => {
+        q.resolve(positions[i] as number);
+      });
+    };
+    if (walSync === undefined) {
+      acknowledge();
+      return;
+    }
+    walSync.sync().then(acknowledge, (err: Error) => {
+      ioFailed = true;
+      const e = new SpoolUnavailableError(
+        'SPOOL_IO',
+        `spool sync failed: ${err.message}`,
+        retryAfter,
+      );
+      for (const q of items) q.reject(e);
+    });
   };
 
   const refreshPending = (): void => {
@@ -293,6 +318,7 @@ export function createSqliteSpool(
       return !ioFailed && !refusedForRoom && pendingBytes < opts.maxBytes;
     },
     async close() {
+      walSync?.close();
       notifier.notify();
     },
   };

@@ -150,3 +150,14 @@ test('the CLI loads the server, the store and the spool only when serve runs', (
   );
   assert.deepEqual(heavy, []);
 });
+
+test('a scan worker thread loads the engine, not the rules loader and its YAML parser', () => {
+  // Workers receive the rules loaded; the loader (and the yaml package behind it) was
+  // parsed and compiled by every worker for nothing when engine/ imported rules/index.ts.
+  const loaded = loadedAtStart(staticValueGraph(), 'pipeline/parallel/scan-worker.ts');
+  assert.ok(loaded.has('engine/engine.ts'), 'the walk reaches the engine');
+  const loader = [...loaded].filter((f) =>
+    ['rules/index.ts', 'rules/load.ts', 'rules/read.ts', 'rules/yaml-convert.ts'].includes(f),
+  );
+  assert.deepEqual(loader, []);
+});

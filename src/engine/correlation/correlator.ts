@@ -1,6 +1,7 @@
 import type { FieldRegistry } from '../../fields/index.ts';
 import { defaultFieldRegistry } from '../../fields/index.ts';
-import { formatDuration, type LoadedRule } from '../../rules/index.ts';
+import { formatDuration } from '../../rules/correlation.ts';
+import type { LoadedRule } from '../../rules/types.ts';
 import type { Alert } from '../alert.ts';
 import { countMatch, type MatchStats } from '../match-stats.ts';
 import { createDistinctState } from './distinct.ts';

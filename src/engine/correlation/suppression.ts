@@ -1,4 +1,4 @@
-import { formatDuration, type SuppressSpec } from '../../rules/index.ts';
+import { formatDuration, type SuppressSpec } from '../../rules/correlation.ts';
 import type { Alert } from '../alert.ts';
 import { GroupTable, type TableLimits } from './group-table.ts';
 import { MAX_ALERT_AUDIT_IDS } from './kind.ts';

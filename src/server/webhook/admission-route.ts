@@ -7,6 +7,7 @@ import type { ServeMetrics } from '../metrics.ts';
 import { describeJsonFailure } from './parse-batch.ts';
 import { receiveBody, registerPostRoute } from './post-route.ts';
 import { type PrecheckOptions, sendError } from './precheck.ts';
+import { bodyText } from './read-body.ts';
 
 /** What the admission route needs (the webhook route's options). */
 export interface AdmissionOptions extends PrecheckOptions {
@@ -82,7 +83,7 @@ async function handleReview(
   const received = await receiveBody(req, reply, o, AT);
   if ('sent' in received) return received.sent;
   const body = received.body;
-  const parsed = parseReview(body.toString('utf8'));
+  const parsed = parseReview(bodyText(body));
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_review', { code: parsed.code, remote: req.ip });

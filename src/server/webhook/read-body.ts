@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -54,4 +55,13 @@ export async function readBody(stream: Readable, gzip: boolean, limit: number): 
     if (gzip) source.destroy();
   }
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+}
+
+/**
+ * A body as text. Invalid UTF-8 becomes U+FFFD, as Go's decoder does for the apiserver's
+ * own input. A pure-ASCII body (nearly all of them: Go escapes the rest) is copied as
+ * Latin-1, the same string without running the UTF-8 decoder over it.
+ */
+export function bodyText(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }

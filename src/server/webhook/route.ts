@@ -5,6 +5,7 @@ import type { WebhookAuth } from './auth.ts';
 import { type ParsedBatch, parseAuditBatch, parseNdjsonBatch } from './parse-batch.ts';
 import { receiveBody, registerPostRoute } from './post-route.ts';
 import { mediaType, sendError } from './precheck.ts';
+import { bodyText } from './read-body.ts';
 
 /** What the webhook route needs. */
 export interface WebhookOptions {
@@ -63,9 +64,8 @@ async function handle(
   });
   if ('sent' in received) return received.sent;
   const body = received.body;
-  // Invalid UTF-8 becomes U+FFFD, as Go's decoder does for the apiserver's own input.
   const parse = PARSERS[mediaType(req.headers['content-type'])] ?? parseJsonBatch;
-  const parsed: ParsedBatch = parse(body.toString('utf8'), o.maxEventSize);
+  const parsed: ParsedBatch = parse(bodyText(body), o.maxEventSize);
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_body', { code: parsed.code, remote: req.ip });
