@@ -16,6 +16,12 @@ export interface SpoolBatchInput {
   readonly origin: string;
   /** The cluster the sender belongs to, when known (route, token or config). */
   readonly cluster?: string;
+  /**
+   * The same events as ASCII bytes, joined by newlines, when the webhook could copy them
+   * out of the request body: a spool that stores bytes keeps these instead of encoding
+   * the strings again. Never set for text beyond ASCII.
+   */
+  readonly payload?: Buffer;
 }
 
 /** A stored batch with its position. */

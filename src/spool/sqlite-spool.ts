@@ -59,12 +59,19 @@ const DETECTION = 'detection';
 // JSON (it is re-serialised at ingest), which never holds a raw newline.
 const SEP = '\n';
 
+/** A stored batch's events: a BLOB holds only ASCII, so Latin-1 reads it exactly. */
+function splitEvents(stored: string | Buffer): string[] {
+  const text = typeof stored === 'string' ? stored : stored.toString('latin1');
+  return text === '' ? [] : text.split(SEP);
+}
+
 interface Row {
   position: number;
   received_at: number;
   origin: string;
   cluster: string | null;
-  events: string;
+  /** TEXT, or a BLOB of ASCII bytes (SpoolBatchInput.payload). */
+  events: string | Buffer;
 }
 
 /**
@@ -149,7 +156,7 @@ export function createSqliteSpool(
   // VM an fsync took ~6 ms; one per request was most of a request's time under load.
   interface Queued {
     readonly batch: SpoolBatchInput;
-    readonly text: string;
+    readonly text: string | Buffer;
     readonly size: number;
     resolve(position: number): void;
     reject(err: Error): void;
@@ -230,7 +237,8 @@ export function createSqliteSpool(
 
   return {
     append(batch: SpoolBatchInput): Promise<number> {
-      const text = batch.events.join(SEP);
+      // The webhook's bytes when it has them: a BLOB is stored without re-encoding.
+      const text = batch.payload ?? batch.events.join(SEP);
       const size = text.length;
       if (pendingBytes + queuedBytes + size > opts.maxBytes) {
         if (size <= opts.maxBytes) refusedForRoom = true;
@@ -256,7 +264,7 @@ export function createSqliteSpool(
         receivedAt: r.received_at,
         origin: r.origin,
         ...(r.cluster !== null ? { cluster: r.cluster } : {}),
-        events: r.events === '' ? [] : r.events.split(SEP),
+        events: splitEvents(r.events),
       }));
     },
     async commit(position, state) {

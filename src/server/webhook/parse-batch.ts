@@ -23,6 +23,12 @@ export type ParsedBatch =
       /** Compact JSON text of each accepted event. */
       readonly events: string[];
       readonly rejects: ElementReject[];
+      /**
+       * Where each event lies in the parsed text ([start, end) per event), when every
+       * element was kept exactly as sent: the spool can then copy the events' bytes out
+       * of the request body instead of joining and re-encoding the strings.
+       */
+      readonly spans?: readonly number[];
     }
   | {
       readonly ok: false;
@@ -72,12 +78,16 @@ function elementTexts(
   text: string,
   items: readonly unknown[],
   depth: ElementDepth,
+  spans: number[],
 ): string[] | undefined {
-  const parts = depth === 0 ? [text.trim()] : splitArrayObjects(text, depth);
+  const parts = depth === 0 ? [text.trim()] : splitArrayObjects(text, depth, spans);
   if (parts === undefined || parts.length !== items.length) return undefined;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as string;
-    if (p.includes('\n') || p.includes('\r')) parts[i] = p.replace(/[\r\n]/g, ' ');
+    if (p.includes('\n') || p.includes('\r')) {
+      parts[i] = p.replace(/[\r\n]/g, ' ');
+      spans.length = 0; // no longer the bytes as sent
+    }
   }
   return parts;
 }
@@ -153,11 +163,17 @@ export function parseAuditBatch(
     };
   }
   const out = { events: [] as string[], rejects: [] as ElementReject[] };
-  const texts = elementTexts(text, found.items, found.depth);
+  const spans: number[] = [];
+  const texts = elementTexts(text, found.items, found.depth, spans);
   found.items.forEach((item, index) => {
     acceptElement(item, texts?.[index], index, maxDepth, maxEventSize, out);
   });
-  return { ok: true, ...out };
+  // Spans stand for the events only when each one is its element's text, untouched.
+  const asSent =
+    texts !== undefined &&
+    spans.length === 2 * out.events.length &&
+    out.events.every((e, i) => e === texts[i]);
+  return { ok: true, ...out, ...(asSent ? { spans } : {}) };
 }
 
 /**

@@ -65,3 +65,19 @@ export async function readBody(stream: Readable, gzip: boolean, limit: number): 
 export function bodyText(body: Buffer): string {
   return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
+
+/**
+ * The byte ranges `spans` ([start, end) pairs) of `body`, joined by newlines, in one copy:
+ * the events of a batch as the spool stores them, without building the joined string.
+ */
+export function joinSpans(body: Buffer, spans: readonly number[]): Buffer {
+  let size = spans.length / 2 - 1;
+  for (let i = 0; i < spans.length; i += 2) size += (spans[i + 1] as number) - (spans[i] as number);
+  const out = Buffer.allocUnsafe(Math.max(size, 0));
+  let at = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    if (i > 0) out[at++] = 0x0a;
+    at += body.copy(out, at, spans[i] as number, spans[i + 1] as number);
+  }
+  return out;
+}

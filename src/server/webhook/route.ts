@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
@@ -5,7 +6,7 @@ import type { WebhookAuth } from './auth.ts';
 import { type ParsedBatch, parseAuditBatch, parseNdjsonBatch } from './parse-batch.ts';
 import { receiveBody, registerPostRoute } from './post-route.ts';
 import { mediaType, sendError } from './precheck.ts';
-import { bodyText } from './read-body.ts';
+import { bodyText, joinSpans } from './read-body.ts';
 
 /** What the webhook route needs. */
 export interface WebhookOptions {
@@ -65,6 +66,7 @@ async function handle(
   if ('sent' in received) return received.sent;
   const body = received.body;
   const parse = PARSERS[mediaType(req.headers['content-type'])] ?? parseJsonBatch;
+  const ascii = isAscii(body);
   const parsed: ParsedBatch = parse(bodyText(body), o.maxEventSize);
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
@@ -84,6 +86,8 @@ async function handle(
     try {
       await o.spool.append({
         events: parsed.events,
+        // ASCII: the text's offsets are the body's byte offsets.
+        ...(ascii && parsed.spans !== undefined ? { payload: joinSpans(body, parsed.spans) } : {}),
         origin: `${ROUTE} ${req.ip}`,
         ...(o.cluster !== undefined ? { cluster: o.cluster } : {}),
       });

@@ -24,6 +24,8 @@ interface ScanState {
   depth: number;
   start: number;
   readonly out: string[];
+  /** [start, end) of each element in the text, two numbers per element. */
+  readonly spans: number[];
 }
 
 /** Follows the brackets of text[from, to), a stretch with no string in it. */
@@ -38,6 +40,7 @@ function scanStructure(text: string, from: number, to: number, want: number, st:
       st.depth--;
       if (c === RBRACE && st.depth === want && st.start !== -1) {
         st.out.push(text.slice(st.start, i + 1));
+        st.spans.push(st.start, i + 1);
         st.start = -1;
       }
     }
@@ -52,8 +55,13 @@ function scanStructure(text: string, from: number, to: number, want: number, st:
  * over with indexOf; only the short stretches between them are looked at one character
  * at a time. Returns undefined when the text ends inside a string.
  */
-export function splitArrayObjects(text: string, depth: 1 | 2): string[] | undefined {
-  const st: ScanState = { isArray: [], depth: 0, start: -1, out: [] };
+export function splitArrayObjects(
+  text: string,
+  depth: 1 | 2,
+  /** Filled with each element's [start, end) in `text`, when given. */
+  spans?: number[],
+): string[] | undefined {
+  const st: ScanState = { isArray: [], depth: 0, start: -1, out: [], spans: spans ?? [] };
   let pos = 0;
   const n = text.length;
   while (pos < n) {
