@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COUNTS_FILE, hasShared, settleFixtureCounts } from './fixture-counts.mjs';
 import { startPostgres, stopPostgres } from './postgres.mjs';
 
 function walk(dir, out) {
@@ -41,14 +42,35 @@ if (needsPostgres && env.KAUDIT_TEST_NO_POSTGRES !== '1' && !env.KAUDIT_TEST_POS
     console.error(`run-tests: PostgreSQL did not start: ${err.message}`);
   }
 }
+const counted = join(cacheDir, 'test-counts.json');
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(import.meta.dirname, 'test-count-reporter.mjs')}`,
+    `--test-reporter-destination=${counted}`,
+    ...files,
+  ],
   {
     stdio: 'inherit',
     env,
   },
 );
 if (pg !== undefined) stopPostgres(pg.dir);
+const root = join(import.meta.dirname, '..');
+const shared = hasShared(root);
+const fixtures = settleFixtureCounts(root, files, counted, { shared, full: filters.length === 0 });
+if (!shared) {
+  // One more line under node:test's summary: what a checkout without ../shared did not test.
+  console.log(
+    `ℹ fixture tests not generated ${fixtures.missing} (../shared absent; per file in ${COUNTS_FILE})`,
+  );
+} else if (fixtures.updated) {
+  console.log(`ℹ fixture test counts recorded in ${COUNTS_FILE}`);
+}
 rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
