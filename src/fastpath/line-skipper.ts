@@ -1,4 +1,5 @@
 import type { Expr } from '../lang/ast.ts';
+import type { Header } from './header.ts';
 import { scanHeader, warmUpHeaderScan } from './header-scan.ts';
 import { createLiteralFilter } from './literal-filter.ts';
 import { createPrefilter, type PrefilterEnv } from './prefilter.ts';
@@ -16,6 +17,11 @@ export interface LineSkipperOptions {
    * is skipped unreported; `kaudit query` accepts that for speed, `kaudit scan` does not.
    */
   readonly literals?: boolean;
+  /**
+   * Asked about a line the header test would skip: true parses it all the same. The
+   * correlator's clock is event time, so a line that would move it must reach it.
+   */
+  readonly keep?: (h: Header) => boolean;
 }
 
 /**
@@ -29,6 +35,7 @@ export function createLineSkipper(
 ): ((line: string) => boolean) | undefined {
   const literal = opts.literals ? createLiteralFilter(conditions) : undefined;
   const header = createPrefilter(conditions, env);
+  const keep = opts.keep;
   if (literal === undefined && header === undefined) return undefined;
   if (header !== undefined) warmUpHeaderScan();
   return (line) => {
@@ -43,6 +50,7 @@ export function createLineSkipper(
     }
     if (header === undefined) return false;
     const h = scanHeader(line);
-    return h !== undefined && !header(h);
+    if (h === undefined || header(h)) return false;
+    return keep === undefined || !keep(h);
   };
 }

@@ -31,6 +31,7 @@ export function createSwappableDetector(initial: Detector): SwappableDetector {
     skipLine,
     process: (rec) => current.process(rec),
     finish: () => current.finish(),
+    resetClock: () => current.resetClock(),
     swap(next) {
       const from = current.correlator;
       if (from !== undefined && next.correlator !== undefined) {

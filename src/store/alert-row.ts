@@ -2,7 +2,7 @@ import type { Alert } from '../engine/index.ts';
 import { formatAlertText, formatIsoTimeNs } from '../outputs/index.ts';
 import { PRIORITIES, type Priority, priorityRank } from '../rules/index.ts';
 import { sanitizeEvent } from './sanitize-event.ts';
-import type { StoredAlert } from './store.ts';
+import type { StoredAlert, StoredCorrelation } from './store.ts';
 
 /**
  * One alert as both stores write it: the event serialised and sanitised, the filter
@@ -36,6 +36,8 @@ export interface AlertRow {
   readonly redacted: boolean;
   /** JSON text of the sanitised event, or null when the alert came without one. */
   readonly event: string | null;
+  /** JSON text of a StoredCorrelation, or null for an alert of a single event. */
+  readonly correlation: string | null;
 }
 
 export const INDEXED_MAX = 512;
@@ -163,6 +165,35 @@ function clusterOf(a: Alert): string | null {
   return typeof f === 'string' ? cutIndexed(f) : null;
 }
 
+/**
+ * What a correlated (or suppression-closing) alert stands for, as stored: the engine's
+ * correlation, with `suppressed` on the alert that closes a suppression window.
+ */
+function correlationOf(a: Alert): StoredCorrelation | null {
+  const c = a.correlation;
+  if (c === undefined) return null;
+  return {
+    count: c.count,
+    windowMs: c.windowMs,
+    group: c.group,
+    auditIds: c.auditIds,
+    ...(a.suppressed !== undefined ? { suppressed: a.suppressed } : {}),
+  };
+}
+
+/** The stored correlation JSON text back as an object (null when absent or unreadable). */
+export function parseStoredCorrelation(text: string | null): StoredCorrelation | null {
+  if (text === null) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as StoredCorrelation)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Turns an engine alert into the row both stores write. */
 export function toAlertRow(a: Alert): AlertRow {
   const sanitized = a.event === undefined ? undefined : sanitizeEvent(a.event);
@@ -180,6 +211,7 @@ export function toAlertRow(a: Alert): AlertRow {
     ...(a.event === undefined ? identityColumns(a.eventId) : eventColumns(a.event)),
     redacted: sanitized?.redacted ?? false,
     event: sanitized?.json ?? null,
+    correlation: ((c) => (c === null ? null : JSON.stringify(c)))(correlationOf(a)),
   };
 }
 
@@ -215,5 +247,6 @@ export function toStoredAlert(id: string, r: AlertRow): StoredAlert {
     userAgent: r.userAgent,
     responseCode: r.responseCode,
     redacted: r.redacted,
+    correlation: parseStoredCorrelation(r.correlation),
   };
 }

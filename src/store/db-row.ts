@@ -1,12 +1,12 @@
 import { formatIsoTimeNs } from '../outputs/index.ts';
-import { priorityOfRank } from './alert-row.ts';
+import { parseStoredCorrelation, priorityOfRank } from './alert-row.ts';
 import { type StoredAlert, StoreError } from './store.ts';
 
 /** Columns of `alerts` that a StoredAlert is read from, in both schemas. */
 export const ALERT_COLUMNS =
   'id, time_ns, priority, rule, source, tags, hostname, cluster, output, message, ' +
   'output_fields, namespace, user_name, verb, resource, name, audit_id, stage, source_ip, ' +
-  'user_agent, response_code, redacted';
+  'user_agent, response_code, redacted, correlation';
 
 /** A row as the drivers return it: SQLite gives bigint/number, PostgreSQL string/boolean. */
 export interface DbAlertRow {
@@ -33,6 +33,8 @@ export interface DbAlertRow {
   readonly user_agent: string | null;
   readonly response_code: bigint | number | null;
   readonly redacted: bigint | number | boolean;
+  /** JSON text of a StoredCorrelation, or null. */
+  readonly correlation: string | null;
 }
 
 /** The API shape of a database row. */
@@ -62,6 +64,7 @@ export function fromDbRow(r: DbAlertRow): StoredAlert {
     userAgent: r.user_agent,
     responseCode: r.response_code === null ? null : Number(r.response_code),
     redacted: r.redacted === true || Number(r.redacted) === 1,
+    correlation: parseStoredCorrelation(r.correlation),
   };
 }
 

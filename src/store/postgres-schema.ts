@@ -83,6 +83,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     EXECUTE format($q$CREATE INDEX alerts_search ON alerts
       USING gin ((${SEARCH_DOC}) %I.gin_trgm_ops)$q$, ext_schema);
   END $$;`,
+  // 3: a correlated rule's alert keeps what made it (count, window, group, auditIDs) as
+  // JSON text, for the alert page; null for an alert of one event.
+  'ALTER TABLE alerts ADD COLUMN correlation TEXT;',
 ];
 
 /** An advisory lock key of our own ("kaudit" in ASCII). */

@@ -66,7 +66,7 @@ export function withConnectionOptions(url: string, more: string): string {
 const COLUMNS =
   'time_ns, priority, rule, source, tags, hostname, cluster, output, message, output_fields, ' +
   'namespace, user_name, verb, resource, name, audit_id, stage, source_ip, user_agent, ' +
-  'response_code, redacted';
+  'response_code, redacted, correlation';
 
 // One statement: ids drawn first (so events can follow their alert), duplicates skipped by
 // the dedup index, events stored for the rows that went in. `u` is referenced twice, so
@@ -76,12 +76,12 @@ const INSERT_SQL = `WITH u AS MATERIALIZED (
     $1::bigint[], $2::int2[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
     $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
     $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int4[], $21::bool[],
-    $22::text[]) AS u(${COLUMNS}, event)
+    $22::text[], $23::text[]) AS u(${COLUMNS}, event)
 ), ins AS (
   INSERT INTO alerts (id, ${COLUMNS})
   SELECT id, time_ns, priority, rule, source, ARRAY(SELECT json_array_elements_text(tags::json)),
     hostname, cluster, output, message, output_fields, namespace, user_name, verb, resource, name,
-    audit_id, stage, source_ip, user_agent, response_code, redacted FROM u
+    audit_id, stage, source_ip, user_agent, response_code, redacted, correlation FROM u
   ON CONFLICT DO NOTHING RETURNING id
 ), ev AS (
   INSERT INTO alert_events (id, event)
@@ -187,6 +187,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         col((r) => r.userAgent),
         col((r) => r.responseCode),
         col((r) => r.redacted),
+        col((r) => r.correlation),
         col((r) => r.event),
       ];
       // A subscriber of this process must see this insert: LISTEN first.

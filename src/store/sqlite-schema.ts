@@ -46,6 +46,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_priority_time ON alerts (priority, time_ns);
   CREATE INDEX alerts_namespace_time ON alerts (namespace, time_ns);
   CREATE INDEX alerts_user_time ON alerts (user_name, time_ns);`,
+  // 2: a correlated rule's alert keeps what made it (count, window, group, auditIDs) as
+  // JSON text, for the alert page; null for an alert of one event.
+  'ALTER TABLE alerts ADD COLUMN correlation TEXT;',
 ];
 
 /** Brings the database to the latest schema; returns the version it is at. */

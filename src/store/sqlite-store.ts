@@ -37,8 +37,8 @@ const SQLITE: SqlDialect = {
 
 const INSERT_SQL = `INSERT INTO alerts (time_ns, priority, rule, source, tags, hostname, cluster,
   output, message, output_fields, namespace, user_name, verb, resource, name, audit_id, stage,
-  source_ip, user_agent, response_code, redacted)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  source_ip, user_agent, response_code, redacted, correlation)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT DO NOTHING`;
 
 const STATEMENT_CACHE_MAX = 256;
@@ -111,6 +111,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AlertStore {
         r.userAgent,
         r.responseCode,
         r.redacted ? 1 : 0,
+        r.correlation,
       );
       if (res.changes !== 1) continue;
       const id = BigInt(res.lastInsertRowid);

@@ -148,6 +148,22 @@ export interface StoredAlert {
   readonly userAgent: string | null;
   readonly responseCode: number | null;
   readonly redacted: boolean;
+  /** What a correlated rule's alert stands for; null for an alert of one event. */
+  readonly correlation: StoredCorrelation | null;
+}
+
+/**
+ * A correlated alert's events (docs/correlation.md): how many (events, distinct values,
+ * steps, or on a suppression summary the alerts held back), the window, the group key
+ * (term label to value) and the auditIDs of the events that made it (the newest 64).
+ */
+export interface StoredCorrelation {
+  readonly count: number;
+  readonly windowMs: number;
+  readonly group: Readonly<Record<string, string>>;
+  readonly auditIds: readonly string[];
+  /** On the alert that closes a suppression window: how many alerts it held back. */
+  readonly suppressed?: number;
 }
 
 export interface StoredAlertWithEvent extends StoredAlert {

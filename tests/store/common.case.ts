@@ -20,6 +20,8 @@ export interface StoreHarness {
   setSchemaVersion(key: string, version: number): Promise<void>;
   /** The schema version this kaudit's migrations end at. */
   readonly latestVersion: number;
+  /** Creates the store `key` with only the first `version` migrations applied (an older kaudit's). */
+  createAtVersion(key: string, version: number): Promise<void>;
 }
 
 let n = 0;
@@ -105,11 +107,80 @@ export function runStoreSuite(name: string, h: StoreHarness, skip: string | fals
             userAgent: 'curl/8',
             responseCode: 101,
             redacted: false,
+            correlation: null,
           },
         );
         assert.deepEqual(got.event, JSON.parse(JSON.stringify(a.event)));
         assert.deepEqual(item, omitEvent(got), 'list() and get() agree');
       });
+    });
+
+    it('a correlated alert keeps its correlation through insert(), get(), list() and subscribe()', async () => {
+      await withStore(h, async (s) => {
+        const seen: StoredAlert[] = [];
+        s.subscribe((a) => seen.push(a));
+        const auditIds = Array.from({ length: 64 }, (_, i) => `id-${i}-"<b>x</b>"`);
+        const correlated = {
+          ...makeAlert({ rule: 'Burst of Forbidden Requests', at: 2 }),
+          correlation: {
+            count: 20,
+            windowMs: 60_000,
+            group: { 'ka.user.name': 'mallory', cluster: 'prod "eu"' },
+            auditIds,
+          },
+        };
+        const summary = {
+          ...makeAlert({ rule: 'Configmap Deleted', at: 3 }),
+          correlation: { count: 7, windowMs: 600_000, group: {}, auditIds: ['a1', 'a2'] },
+          suppressed: 7,
+        };
+        const plain = makeAlert({ rule: 'Plain', at: 1 });
+        assert.deepEqual(await s.insert([correlated, summary, plain]), {
+          inserted: 3,
+          duplicates: 0,
+        });
+        const items = (await s.list({})).items;
+        assert.deepEqual(
+          items.map((a) => [a.rule, a.correlation]),
+          [
+            ['Configmap Deleted', { ...summary.correlation, suppressed: 7 }],
+            ['Burst of Forbidden Requests', correlated.correlation],
+            ['Plain', null],
+          ],
+        );
+        const got = await s.get(items[1]?.id ?? '');
+        assert.deepEqual(got?.correlation, correlated.correlation);
+        await waitFor(() => seen.length === 3);
+        assert.deepEqual(
+          seen.map((a) => a.correlation?.count ?? null).sort(),
+          [20, 7, null].sort(),
+          'live subscribers get the correlation too',
+        );
+      });
+    });
+
+    it('a store made by a kaudit before correlation migrates and stores correlations', async () => {
+      const key = freshKey();
+      await h.createAtVersion(key, h.latestVersion - 1);
+      const s = await h.open(key);
+      try {
+        assert.equal(await s.schemaVersion(), h.latestVersion);
+        const a = {
+          ...makeAlert({ rule: 'R' }),
+          correlation: { count: 3, windowMs: 1000, group: { u: 'x' }, auditIds: ['1'] },
+        };
+        await s.insert([a, makeAlert({ rule: 'Q', at: 1 })]);
+        const items = (await s.list({})).items;
+        assert.deepEqual(
+          items.map((i) => [i.rule, i.correlation]),
+          [
+            ['Q', null],
+            ['R', a.correlation],
+          ],
+        );
+      } finally {
+        await s.close();
+      }
     });
 
     it('insert() of an alert without an event stores null columns and a null event', async () => {

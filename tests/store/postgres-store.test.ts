@@ -20,6 +20,22 @@ runStoreSuite(
   {
     latestVersion: POSTGRES_MIGRATIONS.length,
     open: async (key) => createPostgresStore({ url: await postgresUrl(), schema: schemaOf(key) }),
+    async createAtVersion(key, version) {
+      const c = new pg.Client({ connectionString: await postgresUrl() });
+      await c.connect();
+      try {
+        const schema = schemaOf(key);
+        await c.query(`CREATE SCHEMA ${schema}`);
+        await c.query(`SET search_path = ${schema}`);
+        await c.query('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+        for (let v = 1; v <= version; v++) {
+          await c.query(POSTGRES_MIGRATIONS[v - 1] as string);
+          await c.query('INSERT INTO schema_version (version) VALUES ($1)', [v]);
+        }
+      } finally {
+        await c.end();
+      }
+    },
     async setSchemaVersion(key, version) {
       const c = new pg.Client({ connectionString: await postgresUrl() });
       await c.connect();

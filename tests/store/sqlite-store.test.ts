@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -14,6 +14,16 @@ runStoreSuite('SQLite', {
   latestVersion: SQLITE_MIGRATIONS.length,
   // openAlertStore: a data directory spec, the way `kaudit serve --data-dir` opens it.
   open: (key) => openAlertStore(join(root, key)),
+  async createAtVersion(key, version) {
+    mkdirSync(join(root, key), { recursive: true });
+    const db = new Database(join(root, key, 'alerts.db'));
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    for (let v = 1; v <= version; v++) {
+      db.exec(SQLITE_MIGRATIONS[v - 1] as string);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v);
+    }
+    db.close();
+  },
   async setSchemaVersion(key, version) {
     const db = new Database(join(root, key, 'alerts.db'));
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);

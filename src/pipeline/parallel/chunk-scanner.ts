@@ -127,6 +127,7 @@ export function createChunkScanner(
       inputErrors = [];
       items = [];
       clock = Number.NEGATIVE_INFINITY;
+      detector.resetClock();
       // evt.num counts from 1 in every chunk, as if each were a file of its own.
       decoder.restartNumbering();
       const run = await streamRecords({

@@ -89,6 +89,35 @@ const STORED_ALERT = {
     userAgent: nstr,
     responseCode: { type: ['integer', 'null'] },
     redacted: { type: 'boolean', description: 'Secret data values in the event were replaced' },
+    correlation: {
+      description:
+        'A correlated rule: the events that made the alert (docs/correlation.md); null for an alert of one event',
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['count', 'windowMs', 'group', 'auditIds'],
+          properties: {
+            count: {
+              type: 'integer',
+              description:
+                'events, distinct values or steps; on a suppression summary the alerts held back',
+            },
+            windowMs: { type: 'integer' },
+            group: {
+              type: 'object',
+              additionalProperties: str,
+              description: 'group key: term to value',
+            },
+            auditIds: { type: 'array', items: str, description: 'the newest 64' },
+            suppressed: {
+              type: 'integer',
+              description: 'on the alert closing a suppression window',
+            },
+          },
+        },
+      ],
+    },
   },
 };
 

@@ -29,6 +29,8 @@ export interface StoredAlert {
   readonly userAgent: string | null;
   readonly responseCode: number | null;
   readonly redacted: boolean;
+  /** A correlated rule's alert: what made it; null (or absent, older servers) otherwise. */
+  readonly correlation?: Correlation | null;
 }
 
 export interface RuleInfo {
@@ -45,13 +47,14 @@ export interface Correlation {
   readonly windowMs: number;
   readonly group: Readonly<Record<string, string>>;
   readonly auditIds: readonly string[];
+  /** On the alert that closes a suppression window: how many alerts it held back. */
+  readonly suppressed?: number;
 }
 
 export interface StoredAlertWithEvent extends StoredAlert {
   readonly event: unknown;
   readonly ruleInfo: RuleInfo | null;
   readonly explanation?: unknown;
-  readonly correlation?: Correlation;
 }
 
 export interface AlertPage {
