@@ -125,3 +125,76 @@ test('kaudit rules explain warns when a rule reads a field an input format lacks
   assert.equal(p.code, 0, p.stderr);
   assert.doesNotMatch(p.stdout, /input formats:/);
 });
+
+test('kaudit rules explain shows a correlated rule: kind, window, group-by, threshold, distinct field, steps, suppression', () => {
+  const file = join(dir, 'corr.yaml');
+  writeFileSync(
+    file,
+    `- rule: Burst
+  desc: d
+  correlate:
+    type: threshold
+    count: 20
+    within: 1m
+    by: [ka.user.name, ka.target.namespace]
+    condition: ka.response.code = 403
+  output: o
+  priority: WARNING
+  source: k8s_audit
+  suppress:
+    within: 10m
+    by: [ka.user.name]
+- rule: Spread
+  desc: d
+  correlate:
+    type: distinct
+    field: "%ka.target.namespace/%ka.target.name"
+    count: 5
+    within: 1h30m
+    condition: ka.target.resource = secrets
+  output: o
+  priority: WARNING
+  source: k8s_audit
+- rule: Created Then Used
+  desc: d
+  correlate:
+    type: sequence
+    within: 10m
+    steps:
+      - name: created
+        condition: ka.verb = create and ka.target.resource = serviceaccounts
+        by: [sa: "system:serviceaccount:%ka.target.namespace:%ka.target.name"]
+      - name: used
+        condition: ka.verb = list
+        by: [ka.user.name]
+  output: o
+  priority: WARNING
+  source: k8s_audit
+`,
+  );
+  const burst = runKaudit(['rules', 'explain', 'Burst', '-r', file]);
+  assert.equal(burst.code, 0, burst.stderr);
+  assert.match(
+    burst.stdout,
+    /\ncorrelation: threshold \(Sigma event_count\)\n {2}within: 1m\n {2}group by: ka\.user\.name, ka\.target\.namespace\n {2}threshold: 20 matching events\n {2}condition: ka\.response\.code = 403\nsuppress: one alert per key within 10m, by ka\.user\.name\n/,
+  );
+  const spread = runKaudit(['rules', 'explain', 'Spread', '-r', file]);
+  assert.match(spread.stdout, /correlation: distinct \(Sigma value_count\)\n {2}within: 1h30m\n/);
+  assert.match(spread.stdout, /group by: \(none: one group\)\n/);
+  assert.match(
+    spread.stdout,
+    /threshold: 5 distinct values of %ka\.target\.namespace\/%ka\.target\.name\n/,
+  );
+  const seq = runKaudit(['rules', 'explain', 'Created Then Used', '-r', file]);
+  assert.match(
+    seq.stdout,
+    /correlation: sequence \(Sigma temporal_ordered, EQL sequence\)\n {2}within: 10m\n {2}group by: \(none: one group\)\n {2}steps \(2, in order\):\n {4}1\. created: \(ka\.verb = create and ka\.target\.resource = serviceaccounts\)\n {7}joined by: sa = system:serviceaccount:%ka\.target\.namespace:%ka\.target\.name\n {4}2\. used: ka\.verb = list\n {7}joined by: ka\.user\.name\n/,
+  );
+  // A plain rule says nothing of correlation.
+  const plain = join(dir, 'plain2.yaml');
+  writeFileSync(
+    plain,
+    '- rule: P\n  desc: d\n  condition: ka.user.name = alice\n  output: o\n  priority: INFO\n  source: k8s_audit\n',
+  );
+  assert.doesNotMatch(runKaudit(['rules', 'explain', 'P', '-r', plain]).stdout, /correlation:/);
+});

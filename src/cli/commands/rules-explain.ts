@@ -17,6 +17,7 @@ import { CliError, EXIT_FAIL, usageError } from '../errors.ts';
 import { collect } from '../options.ts';
 import { describeReject, requireLoaded } from '../report.ts';
 import { withRunErrors } from '../run-errors.ts';
+import { describeStateful } from './describe-correlation.ts';
 import { displayPath } from './rules-test-files.ts';
 
 interface ExplainOptions {
@@ -138,8 +139,11 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     `tags: ${rule.tags.join(', ')}`,
     `defined at: ${displayPath(rule.position.name)}:${rule.position.line}:${rule.position.column}`,
     `output: ${rule.output}`,
+    ...describeStateful(rule),
     '',
-    'condition (lists and macros expanded, exceptions added):',
+    rule.correlation === undefined
+      ? 'condition (lists and macros expanded, exceptions added):'
+      : 'condition (any step; lists and macros expanded, exceptions added):',
     `  ${rule.compiledCondition}`,
     '',
     'requires:',
