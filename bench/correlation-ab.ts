@@ -18,10 +18,23 @@ const { values: o } = parseArgs({
     'rules-b': { type: 'string' },
     corpus: { type: 'string' },
     runs: { type: 'string', default: '5' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+const USAGE = `usage: npx tsx bench/correlation-ab.ts --a BIN --rules-a PATH --b BIN --rules-b PATH --corpus FILE [--runs N]
+  Runs \`kaudit scan --workers 1\` of each build (bin/kaudit of a checkout) with its rules
+  (a file or a directory: rules/ loads the default and the stateful rules) on the corpus,
+  interleaved A B, B A, ... N times; prints the medians of wall and CPU time (GNU time).
+  The same BIN twice compares two rule sets, e.g. stateful off and on:
+    --a bin/kaudit --rules-a rules/kaudit-rules.yaml --b bin/kaudit --rules-b rules/
+  Generate the corpus with: npx tsx bench/generate.ts --mix busy --events 100000 --seed 1`;
+if (o.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (!o.a || !o.b || !o['rules-a'] || !o['rules-b'] || !o.corpus) {
-  throw new Error('usage: --a BIN --rules-a FILE --b BIN --rules-b FILE --corpus FILE');
+  console.error(USAGE);
+  process.exit(2);
 }
 
 interface Run {
