@@ -1,5 +1,6 @@
 import {
   type Alert,
+  createCorrelator,
   createEngine,
   createEventExplainer,
   type Engine,
@@ -82,6 +83,25 @@ export function createEngineCache(): (loaded: LoadResult, matching: RuleMatching
   };
 }
 
+/**
+ * The alerts of a case's events, as `kaudit scan` gives them: the engine's, and those of
+ * its correlated and suppressed rules from a correlator of the case's own (engines are
+ * shared between cases, correlation state is not), flushed at the end of the events.
+ */
+export function runCaseEvents(engine: Engine, records: readonly AuditRecord[]): Alert[] {
+  if (engine.statefulRules.length === 0) return records.flatMap((r) => engine.process(r));
+  const correlator = createCorrelator(engine.statefulRules);
+  const steps = engine.steps;
+  steps.length = 0;
+  const alerts: Alert[] = [];
+  for (const r of records) {
+    alerts.push(...engine.process(r), ...correlator.feed(r.timeNs, steps));
+    steps.length = 0;
+  }
+  alerts.push(...correlator.flush());
+  return alerts;
+}
+
 function explainMisses(p: PreparedCase, failures: readonly Failure[]): Map<string, Miss[]> {
   const misses = new Map<string, Miss[]>();
   const short = failures.filter((f) => f.kind === 'count' && f.actual < f.expect.count);
@@ -117,7 +137,7 @@ export function runPreparedCase(
     return { ...base, status: 'error', failures: [], errors: p.errors, alerts: [], ms };
   }
   const engine = engineFor(p.loaded, p.test.ruleMatching);
-  const alerts = p.records.flatMap((r) => engine.process(r));
+  const alerts = runCaseEvents(engine, p.records);
   const failures = checkExpectations(p.test, alerts);
   const misses = explainMisses(p, failures);
   const status = failures.length === 0 ? 'pass' : 'fail';

@@ -107,6 +107,77 @@ describe('kaudit rules test', () => {
     assert.match(readFileSync(xml, 'utf8'), /failures="1"/);
   });
 
+  test('correlated and suppressed rules fire in their cases as in scan (a correlator per case)', () => {
+    const cdir = mkdtempSync(join(tmpdir(), 'kaudit-rules-test-corr-'));
+    writeFileSync(
+      join(cdir, 'corr.yaml'),
+      `- rule: Burst
+  desc: d
+  correlate:
+    type: threshold
+    count: 3
+    within: 1m
+    by: [ka.user.name]
+    condition: ka.response.code = 403
+  output: "%correlation.count refusals by %ka.user.name"
+  priority: WARNING
+  source: k8s_audit
+- rule: Deleted
+  desc: d
+  condition: ka.verb = delete
+  output: deleted by %ka.user.name
+  priority: NOTICE
+  source: k8s_audit
+- rule: Deleted
+  suppress: {within: 10m, by: [ka.user.name]}
+  override: {suppress: replace}
+`,
+    );
+    const e = (sec: number, verb: string, code: number, user = 'mallory') =>
+      JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        level: 'Metadata',
+        auditID: `00000000-0000-4000-8000-0000000000${String(sec).padStart(2, '0')}`,
+        stage: 'ResponseComplete',
+        requestURI: '/api/v1/namespaces/shop/configmaps/c',
+        verb,
+        user: { username: user },
+        objectRef: { resource: 'configmaps', namespace: 'shop', name: 'c' },
+        responseStatus: { code },
+        stageTimestamp: `2026-11-02T10:00:${String(sec).padStart(2, '0')}.000000Z`,
+      });
+    const events = (xs: readonly string[]) => xs.map((x) => `      - ${x}`).join('\n');
+    writeFileSync(
+      join(cdir, 'corr.tests.yaml'),
+      `tests:
+  - name: three refusals within a minute fire once, with the count
+    rule: Burst
+    events:
+${events([e(0, 'get', 403), e(10, 'get', 403), e(20, 'get', 403)])}
+    expect:
+      - rule: Burst
+        count: 1
+        output_fields: {correlation.count: "3", ka.user.name: mallory}
+  - name: two refusals, or three by different users, do not
+    rule: Burst
+    events:
+${events([e(0, 'get', 403), e(10, 'get', 403), e(20, 'get', 403, 'bob'), e(30, 'get', 200)])}
+    expect: [{rule: Burst, count: 0}]
+  - name: three deletions give the first alert and the summary of two held back
+    rule: Deleted
+    events:
+${events([e(0, 'delete', 200), e(5, 'delete', 200), e(9, 'delete', 200)])}
+    expect:
+      - rule: Deleted
+        count: 2
+`,
+    );
+    const r = runKaudit(['rules', 'test', join(cdir, 'corr.yaml')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /3 tests in 1 files: 3 passed, 0 failed, 0 errors/);
+  });
+
   test('a path with nothing to test is an error', () => {
     const r = runKaudit(['rules', 'test', LOG]);
     assert.equal(r.code, 1);
