@@ -89,8 +89,11 @@ function withCorrelator(engine: Engine, correlator: Correlator): (rec: AuditReco
     const alerts = engine.process(rec);
     const fired = correlator.feed(rec.timeNs, steps);
     steps.length = 0;
-    for (let i = 0; i < fired.length; i++) alerts.push(fired[i] as Alert);
-    return alerts;
+    if (fired.length === 0) return alerts;
+    // Not pushed into the engine's array: an empty one holds no objects yet, and giving it
+    // its first (of another shape than the engine's alerts) changed its elements kind
+    // under the optimized reading loop, which the JIT threw away and rebuilt each time.
+    return alerts.length === 0 ? (fired as Alert[]) : alerts.concat(fired);
   };
 }
 
