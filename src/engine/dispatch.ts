@@ -40,8 +40,7 @@ const VERB_KEY: Readonly<Record<EventSource, string>> = {
  * without steps. One function for both cost more than the steps' work: TurboFan compiles
  * the dispatch function again after each deoptimization, a step reached for the first
  * time deoptimized the whole of it, and a larger function compiles more than
- * proportionally slower (the default correlation rules on the busy mix: 1.10x the
- * instructions of a scan without them in one function, 1.07x split; docs/performance.md).
+ * proportionally slower (docs/performance.md, "Correlation").
  */
 export function compileDispatch(
   conditions: readonly Expr[],
