@@ -1,3 +1,4 @@
+import type { JsonFieldKind } from '../lang/index.ts';
 import type { Priority } from '../rules/index.ts';
 import type { RuleExplanation } from './explain-rule.ts';
 
@@ -28,6 +29,11 @@ export interface Alert {
   readonly template?: readonly MessagePart[];
   /** Every `%field` of the output, in template order. */
   readonly outputFields: Readonly<Record<string, AlertFieldValue>>;
+  /**
+   * The output fields Falco's JSON writes as numbers or booleans, or leaves out (shared by
+   * a rule's alerts; absent when all are strings): see JsonFieldKind.
+   */
+  readonly fieldKinds?: Readonly<Record<string, JsonFieldKind>>;
   readonly hostname: string;
   /** The event's identity (auditID and stage, or an admission uid), when it has one. */
   readonly eventId?: string;

@@ -5,6 +5,7 @@ import type { Expr } from '../lang/ast.ts';
 import {
   type CompiledOutput,
   compileOutputFormat,
+  type JsonFieldKind,
   type OutputSegment,
   parseOutputFormat,
 } from '../lang/index.ts';
@@ -70,6 +71,8 @@ interface SourcePlan {
   readonly rules: readonly LoadedRule[];
   readonly outputs: readonly CompiledOutput[];
   readonly templates: readonly (readonly MessagePart[])[];
+  /** Per rule: its output's JSON kinds, undefined when every field is a string. */
+  readonly fieldKinds: readonly (Readonly<Record<string, JsonFieldKind>> | undefined)[];
   readonly dispatch: Dispatch;
   /** Per rule: its index among the stateful rules when it has `suppress`, else -1. */
   readonly suppressed: readonly number[];
@@ -80,7 +83,7 @@ interface SourcePlan {
 const SOURCES: readonly EventSource[] = ['k8s_audit', 'k8s_admission'];
 
 // A rule with `suppress` renders through its step matcher instead.
-const NO_OUTPUT: CompiledOutput = { text: () => '', fields: () => ({}) };
+const NO_OUTPUT: CompiledOutput = { text: () => '', fields: () => ({}), jsonKinds: {} };
 
 /**
  * Compiles the enabled rules of each source into one dispatch function and returns an
@@ -124,13 +127,16 @@ export function createEngine(opts: EngineOptions): Engine {
         : NO_OUTPUT,
     );
     const templates = segments.map(toMessageParts);
+    const fieldKinds = outputs.map((o) =>
+      Object.keys(o.jsonKinds).length > 0 ? o.jsonKinds : undefined,
+    );
     const dispatch = compileDispatch(
       rules.map((r) => r.condition),
       env,
       first,
       steps.map(([i, s]) => stateful[i]?.correlation?.steps[s]?.condition as Expr),
     );
-    plans.set(source, { rules, outputs, templates, dispatch, suppressed, steps });
+    plans.set(source, { rules, outputs, templates, fieldKinds, dispatch, suppressed, steps });
     active.push(...all);
   }
   const matchers = stateful.map((r, i) =>
@@ -182,6 +188,7 @@ export function createEngine(opts: EngineOptions): Engine {
       message: out.text(rec),
       template: plan.templates[i] as readonly MessagePart[],
       outputFields,
+      ...(plan.fieldKinds[i] === undefined ? {} : { fieldKinds: plan.fieldKinds[i] }),
       hostname: host,
       ...(eventId !== undefined ? { eventId } : {}),
       ...(opts.keepEvent ? { event: rec.obj, eventText: rec.text } : {}),

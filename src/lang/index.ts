@@ -27,6 +27,7 @@ export {
   type OutputSegment,
   parseOutputFormat,
 } from './output-format.ts';
+export { type JsonFieldKind, jsonKindOf } from './output-json.ts';
 export { type ParseOptions, parseCondition } from './parser.ts';
 export { type PrintOptions, printExpr, printOperand } from './print.ts';
 export { applyTransformer, TRANSFORMER_NAMES } from './transformers.ts';

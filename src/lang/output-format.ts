@@ -5,6 +5,7 @@ import type { CheckEnv } from './check.ts';
 import type { CompileEnv } from './compile.ts';
 import { ConditionError } from './errors.ts';
 import { Cursor } from './lexer.ts';
+import { innerField, type JsonFieldKind, jsonKindOf } from './output-json.ts';
 import { printOperand } from './print.ts';
 import { bindField, resolveOperand } from './resolve.ts';
 import { applyTransformer, isTransformerName } from './transformers.ts';
@@ -25,6 +26,11 @@ export interface CompiledOutput {
   text(r: AuditRecord): string;
   /** output_fields for Falco's JSON alert: key → string | string[] | null (absent), in template order, unique keys. */
   fields(r: AuditRecord): Record<string, string | readonly string[] | null>;
+  /**
+   * The keys of `fields` that Falco's JSON writes other than as strings, or leaves out
+   * (a transformed field): see JsonFieldKind. Empty for most rules.
+   */
+  readonly jsonKinds: Readonly<Record<string, JsonFieldKind>>;
 }
 
 const NAME_CHARS = /[a-zA-Z0-9_.]*/y;
@@ -183,8 +189,26 @@ export function compileOutputFormat(
         },
   );
   const keyed = new Map<string, FieldGetter>();
-  for (const p of parts) if (p.get !== undefined && !keyed.has(p.key)) keyed.set(p.key, p.get);
-  return new OutputRenderer(parts, [...keyed.keys()], [...keyed.values()]);
+  const kinds: Record<string, JsonFieldKind> = {};
+  const add = (key: string, get: () => FieldGetter, op: Operand): void => {
+    if (keyed.has(key)) return;
+    keyed.set(key, get());
+    const kind = jsonKindOf(op, env.registry);
+    if (kind !== undefined) kinds[key] = kind;
+  };
+  segments.forEach((s, i) => {
+    const op = s.operand;
+    if (op === undefined) return;
+    // As libsinsp's formatter: a transformed field also resolves its bare field, which is
+    // what Falco's JSON output_fields show (the transformed key is left out there).
+    if (op.kind === 'transform') {
+      const inner = innerField(op);
+      add(printOperand(inner), () => makeGetter(inner, env), inner);
+    }
+    const key = s.key ?? printOperand(op);
+    add(key, () => parts[i]?.get ?? makeGetter(op, env), op);
+  });
+  return new OutputRenderer(parts, [...keyed.keys()], [...keyed.values()], kinds);
 }
 
 /**
@@ -196,11 +220,18 @@ class OutputRenderer implements CompiledOutput {
   readonly #parts: readonly Part[];
   readonly #keys: readonly string[];
   readonly #getters: readonly FieldGetter[];
+  readonly jsonKinds: Readonly<Record<string, JsonFieldKind>>;
 
-  constructor(parts: readonly Part[], keys: readonly string[], getters: readonly FieldGetter[]) {
+  constructor(
+    parts: readonly Part[],
+    keys: readonly string[],
+    getters: readonly FieldGetter[],
+    jsonKinds: Readonly<Record<string, JsonFieldKind>>,
+  ) {
     this.#parts = parts;
     this.#keys = keys;
     this.#getters = getters;
+    this.jsonKinds = jsonKinds;
   }
 
   text(r: AuditRecord): string {

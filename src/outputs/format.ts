@@ -1,4 +1,5 @@
 import type { Alert, AlertFieldValue } from '../engine/index.ts';
+import type { JsonFieldKind } from '../lang/index.ts';
 import { escapeMessage } from './escape-text.ts';
 import { formatIsoTimeNs, formatLineTimeNs } from './time-format.ts';
 
@@ -37,6 +38,26 @@ function fieldJson(v: AlertFieldValue): string {
 }
 
 const INTEGER = /^-?\d+$/;
+
+/** A uint64 value as a JSON number (its digits as they are, so no precision is lost). */
+function numberJson(v: string): string {
+  return INTEGER.test(v) ? v.replace(/^(-?)0+(?=\d)/, '$1') : JSON.stringify(v);
+}
+
+/**
+ * An output field's value as libsinsp's tojson writes it: numbers and booleans as such,
+ * the text time fields as the event's time in nanoseconds, lists item by item.
+ */
+function typedFieldJson(v: AlertFieldValue, kind: JsonFieldKind, timeNs: string): string {
+  if (v === null) return 'null';
+  if (kind === 'time') return timeNs;
+  if (typeof v !== 'string') {
+    return `[${v.map((x) => typedFieldJson(x, kind, timeNs)).join(',')}]`;
+  }
+  if (kind === 'number') return numberJson(v);
+  if (kind === 'bool' && (v === 'true' || v === 'false')) return v;
+  return JSON.stringify(v);
+}
 
 /** Output field names in Falco's (sorted) order, and each one as JSON text. */
 interface KeyOrder {
@@ -89,10 +110,15 @@ export function formatAlertJson(a: Alert, opts: FormatOptions = {}): string {
     // An indexed loop: for-of with destructuring made this function several times larger
     // to compile, and every scanning thread compiles it.
     const { names, quoted } = sortedKeys(fields, timeKey);
+    const kinds = a.fieldKinds;
     for (let i = 0; i < names.length; i++) {
       const k = names[i] as string;
-      if (i > 0) body += ',';
-      body += `${quoted[i]}:${k === timeKey ? time : fieldJson(fields[k] as AlertFieldValue)}`;
+      const kind = k === timeKey ? 'time' : kinds?.[k];
+      // A transformed field is left out, as Falco does (its bare field is there).
+      if (kind === 'transformed') continue;
+      if (body !== '') body += ',';
+      const v = fields[k] as AlertFieldValue;
+      body += `${quoted[i]}:${kind === undefined ? fieldJson(v) : typedFieldJson(v, kind, time)}`;
     }
     parts.push(`"output_fields":{${body}}`);
   }

@@ -59,10 +59,26 @@ test('compileOutputFormat() lists each field once, in template order', () => {
   assert.deepEqual(Object.keys(r.fields), ['ka.verb', 'ka.user.name', 'ka.uri.param[command]']);
 });
 
-test('compileOutputFormat() applies transformers and keys them as written', () => {
+test('compileOutputFormat() applies transformers, keys them as written and resolves the bare field too', () => {
   const r = render('%toupper(ka.user.name) %len(ka.user.groups)');
   assert.equal(r.text, 'ALICE 2');
-  assert.deepEqual(r.fields, { 'toupper(ka.user.name)': 'ALICE', 'len(ka.user.groups)': '2' });
+  // As libsinsp's resolution tokens: the bare field first, then the transformed one.
+  assert.deepEqual(Object.entries(r.fields), [
+    ['ka.user.name', 'alice'],
+    ['toupper(ka.user.name)', 'ALICE'],
+    ['ka.user.groups', ['dev', 'ops']],
+    ['len(ka.user.groups)', '2'],
+  ]);
+  const out = compileOutputFormat(
+    parseOutputFormat('%tolower(toupper(ka.verb)) %evt.num %evt.is_async %evt.time', TEST_ENV),
+    TEST_ENV,
+  );
+  assert.deepEqual(out.jsonKinds, {
+    'tolower(toupper(ka.verb))': 'transformed',
+    'evt.num': 'number',
+    'evt.is_async': 'bool',
+    'evt.time': 'time',
+  });
 });
 
 test('compileOutputFormat() pads and cuts to a %<N> width', () => {
