@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { defaultFieldRegistry } from '../../src/fields/index.ts';
 import { ConditionError } from '../../src/lang/errors.ts';
 import { compileOutputFormat, parseOutputFormat } from '../../src/lang/output-format.ts';
 import { TEST_ENV, testRecord } from './test-registry.ts';
@@ -69,9 +70,10 @@ test('compileOutputFormat() applies transformers, keys them as written and resol
     ['ka.user.groups', ['dev', 'ops']],
     ['len(ka.user.groups)', '2'],
   ]);
+  const env = { registry: defaultFieldRegistry, source: 'k8s_audit' as const };
   const out = compileOutputFormat(
-    parseOutputFormat('%tolower(toupper(ka.verb)) %evt.num %evt.is_async %evt.time', TEST_ENV),
-    TEST_ENV,
+    parseOutputFormat('%tolower(toupper(ka.verb)) %evt.num %evt.is_async %evt.time', env),
+    env,
   );
   assert.deepEqual(out.jsonKinds, {
     'tolower(toupper(ka.verb))': 'transformed',
