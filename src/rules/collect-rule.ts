@@ -11,7 +11,7 @@ import { at, type Context, ITEM, MSG, validationError, yamlValidationError } fro
 import type { Collection, LoaderConfig, RuleInfo } from './model.ts';
 import { readCorrelate, readSuppress } from './read-correlation.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
-import type { Location } from './types.ts';
+import { change, itemPosition } from './rule-changes.ts';
 import {
   appendToRule,
   decodePriority,
@@ -166,10 +166,21 @@ function defineRule(
     index: 0,
     visibility: 0,
     ctx,
-    firstPosition: col.rules.get(name)?.firstPosition ?? (ctx[ctx.length - 1] as Location).position,
+    firstPosition: col.rules.get(name)?.firstPosition ?? itemPosition(ctx),
+    changes: [],
     unknownSource: false,
   };
   const prev = col.rules.get(name);
+  if (prev !== undefined) {
+    info.changes = [
+      ...prev.changes,
+      change(
+        'redefine',
+        item.entries.map((e) => e.key),
+        ctx,
+      ),
+    ];
+  }
   if (prev !== undefined && prev.source !== source) {
     throw validationError(MSG.otherSource, ctx);
   }
@@ -220,6 +231,7 @@ export function collectRule(
     const prev = col.rules.get(name);
     if (prev === undefined) throw validationError(MSG.noPreviousRuleEnabled, ctx);
     prev.enabled = enabled;
+    prev.changes.push(change(enabled ? 'enable' : 'disable', ['enabled'], ctx, enabled));
     return;
   }
   defineRule(cfg, col, name, item, ctx);

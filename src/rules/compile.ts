@@ -131,6 +131,7 @@ function compileRule(r: RuleInfo, st: RuleCompileState): LoadedRule | undefined 
     ...(belowMinimum ? { belowMinPriority: true } : {}),
     exceptionFields: compiled.exceptionFields,
     position: r.firstPosition,
+    changes: r.changes,
     ...(compiled.correlation === undefined ? {} : { correlation: compiled.correlation }),
     ...(suppress === undefined ? {} : { suppress }),
   };

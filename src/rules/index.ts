@@ -37,6 +37,7 @@ export type {
   LoadWarningCode,
   Location,
   Position,
+  RuleChange,
   RulesSource,
 } from './types.ts';
 export { ENGINE_VERSION, PLUGIN_VERSIONS } from './versions.ts';

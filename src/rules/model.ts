@@ -3,7 +3,7 @@ import type { MappedText } from './mapped-text.ts';
 import type { Context, Reporter } from './messages.ts';
 import type { Priority } from './priority.ts';
 import type { CorrelateInfo, SuppressInfo } from './read-correlation.ts';
-import type { Position } from './types.ts';
+import type { Position, RuleChange } from './types.ts';
 import type { SemVer } from './versions.ts';
 import type { ScalarNode, YamlNode } from './yaml-node.ts';
 
@@ -67,6 +67,8 @@ export interface RuleInfo {
   ctx: Context;
   /** Where the rule was first defined (redefinitions keep it, as they keep `index`). */
   readonly firstPosition: Position;
+  /** The items that changed the rule after its first definition (LoadedRule.changes). */
+  changes: RuleChange[];
   unknownSource: boolean;
   /** `correlate:`: the rule's conditions are its steps' (`cond` is then empty). */
   correlate?: CorrelateInfo;

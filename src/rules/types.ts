@@ -62,6 +62,20 @@ export interface LoadMessage {
   readonly conditionOffset?: number;
 }
 
+/**
+ * One item that changed an already defined rule: `redefine` (a second full definition),
+ * `append` (legacy `append: true` or `override: {key: append}`), `override` (`override:
+ * {key: replace}`), `enable`/`disable` (a rule item with only `enabled`, or `enabled`
+ * replaced). `keys` are the keys the item changed.
+ */
+export interface RuleChange {
+  readonly kind: 'redefine' | 'append' | 'override' | 'enable' | 'disable';
+  readonly keys: readonly string[];
+  readonly position: Position;
+  /** The value of `enabled` the item set, when it set one. */
+  readonly enabled?: boolean;
+}
+
 /** A compiled, ready-to-run rule. */
 export interface LoadedRule {
   readonly name: string;
@@ -86,6 +100,11 @@ export interface LoadedRule {
   readonly exceptionFields: readonly string[];
   /** Where the rule was first defined. */
   readonly position: Position;
+  /**
+   * Every later item that changed the rule, in load order: a redefinition, an append, an
+   * override, or an `enabled` change (`rules explain` lists them). Empty when none did.
+   */
+  readonly changes: readonly RuleChange[];
   /**
    * A correlated rule (`correlate:`): its steps' conditions; `condition` is then their
    * `or`, which is what the prefilter and requirement analysis see.

@@ -11,6 +11,8 @@ import {
   type SuppressInfo,
 } from './read-correlation.ts';
 import { readExceptions, validateException } from './read-exceptions.ts';
+import { change } from './rule-changes.ts';
+import type { RuleChange } from './types.ts';
 import { getValue, type MapNode, type ScalarNode } from './yaml-node.ts';
 
 export function decodePriority(item: MapNode, ctx: Context): Priority {
@@ -74,6 +76,42 @@ export interface RuleUpdate {
   captureDuration?: number;
   correlate?: CorrelateInfo;
   suppress?: SuppressInfo;
+}
+
+/** The YAML key of each RuleUpdate property. */
+const UPDATE_KEYS: Readonly<Record<keyof RuleUpdate, string>> = {
+  cond: 'condition',
+  output: 'output',
+  desc: 'desc',
+  tags: 'tags',
+  exceptions: 'exceptions',
+  priority: 'priority',
+  enabled: 'enabled',
+  warnEvttypes: 'warn_evttypes',
+  skipIfUnknownFilter: 'skip-if-unknown-filter',
+  capture: 'capture',
+  captureDuration: 'capture_duration',
+  correlate: 'correlate',
+  suppress: 'suppress',
+};
+
+/** The keys an update sets, as written in the rules file. */
+function updateKeys(u: RuleUpdate): string[] {
+  return (Object.keys(u) as (keyof RuleUpdate)[])
+    .filter((k) => u[k] !== undefined)
+    .map((k) => UPDATE_KEYS[k]);
+}
+
+/**
+ * The change an override (`replace`) makes: `enable`/`disable` when it only replaces
+ * `enabled`, else `override` (with `enabled` noted when it is among the keys).
+ */
+function replaceChange(u: RuleUpdate, ctx: Context): RuleChange {
+  const keys = updateKeys(u);
+  if (keys.length === 1 && u.enabled !== undefined) {
+    return change(u.enabled ? 'enable' : 'disable', keys, ctx, u.enabled);
+  }
+  return change('override', keys, ctx, u.enabled);
 }
 
 function hasAnyValue(u: RuleUpdate): boolean {
@@ -156,6 +194,7 @@ export function appendToRule(
       old.values.push(...ex.values);
     }
   }
+  prev.changes.push(change('append', updateKeys(u), ctx));
   prev.visibility = col.nextIndex++;
 }
 
@@ -206,5 +245,6 @@ export function replaceInRule(
   if (u.skipIfUnknownFilter !== undefined) prev.skipIfUnknownFilter = u.skipIfUnknownFilter;
   if (u.capture !== undefined) prev.capture = u.capture;
   if (u.captureDuration !== undefined) prev.captureDuration = u.captureDuration;
+  prev.changes.push(replaceChange(u, ctx));
   prev.visibility = col.nextIndex++;
 }

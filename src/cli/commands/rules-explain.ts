@@ -11,6 +11,8 @@ import {
   type LoadedRule,
   type LoadResult,
   loadRuleset,
+  type Position,
+  type RuleChange,
 } from '../../rules/index.ts';
 import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_FAIL, usageError } from '../errors.ts';
@@ -137,7 +139,8 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     `rule: ${rule.name}`,
     `priority: ${rule.priority}    source: ${rule.source}    enabled: ${rule.enabled}`,
     `tags: ${rule.tags.join(', ')}`,
-    `defined at: ${displayPath(rule.position.name)}:${rule.position.line}:${rule.position.column}`,
+    `defined at: ${where(rule.position)}`,
+    ...describeChanges(rule.changes),
     `output: ${rule.output}`,
     ...describeStateful(rule),
     '',
@@ -167,6 +170,32 @@ function describeRule(rule: LoadedRule, loaded: LoadResult, withJs: boolean): st
     lines.push('', `dispatch for ${same.length} enabled ${rule.source} rules:`, d.source);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function where(p: Position): string {
+  return `${displayPath(p.name)}:${p.line}:${p.column}`;
+}
+
+const CHANGE_WORDS: Readonly<Record<RuleChange['kind'], string>> = {
+  redefine: 'redefined',
+  append: 'appended',
+  override: 'overridden',
+  enable: 'enabled',
+  disable: 'disabled',
+};
+
+/**
+ * The items of later files (or later in the same file) that changed the rule, in load
+ * order, each with its position and the keys it changed.
+ */
+function describeChanges(changes: readonly RuleChange[]): string[] {
+  if (changes.length === 0) return ['changed by: (no other item)'];
+  const lines = ['changed by:'];
+  for (const c of changes) {
+    const keys = c.keys.map((k) => (k === 'enabled' ? `enabled: ${c.enabled}` : k));
+    lines.push(`  ${where(c.position)}  ${CHANGE_WORDS[c.kind]} (${keys.join(', ')})`);
+  }
+  return lines;
 }
 
 /**
