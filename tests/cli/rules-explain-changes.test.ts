@@ -85,7 +85,7 @@ test('loadRules() records each change to a rule with its kind, keys and position
 test('kaudit rules explain lists the files that appended to, overrode or disabled the rule', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-explain-changes-'));
   const files = ['base.yaml', 'local.yaml', 'last.yaml'].map((n) => join(dir, n));
-  [BASE, LOCAL, LAST].forEach((text, i) => writeFileSync(files[i] as string, text));
+  for (const [i, text] of [BASE, LOCAL, LAST].entries()) writeFileSync(files[i] as string, text);
   const args = files.flatMap((f) => ['-r', f]);
   const r = runKaudit(['rules', 'explain', 'Shell', ...args]);
   assert.equal(r.code, 0, r.stderr);
