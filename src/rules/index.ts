@@ -40,4 +40,4 @@ export type {
   RuleChange,
   RulesSource,
 } from './types.ts';
-export { ENGINE_VERSION, PLUGIN_VERSIONS } from './versions.ts';
+export { ENGINE_VERSION, type EventProvider, PLUGIN_VERSIONS, pluginsFor } from './versions.ts';

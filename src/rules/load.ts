@@ -8,7 +8,7 @@ import type { Priority } from './priority.ts';
 import { readRulesItems } from './read.ts';
 import { createSourceFile } from './source-file.ts';
 import type { LoadResult, RulesSource } from './types.ts';
-import { checkPluginRequirement, formatSemVer, PLUGIN_VERSIONS } from './versions.ts';
+import { checkPluginRequirement, formatSemVer, pluginsFor } from './versions.ts';
 
 function compileOnce(
   col: Collection,
@@ -44,7 +44,10 @@ export interface LoadRulesOptions {
   readonly minPriority?: Priority;
   /** More sources with their field tables, e.g. a test stand-in for `syscall`. */
   readonly extraSources?: ReadonlyMap<string, FieldRegistry>;
-  /** Plugin name → version that `required_plugin_versions` is checked against. */
+  /**
+   * Plugin name → version that `required_plugin_versions` is checked against (default:
+   * pluginsFor('auto'), k8saudit with json and k8sadmission).
+   */
   readonly plugins?: ReadonlyMap<string, string>;
 }
 
@@ -86,7 +89,7 @@ export function loadRules(
     if (reporter.errors.length > 0) break;
   }
   if (reporter.errors.length === 0) {
-    const plugins = options.plugins ?? PLUGIN_VERSIONS;
+    const plugins = options.plugins ?? pluginsFor('auto');
     for (const req of col.plugins) {
       const problem = checkPluginRequirement(req.alternatives, plugins);
       if (problem !== undefined) reporter.error('LOAD_ERR_VALIDATE', problem, req.ctx);

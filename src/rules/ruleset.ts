@@ -6,6 +6,7 @@ import { type LoadRulesOptions, loadRules, RUN_SOURCES } from './load.ts';
 import { ITEM, MSG } from './messages.ts';
 import type { Priority } from './priority.ts';
 import type { LoadMessage, LoadResult, RulesSource } from './types.ts';
+import { type EventProvider, pluginsFor } from './versions.ts';
 
 /** The built-in ruleset, used when no rules files are given. */
 export const DEFAULT_RULES_PATH = join(packageRoot(), 'rules', 'kaudit-rules.yaml');
@@ -17,6 +18,11 @@ export interface RulesetOptions {
   readonly minPriority?: Priority;
   /** Use the on-disk cache of loads when it is on (default true; see cache.ts). */
   readonly cache?: boolean;
+  /**
+   * What reads the events, which decides the plugins `required_plugin_versions` is
+   * checked against (see pluginsFor; default `auto`).
+   */
+  readonly provider?: EventProvider;
 }
 
 /**
@@ -27,7 +33,8 @@ export interface RulesetOptions {
 function loadCached(sources: readonly RulesSource[], options: LoadRulesOptions): LoadResult {
   const dir = rulesCacheDir();
   if (dir === undefined) return loadRules(sources, options);
-  const key = rulesCacheKey(sources, options);
+  // A Map stringifies as {}: the plugins go into the key as entries.
+  const key = rulesCacheKey(sources, { ...options, plugins: [...(options.plugins ?? [])] });
   const hit = readCachedLoad(dir, key);
   if (hit !== undefined) return hit;
   const result = loadRules(sources, options);
@@ -48,7 +55,10 @@ function loadCached(sources: readonly RulesSource[], options: LoadRulesOptions):
 export async function loadRuleset(opts: RulesetOptions = {}): Promise<LoadResult> {
   const paths = opts.rules && opts.rules.length > 0 ? opts.rules : [DEFAULT_RULES_PATH];
   const read = await readRulesPaths(paths);
-  const loadOptions = opts.minPriority === undefined ? {} : { minPriority: opts.minPriority };
+  const loadOptions: LoadRulesOptions = {
+    plugins: pluginsFor(opts.provider ?? 'auto'),
+    ...(opts.minPriority === undefined ? {} : { minPriority: opts.minPriority }),
+  };
   if (read.errors.length > 0) {
     return { ...loadRules([], loadOptions), ok: false, errors: read.errors };
   }

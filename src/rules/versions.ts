@@ -4,8 +4,9 @@ import { MSG } from './messages.ts';
 export const ENGINE_VERSION = '0.63.0';
 
 /**
- * Plugin versions we stand in for: `required_plugin_versions` entries are checked against
- * these, since kaudit implements the plugins' fields itself.
+ * The plugin versions kaudit is compatible with, since it implements their fields itself:
+ * the k8s_audit source plugins (k8saudit and its cloud variants), the json extractor and
+ * k8sadmission. A load claims only some of them: see pluginsFor.
  */
 export const PLUGIN_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['k8saudit', '0.18.0'],
@@ -16,6 +17,48 @@ export const PLUGIN_VERSIONS: ReadonlyMap<string, string> = new Map([
   ['k8saudit-ovh', '0.6.0'],
   ['k8sadmission', '0.1.0'],
 ]);
+
+/**
+ * What reads the audit events of a run: an input format of `--input-format` (`auto` for
+ * the default, each line by its shape) or `webhook` (kaudit serve's /k8s-audit).
+ */
+export type EventProvider =
+  | 'auto'
+  | 'jsonl'
+  | 'kube-audit-rest'
+  | 'eks'
+  | 'gke'
+  | 'aks'
+  | 'ovh'
+  | 'webhook';
+
+/** The Falco plugin that would provide the k8s_audit source for each provider. */
+const SOURCE_PLUGIN: Readonly<Record<EventProvider, string>> = {
+  auto: 'k8saudit',
+  jsonl: 'k8saudit',
+  'kube-audit-rest': 'k8saudit',
+  webhook: 'k8saudit',
+  eks: 'k8saudit-eks',
+  gke: 'k8saudit-gke',
+  aks: 'k8saudit-aks',
+  ovh: 'k8saudit-ovh',
+};
+
+/**
+ * The plugins a run claims to have loaded, as Falco would for the same input: the one
+ * plugin providing the k8s_audit source (Falco opens one source plugin per source:
+ * k8saudit for a file or the webhook, k8saudit-eks for CloudWatch's EKS logs, ...), the
+ * json extractor, and k8sadmission for the k8s_admission source.
+ * `required_plugin_versions` entries are checked against this set, so that a rules file
+ * that requires k8saudit-eks alone loads only with `--input-format eks`, and the
+ * official rules (k8saudit with the cloud variants as alternatives) load with any.
+ *
+ * @example pluginsFor('eks').get('k8saudit-eks'); // '0.12.0'
+ */
+export function pluginsFor(provider: EventProvider): ReadonlyMap<string, string> {
+  const names = [SOURCE_PLUGIN[provider], 'json', 'k8sadmission'];
+  return new Map(names.map((n) => [n, PLUGIN_VERSIONS.get(n) as string]));
+}
 
 /** A parsed `x.y.z` version. */
 export interface SemVer {

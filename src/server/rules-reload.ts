@@ -21,6 +21,8 @@ export function loadServeRules(rules: readonly string[], minPriority: Priority |
   return loadRuleset({
     ...(rules.length > 0 ? { rules } : {}),
     ...(minPriority !== undefined ? { minPriority } : {}),
+    // Events come from the apiserver's webhook, as to Falco's k8saudit plugin.
+    provider: 'webhook',
     cache: false,
   });
 }

@@ -32,3 +32,33 @@ test('kaudit scan --input-format eks decodes EKS lines only and reports the othe
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /expected auto, jsonl, eks, gke, aks, ovh, kube-audit-rest/);
 });
+
+test('kaudit scan checks required_plugin_versions against the plugin of its --input-format', () => {
+  const rules = join(dir, 'eks-rules.yaml');
+  writeFileSync(
+    rules,
+    `- required_plugin_versions:
+  - name: k8saudit-eks
+    version: 0.10.0
+- rule: Any Get
+  desc: d
+  condition: ka.verb = get
+  output: get by %ka.user.name
+  priority: WARNING
+  source: k8s_audit
+`,
+  );
+  // Read as a plain file, the source is k8saudit's: the requirement fails, with its position.
+  const auto = runKaudit(['scan', '-r', rules, mixed]);
+  assert.notEqual(auto.code, 0);
+  assert.ok(
+    auto.stderr.includes(
+      `${rules}:2:5: error LOAD_ERR_VALIDATE: In required plugin versions '': Plugin requirement not satisfied, must load one of: k8saudit-eks (>= 0.10.0)`,
+    ),
+    auto.stderr,
+  );
+  // With --input-format eks kaudit stands in for k8saudit-eks: the same rules load and run.
+  const eks = runKaudit(['scan', '-r', rules, '--input-format', 'eks', mixed]);
+  assert.equal(eks.stderr.includes('LOAD_ERR'), false, eks.stderr);
+  assert.equal(eks.code, 0, eks.stderr);
+});

@@ -164,6 +164,8 @@ async function loadRules(o: ScanOptions, io: CommandIo) {
     await loadRuleset({
       ...(o.rules ? { rules: o.rules } : {}),
       ...(o.minPriority ? { minPriority: o.minPriority } : {}),
+      // The plugin Falco would load for this input provides the k8s_audit source.
+      provider: o.inputFormat ?? 'auto',
     }),
     io.stderr,
   );
