@@ -1,3 +1,4 @@
+import type { FollowState } from './follow/state-file.ts';
 import { DEFAULT_MAX_LINE_BYTES, readInputs } from './read-inputs.ts';
 import type { Source } from './source.ts';
 
@@ -7,6 +8,10 @@ export interface FileSourceOptions {
   readonly maxLineBytes?: number;
   /** Keep reading appended data like `tail -F` until the signal aborts. */
   readonly follow?: boolean;
+  /** Follow mode: start at the end of each file (default: read what is there first). */
+  readonly fromEnd?: boolean;
+  /** Follow mode: resume where a previous run stopped and record where this one does. */
+  readonly followState?: FollowState;
   /** Stream read for `-` (default process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
 }
@@ -25,7 +30,8 @@ export function createFileSource(paths: readonly string[], opts: FileSourceOptio
       readInputs(paths, {
         reject: ctx.reject,
         maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-        ...(opts.follow ? { follow: true, fromStart: true } : {}),
+        ...(opts.follow ? { follow: true, fromStart: opts.fromEnd !== true } : {}),
+        ...(opts.follow && opts.followState ? { followState: opts.followState } : {}),
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
         ...(ctx.onInputError !== undefined ? { onInputError: ctx.onInputError } : {}),

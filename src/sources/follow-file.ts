@@ -7,6 +7,8 @@ import { listRotated } from './follow/rotated.ts';
 import { type OpenRotated, openRotated, readRotatedContent } from './follow/rotated-file.ts';
 import { toInputError } from './input-error.ts';
 import type { LineBatch, LineSplitter } from './line-splitter.ts';
+import type { SourceBatch } from './source.ts';
+import { type FollowPosition, type FollowResume, headKey } from './follow/position.ts';
 
 /** How often the file is checked when fs.watch says nothing (it misses some events). */
 export const POLL_MS = 250;
@@ -24,6 +26,16 @@ const MISSED_PASSES = 3;
 export interface FollowOptions {
   readonly fromStart: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * What previous runs read (a state file): each content is read on from where they
+   * committed it, those they never saw (rotated since) whole. Wins over `fromStart`.
+   */
+  readonly resume?: FollowResume;
+  /**
+   * Told the position after each batch once the pipeline commits it (its alerts
+   * delivered): what a state file keeps for the next run.
+   */
+  readonly onCommit?: (position: FollowPosition) => void;
 }
 
 /** Resolves on a change in the file's directory, after POLL_MS, or on abort. */
@@ -125,7 +137,7 @@ export async function* followFile(
   path: string,
   newSplitter: (origin: string) => LineSplitter,
   opts: FollowOptions,
-): AsyncGenerator<LineBatch> {
+): AsyncGenerator<SourceBatch> {
   const { signal } = opts;
   // Rotated files already there are not ours to read (only what rotates from now on).
   const before = await listRotated(path);
@@ -138,18 +150,44 @@ export async function* followFile(
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   const seen = createSeenHeads();
   const beforeHeads = new Set<string>();
-  for (const f of before) beforeHeads.add((await readHeadOfPath(f.path)).toString('latin1'));
+  /** The rotated contents there at the start, oldest first, by their heads. */
+  const beforeContents: { head: Buffer; mtimeMs: number }[] = [];
+  for (const f of before) {
+    const head = await readHeadOfPath(f.path);
+    beforeHeads.add(head.toString('latin1'));
+    beforeContents.push({ head, mtimeMs: Number(f.mtimeNs / 1_000_000n) });
+  }
   const old: Stream[] = [];
   /** Rotated files read to their end, by identity, so a gzip is not inflated again. */
   const finished = new Set<string>();
   const waker = createWaker(path, signal);
+  const { onCommit } = opts;
+
+  /**
+   * The batch with a commit that reports the position after it: the end of its last
+   * whole line in the content known by `head` (a partial line is read again next time).
+   */
+  function committed(
+    batch: LineBatch,
+    id: { head: Buffer },
+    splitter: LineSplitter,
+    end: number,
+  ): SourceBatch {
+    if (onCommit === undefined || !isCompleteHead(id.head)) return batch;
+    const position: FollowPosition = {
+      head: headKey(id.head),
+      offset: end - splitter.pendingBytes,
+      line: splitter.linesRead,
+    };
+    return { ...batch, commit: async () => onCommit(position) };
+  }
 
   /**
    * Reads `s` from its position to the current end of its file. Returns false, keeping
    * nothing of the last read, when the file turns out to have been truncated and written
    * again (its head changed): those bytes are the middle of another content.
    */
-  async function* drain(s: Stream): AsyncGenerator<LineBatch, boolean> {
+  async function* drain(s: Stream): AsyncGenerator<SourceBatch, boolean> {
     for (;;) {
       const { bytesRead } = await s.fh.read(buf, 0, buf.length, s.pos);
       if (bytesRead === 0) return true;
@@ -157,21 +195,23 @@ export async function* followFile(
       const chunk = buf.subarray(0, bytesRead);
       // The head is taken from the bytes read, never read again apart: reads run on other
       // threads while the writer goes on, and a head read later may be another content's.
-      if (!isCompleteHead(s.head) && s.pos === s.head.length) {
-        s.head = cutHead(Buffer.concat([s.head, chunk]));
+      // A head read while its first line was being written is partial: it grows here
+      // (its bytes up to the position are the file's, checked just above).
+      if (!isCompleteHead(s.head) && s.pos <= s.head.length) {
+        s.head = cutHead(Buffer.concat([s.head.subarray(0, s.pos), chunk]));
       }
       s.pos += bytesRead;
       s.grewAt = Date.now();
       const batch = s.splitter.push(chunk);
-      if (batch !== undefined) yield batch;
+      if (batch !== undefined) yield committed(batch, s, s.splitter, s.pos);
       if (signal?.aborted) return true;
     }
   }
 
   /** Ends a content: its last line without newline becomes a line. */
-  function* finish(s: Stream): Generator<LineBatch> {
+  function* finish(s: Stream): Generator<SourceBatch> {
     const rest = s.splitter.end();
-    if (rest !== undefined) yield rest;
+    if (rest !== undefined) yield committed(rest, s, s.splitter, s.pos);
     seen.add(s.head, s.pos);
   }
 
@@ -181,7 +221,7 @@ export async function* followFile(
     for await (const chunk of readRotatedContent(f, from)) {
       total += chunk.length;
       const batch = splitter.push(chunk);
-      if (batch !== undefined) yield batch;
+      if (batch !== undefined) yield committed(batch, f, splitter, total);
     }
     return total;
   }
@@ -202,7 +242,7 @@ export async function* followFile(
    * swap one file for another under us; a file that moved to a name already passed is
    * found on the next pass.
    */
-  async function* readMissed(): AsyncGenerator<LineBatch> {
+  async function* readMissed(): AsyncGenerator<SourceBatch> {
     const open = [cur, ...old];
     for (let pass = 0, found = true; found && pass < MISSED_PASSES; pass++) {
       found = false;
@@ -232,7 +272,7 @@ export async function* followFile(
   }
 
   /** After a truncation: the rest of `s` from its copy next to the path, if there is one. */
-  async function* readCopyOf(s: Stream): AsyncGenerator<LineBatch> {
+  async function* readCopyOf(s: Stream): AsyncGenerator<SourceBatch> {
     for (const { path: p } of (await listRotated(path)).reverse()) {
       const f = await openRotated(p);
       if (f === undefined) continue;
@@ -263,8 +303,58 @@ export async function* followFile(
     return st.ino !== s.ino || st.dev !== s.dev ? 'rotated' : 'same';
   }
 
+  /**
+   * Resumes what previous runs read: each rotated content there at the start, oldest
+   * first, is read on from its committed position, or whole when they never saw it and it
+   * changed after they began (older ones were there before following began: not ours);
+   * then the file's own content from its committed position, or from its start. What
+   * rotates from now on is the main loop's, as always.
+   */
+  async function* resumeFrom(prev: FollowResume): AsyncGenerator<SourceBatch> {
+    for (const { head, mtimeMs } of beforeContents) {
+      if (!isCompleteHead(head)) continue;
+      const done = prev.contents.get(headKey(head));
+      if (done === undefined && mtimeMs < prev.since) continue;
+      yield* readContent(head, done?.offset ?? 0, done?.line ?? 0);
+    }
+    const head = await readHeadOf(cur.fh);
+    const done = isCompleteHead(head) ? prev.contents.get(headKey(head)) : undefined;
+    const size = Number((await cur.fh.stat({ bigint: true })).size);
+    if (done !== undefined && size >= done.offset) {
+      cur.pos = done.offset;
+      cur.head = head;
+      cur.splitter.skipLines(done.line);
+    }
+  }
+
+  /**
+   * Reads a rotated content from `offset` to its end, wherever it is now: rotation may
+   * have renamed or compressed it since the start, so it is looked for by its head.
+   */
+  async function* readContent(head: Buffer, offset: number, line: number) {
+    for (const { path: p } of await listRotated(path)) {
+      const f = await openRotated(p);
+      if (f === undefined) continue;
+      try {
+        if (!sameHead(f.head, head) || (f.dev === cur.dev && f.ino === cur.ino)) continue;
+        const splitter = newSplitter(p);
+        splitter.skipLines(line);
+        const total = yield* readRotated(f, offset, splitter);
+        const last = splitter.end();
+        if (last !== undefined) yield committed(last, f, splitter, total);
+        remember(finished, f.id);
+        return;
+      } catch {
+        return; // unreadable (a gzip cut short): what was read stands
+      } finally {
+        await f.fh.close().catch(() => undefined);
+      }
+    }
+  }
+
   try {
-    if (!opts.fromStart) {
+    if (opts.resume !== undefined) yield* resumeFrom(opts.resume);
+    else if (!opts.fromStart) {
       cur.pos = Number((await cur.fh.stat({ bigint: true })).size);
       cur.head = await readHeadOf(cur.fh);
       // Line numbers stay true to the file: count the lines we skip.

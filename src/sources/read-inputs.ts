@@ -2,6 +2,7 @@ import { fstatSync } from 'node:fs';
 import { createDecodeStats, createRejectFn, type RejectFn } from '../events/index.ts';
 import { openFileChunks, readChunks } from './chunks.ts';
 import { followFile } from './follow-file.ts';
+import type { FollowState } from './follow/state-file.ts';
 import { InputError, toInputError } from './input-error.ts';
 import { joinJsonDocument } from './json-document.ts';
 import { type LineBatch, LineSplitter } from './line-splitter.ts';
@@ -18,6 +19,11 @@ export interface ReadOptions {
   readonly follow?: boolean;
   /** Follow mode: read the existing content first (default true); else start at the end. */
   readonly fromStart?: boolean;
+  /**
+   * Follow mode: where each file was read up to by a previous run, and where this run's
+   * committed positions go (`--state-file`). A file with a position resumes after it.
+   */
+  readonly followState?: FollowState;
   readonly signal?: AbortSignal;
   /** Counts and reports line_too_long and utf8_replaced (default: counted nowhere). */
   readonly reject?: RejectFn;
@@ -89,9 +95,13 @@ function readEntry(
 ): AsyncGenerator<LineBatch> {
   if (opts.follow === true && entry.kind === 'file' && !entry.path.endsWith('.gz')) {
     const newSplitter = (origin: string) => new LineSplitter(origin, maxLineBytes, reject);
+    const state = opts.followState;
+    const resume = state?.get(entry.path);
     return followFile(entry.path, newSplitter, {
       fromStart: opts.fromStart ?? true,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+      ...(resume !== undefined ? { resume } : {}),
+      ...(state !== undefined ? { onCommit: (p) => state.commit(entry.path, p) } : {}),
     });
   }
   return joinJsonDocument(readOnce(entry, opts, maxLineBytes, reject), maxLineBytes, reject);

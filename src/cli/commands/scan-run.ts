@@ -14,11 +14,14 @@ import {
   type Chunk,
   createFileSource,
   DEFAULT_MAX_LINE_BYTES,
+  type FollowState,
+  FollowStateError,
   type InputError,
+  openFollowState,
   planChunks,
 } from '../../sources/index.ts';
 import { type CommandIo, requireInput } from '../command-io.ts';
-import { runExitCode } from '../errors.ts';
+import { CliError, EXIT_FAIL, runExitCode, usageError } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { openRunOutputs } from '../outputs.ts';
 import { startProgress } from '../progress.ts';
@@ -43,6 +46,8 @@ export interface ScanOptions {
   cluster?: string;
   inputFormat?: InputFormatChoice;
   follow?: boolean;
+  fromEnd?: boolean;
+  stateFile?: string;
   isoTime?: boolean;
   rawFields?: boolean;
   fastpath: boolean;
@@ -208,6 +213,29 @@ async function scanParallel(
   }
 }
 
+/** The follow state of `--state-file`, read before anything else is (a bad one stops the run). */
+function openStateFile(o: ScanOptions): FollowState | undefined {
+  if (o.stateFile === undefined) return undefined;
+  try {
+    return openFollowState(o.stateFile);
+  } catch (err) {
+    if (err instanceof FollowStateError) {
+      throw new CliError(`kaudit: --state-file ${err.message} (${err.code})`, EXIT_FAIL);
+    }
+    throw err;
+  }
+}
+
+/** `--from-end` and `--state-file` only make sense when following files. */
+function checkFollowOptions(paths: readonly string[], o: ScanOptions): void {
+  if (!o.follow && (o.fromEnd || o.stateFile !== undefined)) {
+    usageError(`kaudit: ${o.fromEnd ? '--from-end' : '--state-file'} needs --follow`);
+  }
+  if (o.stateFile !== undefined && paths.includes('-')) {
+    usageError('kaudit: --state-file keeps positions in files: stdin (-) has none');
+  }
+}
+
 /** Scans on this thread: small inputs, stdin, `--follow` (until SIGINT or SIGTERM). */
 async function scanOneThread(c: ScanContext): Promise<ScanResult> {
   const { o, io } = c;
@@ -219,6 +247,7 @@ async function scanOneThread(c: ScanContext): Promise<ScanResult> {
     ...(o.cluster ? { cluster: o.cluster } : {}),
   });
   const progress = progressFor(o, io, decoder.stats);
+  const followState = openStateFile(o);
   const scan = (signal?: AbortSignal) =>
     withRunErrors(() =>
       runPipeline({
@@ -226,6 +255,8 @@ async function scanOneThread(c: ScanContext): Promise<ScanResult> {
           maxLineBytes: maxLineBytes(o),
           stdin: io.stdin,
           ...(o.follow ? { follow: true } : {}),
+          ...(o.fromEnd ? { fromEnd: true } : {}),
+          ...(followState !== undefined ? { followState } : {}),
         }),
         decoder,
         detector: det,
@@ -243,6 +274,7 @@ async function scanOneThread(c: ScanContext): Promise<ScanResult> {
 /** Runs `kaudit scan`; resolves to its exit code. */
 export async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
   requireInput(paths, io);
+  checkFollowOptions(paths, o);
   const stdoutFormat = {
     format: o.format,
     isoTime: o.isoTime === true,

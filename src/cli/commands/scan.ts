@@ -19,6 +19,7 @@ Examples:
   $ kaudit scan -r rules/ -r my-overrides.yaml --format json audit/ > alerts.jsonl
   $ zcat old.log.gz | kaudit scan - --summary
   $ kaudit scan --follow /var/log/kubernetes/audit.log --min-priority warning
+  $ kaudit scan --follow --from-end --state-file /var/lib/kaudit/follow.json /var/log/kubernetes/audit.log
   $ kaudit scan -r k8s_audit_rules.yaml --rule-matching all --fail-on error audit.log.gz
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log
   $ kaudit scan --output stdout --output 'http[min-priority=warning]:http://falcosidekick:2801/' audit.log
@@ -87,6 +88,11 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
       parseInputFormatOption,
     )
     .option('-f, --follow', 'keep reading appended lines, across rotation (like tail -F)')
+    .option('--from-end', 'with --follow: start at the end of each file (only new lines)')
+    .option(
+      '--state-file <file>',
+      'with --follow: resume where the last run stopped (across rotation) and keep the position here',
+    )
     .option('--iso-time', 'ISO 8601 UTC times in text alerts')
     .option(
       '--raw-fields',
