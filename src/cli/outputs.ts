@@ -1,6 +1,7 @@
 import {
   type AlertFormatOptions,
   createOutput,
+  type JsonIncludeOptions,
   type Output,
   OutputConfigError,
   parseOutputSpec,
@@ -38,6 +39,7 @@ export function openRunOutputs(
   specs: readonly string[] | undefined,
   stdoutFormat: AlertFormatOptions,
   io: CommandIo,
+  jsonIncludes: JsonIncludeOptions = {},
 ): RunOutputs {
   const outputs: Output[] = [];
   const hooks = {
@@ -52,6 +54,7 @@ export function openRunOutputs(
           stdout: io.stdout,
           stdoutFormat,
           ...(stdoutFormat.isoTime !== undefined ? { isoTime: stdoutFormat.isoTime } : {}),
+          jsonIncludes,
           hooks,
         }),
       );

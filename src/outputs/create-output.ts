@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AlertFormatOptions } from './alert-format.ts';
 import { createFileOutput } from './file-output.ts';
+import type { FormatOptions } from './format.ts';
 import { createHttpOutput } from './http-output.ts';
 import type { Output, OutputHooks } from './output.ts';
 import { OutputConfigError } from './output-errors.ts';
@@ -17,17 +18,27 @@ export interface OutputContext {
   readonly stdoutFormat: AlertFormatOptions;
   /** `--iso-time` for the other outputs, unless their spec says otherwise. */
   readonly isoTime?: boolean;
+  /** falco.yaml's json_include_*: the properties of every output's JSON alerts. */
+  readonly jsonIncludes?: JsonIncludeOptions;
   readonly hooks?: OutputHooks;
 }
+
+/** The json_include_* part of the format options (falco.yaml's names in FormatOptions). */
+export type JsonIncludeOptions = Pick<
+  FormatOptions,
+  'includeOutput' | 'includeTags' | 'includeMessage' | 'includeOutputFields'
+>;
 
 function formatOf(
   o: OutputOptions,
   fallback: AlertFormatOptions,
   isoTime?: boolean,
+  includes: JsonIncludeOptions = {},
 ): AlertFormatOptions {
   const iso = o.isoTime ?? isoTime ?? fallback.isoTime;
   return {
     ...fallback,
+    ...includes,
     format: o.format ?? fallback.format,
     ...(iso !== undefined ? { isoTime: iso } : {}),
   };
@@ -78,24 +89,24 @@ export function createOutput(spec: OutputSpec, ctx: OutputContext): Output {
   switch (spec.type) {
     case 'stdout':
       return createStreamOutput(ctx.stdout, {
-        format: formatOf(o, ctx.stdoutFormat),
+        format: formatOf(o, ctx.stdoutFormat, undefined, ctx.jsonIncludes),
         ...(o.filter !== undefined ? { filter: o.filter } : {}),
       });
     case 'file':
       return createFileOutput(spec.target, {
         ...queued,
-        format: formatOf(o, json, ctx.isoTime),
+        format: formatOf(o, json, ctx.isoTime, ctx.jsonIncludes),
         ...(o.mode !== undefined ? { mode: o.mode } : {}),
       });
     case 'program':
       return createProgramOutput(spec.target, {
         ...queued,
-        format: formatOf(o, json, ctx.isoTime),
+        format: formatOf(o, json, ctx.isoTime, ctx.jsonIncludes),
       });
     case 'http':
       return createHttpOutput(spec.target, {
         ...queued,
-        format: formatOf(o, json, ctx.isoTime),
+        format: formatOf(o, json, ctx.isoTime, ctx.jsonIncludes),
         headers: {
           ...(o.bearerTokenFile !== undefined ? bearerHeader(o.bearerTokenFile) : {}),
           ...o.headers,

@@ -5,7 +5,7 @@ export {
   createAlertFormatter,
 } from './alert-format.ts';
 export { type BackoffOptions, backoffDelay } from './backoff.ts';
-export { createOutput, type OutputContext } from './create-output.ts';
+export { createOutput, type JsonIncludeOptions, type OutputContext } from './create-output.ts';
 export {
   createDeliveryQueue,
   type DeliveryQueue,

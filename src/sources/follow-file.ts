@@ -3,12 +3,12 @@ import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { CHUNK_BYTES } from './chunks.ts';
 import { cutHead, isCompleteHead, readHeadOf, readHeadOfPath, sameHead } from './follow/head.ts';
+import { type FollowPosition, type FollowResume, headKey } from './follow/position.ts';
 import { listRotated } from './follow/rotated.ts';
 import { type OpenRotated, openRotated, readRotatedContent } from './follow/rotated-file.ts';
 import { toInputError } from './input-error.ts';
 import type { LineBatch, LineSplitter } from './line-splitter.ts';
 import type { SourceBatch } from './source.ts';
-import { type FollowPosition, type FollowResume, headKey } from './follow/position.ts';
 
 /** How often the file is checked when fs.watch says nothing (it misses some events). */
 export const POLL_MS = 250;

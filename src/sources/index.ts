@@ -1,8 +1,8 @@
 export { CHUNK_BYTES } from './chunks.ts';
 export { createFileSource, type FileSourceOptions } from './file-source.ts';
-export { POLL_MS } from './follow-file.ts';
 export type { FollowPosition } from './follow/position.ts';
 export { type FollowState, FollowStateError, openFollowState } from './follow/state-file.ts';
+export { POLL_MS } from './follow-file.ts';
 export { InputError, type InputErrorCode } from './input-error.ts';
 export { type LineBatch, LineSplitter } from './line-splitter.ts';
 export { type InputEntry, listInputs } from './list-inputs.ts';

@@ -1,8 +1,8 @@
 import { fstatSync } from 'node:fs';
 import { createDecodeStats, createRejectFn, type RejectFn } from '../events/index.ts';
 import { openFileChunks, readChunks } from './chunks.ts';
-import { followFile } from './follow-file.ts';
 import type { FollowState } from './follow/state-file.ts';
+import { followFile } from './follow-file.ts';
 import { InputError, toInputError } from './input-error.ts';
 import { joinJsonDocument } from './json-document.ts';
 import { type LineBatch, LineSplitter } from './line-splitter.ts';

@@ -13,12 +13,10 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { anyDeleteRule, runKaudit, TEST_CACHE_DIR } from '../helpers/cli.ts';
 import { auditEvent } from '../helpers/events.ts';
@@ -26,9 +24,7 @@ import { createRotatingWriter } from '../helpers/rotating-writer.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaudit-follow-state-'));
-after(() => {
-  if (!process.env.FOLLOW_DEBUG) rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 const rules = join(dir, 'rules.yaml');
 writeFileSync(rules, anyDeleteRule('id=%ka.auditid'));
 const line = (id: string) => `${JSON.stringify(auditEvent({ verb: 'delete', auditID: id }))}\n`;
@@ -43,8 +39,17 @@ interface Follower {
 function follow(path: string, extra: readonly string[]): Follower {
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin', 'kaudit'), 'scan', '-r', rules, '--follow', '--summary', ...extra, path],
-    { env: { ...process.env, TZ: 'UTC', KAUDIT_CACHE_DIR: TEST_CACHE_DIR, KFT: process.env.FOLLOW_DEBUG ? '1' : '' } },
+    [
+      join(REPO_ROOT, 'bin', 'kaudit'),
+      'scan',
+      '-r',
+      rules,
+      '--follow',
+      '--summary',
+      ...extra,
+      path,
+    ],
+    { env: { ...process.env, TZ: 'UTC', KAUDIT_CACHE_DIR: TEST_CACHE_DIR } },
   );
   const f: Follower = { child, out: '', err: '' };
   child.stdout?.on('data', (d: Buffer) => {
@@ -101,17 +106,6 @@ async function stop(f: Follower, signal: NodeJS.Signals = 'SIGTERM'): Promise<nu
   f.child.kill(signal);
   const [code] = await exited;
   return code as number | null;
-}
-
-/** The first event id of a (possibly gzip) file, for debugging. */
-function headId(p: string): string {
-  try {
-    const b = readFileSync(p);
-    const text = (b[0] === 0x1f ? gunzipSync(b) : b).toString();
-    return /"auditID":"([^"]+)"/.exec(text)?.[1] ?? '-';
-  } catch {
-    return '?';
-  }
 }
 
 const ids = (out: string): string[] => [...out.matchAll(/id=([\w-]+)/g)].map((m) => m[1] as string);
@@ -190,13 +184,16 @@ test('kaudit scan --follow --state-file, stopped and restarted while the log rot
   const log = join(d, 'audit.log');
   const state = join(d, 'state.json');
   writeFileSync(log, '');
-  const writer = createRotatingWriter(log, (n) => line(`ev-${n}`), Number(process.env.SEED ?? 7));
+  const writer = createRotatingWriter(log, (n) => line(`ev-${n}`), 7);
   const runs: Follower[] = [];
   for (let round = 0; round < 4; round++) {
     const f = follow(log, ['--state-file', state]);
     runs.push(f);
     writer.log.ops.push(`[run ${round}]`);
     await waitOpen(f, log);
+    // Its look at the rotated files there at the start is done (a rotation racing with
+    // that first look is not what this test is about).
+    await sleep(300);
     for (let i = 0; i < 25; i++) {
       const pause = writer.step();
       if (pause > 0) await sleep(pause);
@@ -212,22 +209,7 @@ test('kaudit scan --follow --state-file, stopped and restarted while the log rot
     assert.equal(await stop(f, round % 2 === 0 ? 'SIGTERM' : 'SIGINT'), 0, f.err);
     // While no follower runs, the log goes on: appends and rotations are to be caught up.
     writer.log.ops.push(`[stopped at ${writer.log.written}]`);
-    if (process.env.FOLLOW_DEBUG) {
-      writeFileSync(`${process.env.FOLLOW_DEBUG}.state-${round}`, readFileSync(state));
-      const files = readdirSync(d)
-        .map((n) => ({ n, t: statSync(join(d, n)).mtimeMs }))
-        .sort((a, b) => a.t - b.t)
-        .map(({ n, t }) => `${n}:${headId(join(d, n))}@${t.toFixed(0)}`);
-      appendFileSync(
-        process.env.FOLLOW_DEBUG,
-        `stopped at ${writer.log.written}: ${readFileSync(state, 'utf8')} files ${files.join(' ')}\n${runs.at(-1)?.out.match(/id=ev-\d+/g)?.join(' ')}\n`,
-      );
-    }
     if (round < 3) for (let i = 0; i < 15; i++) writer.step();
-  }
-  if (process.env.FOLLOW_DEBUG) {
-    for (const r of runs) appendFileSync(process.env.FOLLOW_DEBUG, `RUN ${ids(r.out).join(' ')}\n`);
-    for (const r of runs) appendFileSync(process.env.FOLLOW_DEBUG, `ERR ${r.err}\n`);
   }
   const counts = new Map<string, number>();
   for (const r of runs) for (const id of ids(r.out)) counts.set(id, (counts.get(id) ?? 0) + 1);

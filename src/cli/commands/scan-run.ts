@@ -9,7 +9,22 @@ import {
   runPipeline,
   startScanWorkers,
 } from '../../pipeline/index.ts';
-import { loadRuleset, type Priority, priorityRank, type RuleSelector } from '../../rules/index.ts';
+import {
+  loadRuleset,
+  type Priority,
+  parsePriority,
+  priorityRank,
+  type RuleSelector,
+} from '../../rules/index.ts';
+import {
+  applyOverrides,
+  type FalcoSettings,
+  type JsonIncludes,
+  jsonIncludes,
+  parseFalcoOverride,
+  readFalcoSettings,
+} from '../../server/config/falco-options.ts';
+import { ConfigError } from '../../server/config/load-config.ts';
 import {
   type Chunk,
   createFileSource,
@@ -54,6 +69,8 @@ export interface ScanOptions {
   progress: boolean;
   workers?: number;
   output?: string[];
+  /** Falco's `-o key=value` (falco.yaml keys), applied by withFalcoOptions. */
+  option?: string[];
   store?: string;
   explain?: boolean;
   correlationTolerance?: number;
@@ -213,6 +230,49 @@ async function scanParallel(
   }
 }
 
+/** Whether a flag was given on the command line (not a default). */
+function given(argv: readonly string[], flag: string): boolean {
+  return argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+}
+
+/**
+ * Applies `-o key=value` (Falco's syntax, falco.yaml's keys) to the scan's options; a
+ * kaudit flag given on the command line wins over the same setting from `-o`. Returns
+ * the options and the json_include_* of every output's JSON alerts.
+ */
+function falcoOptions(
+  o: ScanOptions,
+  argv: readonly string[],
+): { options: ScanOptions; includes: JsonIncludes } {
+  if (o.option === undefined || o.option.length === 0) return { options: o, includes: {} };
+  let s: FalcoSettings;
+  try {
+    s = readFalcoSettings(applyOverrides({}, o.option.map(parseFalcoOverride)), '-o');
+  } catch (err) {
+    if (err instanceof ConfigError) usageError(`kaudit: ${err.message}`);
+    throw err;
+  }
+  const out: ScanOptions = { ...o };
+  if (s.jsonOutput !== undefined && !given(argv, '--format')) {
+    out.format = s.jsonOutput ? 'json' : 'text';
+  }
+  if (s.isoTime !== undefined && o.isoTime !== true) out.isoTime = s.isoTime;
+  if (s.minPriority !== undefined && o.minPriority === undefined) {
+    const p = parsePriority(s.minPriority);
+    if (p === undefined) usageError(`kaudit: -o priority=${s.minPriority}: not a priority`);
+    out.minPriority = p;
+  }
+  if (s.ruleMatching !== undefined && !given(argv, '--rule-matching')) {
+    if (s.ruleMatching !== 'first' && s.ruleMatching !== 'all') {
+      usageError(`kaudit: -o rule_matching=${s.ruleMatching}: expected first or all`);
+    }
+    out.ruleMatching = s.ruleMatching;
+  }
+  if (s.rules !== undefined && o.rules === undefined) out.rules = [...s.rules];
+  if (s.outputs !== undefined && o.output === undefined) out.output = [...s.outputs];
+  return { options: out, includes: jsonIncludes(s) };
+}
+
 /** The follow state of `--state-file`, read before anything else is (a bad one stops the run). */
 function openStateFile(o: ScanOptions): FollowState | undefined {
   if (o.stateFile === undefined) return undefined;
@@ -272,13 +332,17 @@ async function scanOneThread(c: ScanContext): Promise<ScanResult> {
 }
 
 /** Runs `kaudit scan`; resolves to its exit code. */
-export async function runScan(paths: string[], o: ScanOptions, io: CommandIo): Promise<number> {
+export async function runScan(paths: string[], opts: ScanOptions, io: CommandIo): Promise<number> {
+  let o = opts;
   requireInput(paths, io);
   checkFollowOptions(paths, o);
+  const falco = falcoOptions(o, io.argv);
+  o = falco.options;
   const stdoutFormat = {
     format: o.format,
     isoTime: o.isoTime === true,
     ...(o.rawFields === true ? { rawFields: true } : {}),
+    ...falco.includes,
   };
   // Loading a log into a store prints no alerts unless --output asks for them too.
   // Loaded only for --store: the stores' libraries (SQLite, PostgreSQL) would slow every scan's start.
@@ -288,7 +352,7 @@ export async function runScan(paths: string[], o: ScanOptions, io: CommandIo): P
       : await (await import('../scan-store.ts')).openScanStore(o.store, io);
   let run: ReturnType<typeof openRunOutputs>;
   try {
-    run = openRunOutputs(o.output ?? (store ? [] : undefined), stdoutFormat, io);
+    run = openRunOutputs(o.output ?? (store ? [] : undefined), stdoutFormat, io, falco.includes);
   } catch (err) {
     await store?.close();
     throw err;

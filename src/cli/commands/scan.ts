@@ -24,6 +24,8 @@ Examples:
   $ kaudit scan --disable 'K8s * Created' --disable tag:k8s_activity audit.log
   $ kaudit scan --output stdout --output 'http[min-priority=warning]:http://falcosidekick:2801/' audit.log
   $ kaudit scan --explain --format json audit.log | jq .explanation
+  $ kaudit scan -o json_output=true -o json_include_output_property=false -o json_include_tags_property=false audit.log
+  $ kaudit scan -o http_output.enabled=true -o http_output.url=http://falcosidekick:2801/ audit.log
   $ kaudit scan --output file[mode=0640]:/var/log/kaudit/alerts.json --output 'program:jq -c .' audit.log
   $ kaudit scan --store ./kaudit-data old-audit.log.gz   # then: kaudit serve --data-dir ./kaudit-data`;
 
@@ -44,6 +46,11 @@ export function registerScanCommand(program: Command, io: CommandIo): void {
         .default('text'),
     )
     .option('--output <spec>', OUTPUT_HELP, collect)
+    .option(
+      '-o, --option <key=value>',
+      "a falco.yaml key, Falco's -o syntax (repeatable): json_output, json_include_*_property, time_format_iso_8601, priority, rule_matching, rules_files, {stdout,file,program,http}_output.*; kaudit's own flags win",
+      collect,
+    )
     .option(
       '--store <dir|url>',
       "also load the alerts, with their events, into kaudit serve's alert store: its data directory (SQLite) or a postgres:// URL; no alerts on stdout unless --output asks",

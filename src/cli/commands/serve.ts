@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import {
   createOutput,
+  type JsonIncludeOptions,
   type Output,
   OutputConfigError,
   parseOutputSpec,
@@ -19,6 +20,8 @@ import type { createServerLog } from '../../server/log.ts';
 import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
+import { collect } from '../options.ts';
+import { overrideSettings } from '../serve-overrides.ts';
 
 const EXAMPLES = `
 Examples:
@@ -38,6 +41,7 @@ Examples:
 function createOutputOpener(
   log: ReturnType<typeof createServerLog>,
   opened: Output[],
+  jsonIncludes: JsonIncludeOptions,
 ): (spec: string) => Output {
   const hooks = {
     onMessage: (output: string, message: string) => log.warn({ output, message }, 'output'),
@@ -51,7 +55,7 @@ function createOutputOpener(
           : parsed.options;
       const output = createOutput(
         { ...parsed, options },
-        { stdout: process.stdout, stdoutFormat: { format: 'text' }, hooks },
+        { stdout: process.stdout, stdoutFormat: { format: 'text' }, jsonIncludes, hooks },
       );
       opened.push(output);
       return output;
@@ -67,7 +71,12 @@ export function registerServeCommand(program: Command, io: CommandIo): void {
   const cmd = program
     .command('serve')
     .description("receive audit events from kube-apiserver's webhook backend and detect live")
-    .option('-c, --config <file>', 'YAML config file (see examples/kaudit.yaml)');
+    .option('-c, --config <file>', 'YAML config file (see examples/kaudit.yaml)')
+    .option(
+      '-o, --option <key=value>',
+      "override a config file key, Falco's -o syntax (repeatable): -o minPriority=warning, -o outputs[]=file:/x, -o json_include_tags_property=false, -o http_output.url=URL; other flags win",
+      collect,
+    );
   for (const def of SETTINGS) {
     const flags = `${def.short ? `-${def.short}, ` : ''}--${def.flag}${def.type === 'boolean' ? '' : ` <${def.arg ?? 'VALUE'}>`}`;
     const opt = new Option(flags, def.description);
@@ -98,7 +107,9 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
   let config: ReturnType<typeof resolveServeConfig>;
   try {
     const file = typeof o.config === 'string' ? readConfigFile(o.config) : new Map();
-    config = resolveServeConfig(mergeSettings(file, readEnvSettings(process.env), flagSettings(o)));
+    const env = readEnvSettings(process.env);
+    const overrides = overrideSettings((o.option as string[] | undefined) ?? [], file, env);
+    config = resolveServeConfig(mergeSettings(file, env, overrides, flagSettings(o)));
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`kaudit: ${err.message}`, EXIT_USAGE);
     throw err;
@@ -116,7 +127,7 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
     server = await startServer(config, {
       log,
       hostname: alertHostname(),
-      openOutput: createOutputOpener(log, outputs),
+      openOutput: createOutputOpener(log, outputs, config.jsonIncludes),
     });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`kaudit: ${err.message}`, EXIT_USAGE);

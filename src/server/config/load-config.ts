@@ -30,6 +30,16 @@ export type RawSettings = ReadonlyMap<
 >;
 
 const BY_KEY = new Map(SETTINGS.map((s) => [s.key, s]));
+/** Settings by key, and by their falco.yaml key (`priority`, `json_include_tags_property`). */
+const BY_ANY_KEY = new Map([
+  ...BY_KEY,
+  ...SETTINGS.flatMap((s) => (s.falcoKey === undefined ? [] : [[s.falcoKey, s] as const])),
+]);
+
+/** The setting a config key names, kaudit's or falco.yaml's spelling; undefined if none. */
+export function settingByKey(key: string): SettingDef | undefined {
+  return BY_ANY_KEY.get(key);
+}
 
 function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -76,7 +86,7 @@ export function readConfigFile(
     const keyNode = pair.key;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const at = where(isScalar(keyNode) ? keyNode.range?.[0] : undefined);
-    const def = BY_KEY.get(key);
+    const def = BY_ANY_KEY.get(key);
     if (def === undefined) {
       const known = SETTINGS.map((s) => s.key).join(', ');
       throw new ConfigError('CONFIG_KEY', `${at}: unknown setting '${key}' (known: ${known})`);
@@ -88,7 +98,7 @@ export function readConfigFile(
       node !== null && typeof node === 'object' && 'range' in node ? node.range?.[0] : undefined,
     );
     const value = readValue(def, node, vAt);
-    out.set(key, { value, origin: { kind: 'file', where: vAt } });
+    out.set(def.key, { value, origin: { kind: 'file', where: vAt } });
   }
   return out;
 }

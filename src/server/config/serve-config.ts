@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { type Priority, parsePriority } from '../../rules/index.ts';
+import type { JsonIncludes } from './falco-options.ts';
 import { ConfigError, type RawSettings, type RawValue, settingDef } from './load-config.ts';
 import { parseDuration, parseSize } from './units.ts';
 
@@ -29,6 +30,8 @@ export interface ServeConfig {
   readonly cluster?: string;
   readonly logLevel: string;
   readonly watchRules: boolean;
+  /** falco.yaml's json_include_*: the properties of the outputs' JSON alerts (unset: Falco's defaults). */
+  readonly jsonIncludes: JsonIncludes;
   /** `none`, a directory (SQLite) or a postgres:// URL; default the data directory. */
   readonly store: string;
   readonly storeRetentionMs: number;
@@ -76,7 +79,7 @@ function describe(raw: RawSettings, key: string): string {
   const o = raw.get(key)?.origin;
   const def = settingDef(key);
   if (o === undefined) return `'${def.key}'`;
-  if (o.kind === 'flag') return `--${def.flag}`;
+  if (o.kind === 'flag') return o.where.startsWith('-o ') ? o.where : `--${def.flag}`;
   if (o.kind === 'env') return o.where;
   return `${o.where}: '${def.key}'`;
 }
@@ -202,6 +205,12 @@ export function resolveServeConfig(raw: RawSettings): ServeConfig {
     ...opt('cluster', r.text('cluster')),
     logLevel,
     watchRules: r.bool('watchRules') ?? true,
+    jsonIncludes: {
+      ...opt('includeOutput', r.bool('jsonIncludeOutputProperty')),
+      ...opt('includeTags', r.bool('jsonIncludeTagsProperty')),
+      ...opt('includeMessage', r.bool('jsonIncludeMessageProperty')),
+      ...opt('includeOutputFields', r.bool('jsonIncludeOutputFieldsProperty')),
+    },
     store: r.text('store') ?? r.text('dataDir') ?? 'kaudit-data',
     storeRetentionMs:
       typed(

@@ -20,6 +20,8 @@ export interface SettingDef {
   readonly description: string;
   /** The value's name in help, e.g. HOST:PORT. */
   readonly arg?: string;
+  /** The same setting's key in falco.yaml, accepted in the file and by `-o` too. */
+  readonly falcoKey?: string;
 }
 
 export const SETTINGS: readonly SettingDef[] = [
@@ -70,6 +72,7 @@ export const SETTINGS: readonly SettingDef[] = [
   {
     key: 'rules',
     flag: 'rules',
+    falcoKey: 'rules_files',
     short: 'r',
     type: 'list',
     arg: 'PATH',
@@ -78,6 +81,7 @@ export const SETTINGS: readonly SettingDef[] = [
   {
     key: 'ruleMatching',
     flag: 'rule-matching',
+    falcoKey: 'rule_matching',
     type: 'string',
     choices: ['first', 'all'],
     arg: 'MODE',
@@ -86,6 +90,7 @@ export const SETTINGS: readonly SettingDef[] = [
   {
     key: 'minPriority',
     flag: 'min-priority',
+    falcoKey: 'priority',
     type: 'string',
     arg: 'PRIORITY',
     description: 'ignore rules less severe than this',
@@ -206,6 +211,34 @@ export const SETTINGS: readonly SettingDef[] = [
     arg: 'N',
     description:
       'groups each correlated or suppressed rule keeps; the least recently updated are evicted (default 20000)',
+  },
+  {
+    key: 'jsonIncludeOutputProperty',
+    flag: 'json-include-output-property',
+    falcoKey: 'json_include_output_property',
+    type: 'boolean',
+    description: "JSON alerts carry Falco's `output` (the text line) (default on)",
+  },
+  {
+    key: 'jsonIncludeTagsProperty',
+    flag: 'json-include-tags-property',
+    falcoKey: 'json_include_tags_property',
+    type: 'boolean',
+    description: "JSON alerts carry the rule's `tags` (default on)",
+  },
+  {
+    key: 'jsonIncludeMessageProperty',
+    flag: 'json-include-message-property',
+    falcoKey: 'json_include_message_property',
+    type: 'boolean',
+    description: 'JSON alerts carry `message`, the output without time and priority (default off)',
+  },
+  {
+    key: 'jsonIncludeOutputFieldsProperty',
+    flag: 'json-include-output-fields-property',
+    falcoKey: 'json_include_output_fields_property',
+    type: 'boolean',
+    description: 'JSON alerts carry `output_fields` (default on)',
   },
   {
     key: 'watchRules',

@@ -37,5 +37,7 @@ export function isFollowPosition(v: unknown): v is FollowPosition {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as Record<string, unknown>;
   const count = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  return typeof p.head === 'string' && /^[0-9a-f]{64}$/.test(p.head) && count(p.offset) && count(p.line);
+  return (
+    typeof p.head === 'string' && /^[0-9a-f]{64}$/.test(p.head) && count(p.offset) && count(p.line)
+  );
 }

@@ -99,7 +99,8 @@ export function openFollowState(file: string, now: () => number = Date.now): Fol
       // Most recent last; the oldest is forgotten past the bound.
       e.contents.delete(position.head);
       e.contents.set(position.head, position);
-      if (e.contents.size > MAX_CONTENTS) e.contents.delete(e.contents.keys().next().value as string);
+      if (e.contents.size > MAX_CONTENTS)
+        e.contents.delete(e.contents.keys().next().value as string);
       const doc = {
         version: VERSION,
         files: Object.fromEntries(
