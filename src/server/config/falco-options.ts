@@ -38,11 +38,13 @@ export function parseFalcoOverride(text: string): FalcoOverride {
       path.push(idx === '[]' ? { append: true } : Number(idx.slice(1, -1)));
     }
   }
+  const raw = text.slice(eq + 1);
   let value: unknown;
   try {
-    value = parse(text.slice(eq + 1));
-  } catch (err) {
-    throw badOverride(text, `bad value (${(err as Error).message.split('\n')[0]})`);
+    value = parse(raw);
+  } catch {
+    // Not YAML on its own (`*`, `&x`): the text as it is, as a shell user means it.
+    value = raw;
   }
   return { path, value: value ?? '', text };
 }
