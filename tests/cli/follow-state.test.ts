@@ -137,6 +137,17 @@ test('--from-end and --state-file need --follow; a malformed state file stops th
   const r = runKaudit(['scan', '-r', rules, '--follow', '--state-file', bad, log]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--state-file .*bad-state\.json: bad position for "x" \(STATE_FORMAT\)/);
+  // A state that cannot be written stops the follower at its first commit, in one line.
+  const lost = join(dir, 'no-such-dir', 'state.json');
+  const w = runKaudit(['scan', '-r', rules, '--follow', '--state-file', lost, log], {
+    timeout: 20_000,
+  });
+  assert.equal(w.code, 1, w.stderr);
+  assert.match(
+    w.stderr,
+    /^kaudit: --state-file .*no-such-dir\/state\.json: ENOENT.* \(STATE_WRITE\)\n$/m,
+  );
+  assert.equal(w.stderr.includes('    at '), false, 'no stack trace');
 });
 
 test('--state-file resumes after the last committed line, in the file and in its rotated copy', async () => {
