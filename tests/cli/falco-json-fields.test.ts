@@ -83,3 +83,30 @@ test('%evt.time.iso8601 renders with +0000 in the message, as Falco does', () =>
   const text = runKaudit(['scan', '-r', rules, log]);
   assert.match(text.stdout, / iso=2026-11-02T10:15:30\.234567000\+0000 /);
 });
+
+test('a correlated rule writes its output_fields with the same JSON types and leaves transformed fields out', () => {
+  const corr = join(dir, 'correlated.yaml');
+  writeFileSync(
+    corr,
+    `- rule: Two Creates
+  desc: d
+  correlate:
+    type: threshold
+    count: 2
+    within: 1m
+    condition: ka.verb = create
+  output: "%correlation.count creates, last n=%evt.num at %evt.rawtime by %tolower(ka.user.name)"
+  priority: WARNING
+  source: k8s_audit
+`,
+  );
+  const twice = join(dir, 'twice.log');
+  writeFileSync(twice, `${JSON.stringify(auditEvent())}\n${JSON.stringify(event)}\n`);
+  const r = runKaudit(['scan', '-r', corr, '--format', 'json', twice]);
+  assert.equal(r.code, 0, r.stderr);
+  const line = r.stdout.trim();
+  assert.match(line, /"evt\.num":\d+[,}]/);
+  assert.match(line, new RegExp(`"evt\\.rawtime":${NS}[,}]`));
+  assert.match(line, /"ka\.user\.name":"Alice@Example\.com"/);
+  assert.equal(line.includes('tolower('), false, line);
+});

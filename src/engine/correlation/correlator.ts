@@ -158,7 +158,7 @@ export function createCorrelator(
             auditIds: fired.auditIds,
             ...(fired.values === undefined ? {} : { values: fired.values }),
           };
-    const { message, outputFields } = p.output.finish(m.alert, cv);
+    const { message, outputFields, fieldKinds } = p.output.finish(m.alert, cv);
     const a = m.alert;
     return {
       rule: r.name,
@@ -168,6 +168,7 @@ export function createCorrelator(
       timeNs: m.timeNs,
       message,
       outputFields,
+      ...(fieldKinds === undefined ? {} : { fieldKinds }),
       hostname,
       ...(a.eventId !== undefined ? { eventId: a.eventId } : {}),
       ...(a.eventText !== undefined ? { eventText: a.eventText } : {}),

@@ -10,6 +10,7 @@ import type { Operand } from '../../lang/ast.ts';
 import {
   type CompiledOutput,
   compileOutputFormat,
+  type JsonFieldKind,
   type OutputSegment,
   parseOutputFormat,
 } from '../../lang/index.ts';
@@ -25,7 +26,12 @@ export interface CorrelatedOutput {
   finish(
     p: PendingAlert,
     values: CorrelationValues | undefined,
-  ): { message: string; outputFields: Record<string, AlertFieldValue> };
+  ): {
+    message: string;
+    outputFields: Record<string, AlertFieldValue>;
+    /** The JSON kinds of the output fields (see Alert.fieldKinds), when any is not a string. */
+    fieldKinds?: Readonly<Record<string, JsonFieldKind>>;
+  };
 }
 
 /** What the engine adds to a pending alert besides the rendered output. */
@@ -72,6 +78,8 @@ export function compileCorrelatedOutput(
     segments.filter((s) => s.operand !== undefined && readsCorrelation(s.operand)),
     env,
   );
+  const kinds = { ...eventFields.jsonKinds, ...slotFields.jsonKinds };
+  const fieldKinds = Object.keys(kinds).length > 0 ? kinds : undefined;
   return {
     pending(rec, extra) {
       const fields: Record<string, AlertFieldValue> = eventFields.fields(rec);
@@ -93,7 +101,9 @@ export function compileCorrelatedOutput(
       }
       const outputFields =
         slots.length === 0 ? { ...p.fields } : { ...p.fields, ...slotFields.fields(stub) };
-      return { message, outputFields };
+      return fieldKinds === undefined
+        ? { message, outputFields }
+        : { message, outputFields, fieldKinds };
     },
   };
 }
