@@ -2,7 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { CHUNK_BYTES } from './chunks.ts';
-import { cutHead, isCompleteHead, readHeadOf, readHeadOfPath, sameHead } from './follow/head.ts';
+import { cutHead, isCompleteHead, readHeadOf, sameHead } from './follow/head.ts';
 import { type FollowPosition, type FollowResume, headKey } from './follow/position.ts';
 import { listRotated } from './follow/rotated.ts';
 import { type OpenRotated, openRotated, readRotatedContent } from './follow/rotated-file.ts';
@@ -140,7 +140,9 @@ export async function* followFile(
 ): AsyncGenerator<SourceBatch> {
   const { signal } = opts;
   // Rotated files already there are not ours to read (only what rotates from now on).
-  const before = await listRotated(path);
+  // Their heads are taken now, before the file itself is opened: a rotation during the
+  // start then shows as a content rotated after it, which is read, never as one before it.
+  const beforeContents = await rotatedContents(path);
   let cur: Stream;
   try {
     cur = await openStream(path, newSplitter(path));
@@ -149,14 +151,7 @@ export async function* followFile(
   }
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   const seen = createSeenHeads();
-  const beforeHeads = new Set<string>();
-  /** The rotated contents there at the start, oldest first, by their heads. */
-  const beforeContents: { head: Buffer; mtimeMs: number }[] = [];
-  for (const f of before) {
-    const head = await readHeadOfPath(f.path);
-    beforeHeads.add(head.toString('latin1'));
-    beforeContents.push({ head, mtimeMs: Number(f.mtimeNs / 1_000_000n) });
-  }
+  const beforeHeads = new Set(beforeContents.map((c) => c.head.toString('latin1')));
   const old: Stream[] = [];
   /** Rotated files read to their end, by identity, so a gzip is not inflated again. */
   const finished = new Set<string>();
@@ -407,6 +402,27 @@ export async function* followFile(
     waker.close();
     for (const s of [cur, ...old]) await s.fh.close().catch(() => undefined);
   }
+}
+
+/** A rotated content there at the start: its head, and when its file last changed. */
+interface RotatedContent {
+  readonly head: Buffer;
+  readonly mtimeMs: number;
+}
+
+/**
+ * The rotated contents next to `path`, oldest first, each identified through a handle
+ * opened on it (so a name that changes hands meanwhile cannot mix two contents up).
+ */
+async function rotatedContents(path: string): Promise<RotatedContent[]> {
+  const out: RotatedContent[] = [];
+  for (const f of await listRotated(path)) {
+    const o = await openRotated(f.path);
+    if (o === undefined) continue;
+    out.push({ head: o.head, mtimeMs: Number(f.mtimeNs / 1_000_000n) });
+    await o.fh.close().catch(() => undefined);
+  }
+  return out;
 }
 
 /** Whether the file still starts with the head we saw (not truncated and rewritten). */
