@@ -332,12 +332,14 @@ export async function* followFile(
       if (f === undefined) continue;
       try {
         if (!sameHead(f.head, head) || (f.dev === cur.dev && f.ino === cur.ino)) continue;
+        remember(finished, f.id);
+        // Read to its end already: nothing to do (a gzip must be inflated to know).
+        if (!f.gzip && offset >= f.size) return;
         const splitter = newSplitter(p);
         splitter.skipLines(line);
         const total = yield* readRotated(f, offset, splitter);
         const last = splitter.end();
         if (last !== undefined) yield committed(last, f, splitter, total);
-        remember(finished, f.id);
         return;
       } catch {
         return; // unreadable (a gzip cut short): what was read stands
