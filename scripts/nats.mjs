@@ -38,7 +38,9 @@ export function ensureNatsServer() {
   let bin = findNatsServer();
   if (bin !== undefined) return bin;
   if (process.getuid?.() !== 0) {
-    throw new Error('nats-server is not installed and installing it needs root: apt-get install -y nats-server');
+    throw new Error(
+      'nats-server is not installed and installing it needs root: apt-get install -y nats-server',
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], { env, stdio: 'inherit' });

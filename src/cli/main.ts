@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandIo } from './command-io.ts';
+import { registerDetectCommand } from './commands/detect.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerQueryCommand } from './commands/query.ts';
 import { registerRulesCommand } from './commands/rules.ts';
@@ -39,6 +40,7 @@ Examples:
   registerRulesCommand(program, io);
   registerPolicyCommand(program, io);
   registerServeCommand(program, io);
+  registerDetectCommand(program, io);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -2,6 +2,7 @@ export { countSkippedLine, decodeLines } from './decode-lines.ts';
 export {
   type CorrelationConfig,
   createDetector,
+  createDetectorCorrelator,
   type Detector,
   type DetectorConfig,
 } from './detector.ts';

@@ -22,7 +22,8 @@ import { registerWebhook } from './webhook/route.ts';
 export interface AppDeps {
   readonly config: ServeConfig;
   readonly security: ServeSecurity;
-  readonly state: ServeState;
+  /** The alert store of the API and UI, when there is one. */
+  readonly state: Pick<ServeState, 'store'>;
   /** The spool as the webhook uses it (appends wake detection). */
   readonly spool: Spool;
   readonly metrics: ServeMetrics;

@@ -1,5 +1,5 @@
-import { startNatsCluster, startNode, stopNatsCluster, waitHealthy } from '../../scripts/nats.mjs';
 import type { NatsNode } from '../../scripts/nats.mjs';
+import { startNatsCluster, startNode, stopNatsCluster, waitHealthy } from '../../scripts/nats.mjs';
 
 /**
  * A NATS JetStream cluster of three real nats-server processes on loopback, in a temp
@@ -8,7 +8,9 @@ import type { NatsNode } from '../../scripts/nats.mjs';
  * reason. KAUDIT_TEST_NO_NATS=1 is the explicit opt-out for a developer without it.
  */
 export const NATS_SKIP =
-  process.env.KAUDIT_TEST_NO_NATS === '1' ? 'KAUDIT_TEST_NO_NATS=1: NATS tests skipped on request' : false;
+  process.env.KAUDIT_TEST_NO_NATS === '1'
+    ? 'KAUDIT_TEST_NO_NATS=1: NATS tests skipped on request'
+    : false;
 
 /** A running test cluster. */
 export interface TestNatsCluster {

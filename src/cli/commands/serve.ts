@@ -38,7 +38,7 @@ Examples:
  * flush resolves, so flushes are unbounded unless the spec sets `flush-timeout`: the
  * outbox, not the output's memory queue, keeps what a slow receiver has not taken.
  */
-function createOutputOpener(
+export function createOutputOpener(
   log: ReturnType<typeof createServerLog>,
   opened: Output[],
   jsonIncludes: JsonIncludeOptions,

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseBusUrl } from '../../bus/bus-options.ts';
 import { type Priority, parsePriority } from '../../rules/index.ts';
 import type { JsonIncludes } from './falco-options.ts';
 import { ConfigError, type RawSettings, type RawValue, settingDef } from './load-config.ts';
@@ -42,12 +43,24 @@ export interface ServeConfig {
   readonly basePath: string;
   readonly correlationToleranceMs?: number;
   readonly correlationMaxGroups?: number;
+  /** NATS servers of the bus (`--bus`): serve publishes batches there and detects nothing. */
+  readonly bus?: readonly string[];
+  readonly busReplicas?: number;
+  readonly busPartitions?: number;
 }
 
 export const DEFAULT_PORT = 9765;
 
 function parseCount(text: string): number | undefined {
   return /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+function parseBusOrUndefined(text: string): string[] | undefined {
+  try {
+    return parseBusUrl(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `HOST:PORT`, `[v6]:PORT`, `:PORT` (all interfaces) or `PORT` (loopback). */
@@ -236,6 +249,15 @@ export function resolveServeConfig(raw: RawSettings): ServeConfig {
         (t) => (t.trim() === '0' ? 0 : parseDuration(t)),
         'a duration such as 30s',
       ),
+    ),
+    ...opt('bus', typed(raw, 'bus', r.text('bus'), parseBusOrUndefined, 'nats://HOST:PORT[,...]')),
+    ...opt(
+      'busReplicas',
+      typed(raw, 'busReplicas', r.text('busReplicas'), parseCount, 'a whole number'),
+    ),
+    ...opt(
+      'busPartitions',
+      typed(raw, 'busPartitions', r.text('busPartitions'), parseCount, 'a whole number'),
     ),
     ...opt(
       'correlationMaxGroups',

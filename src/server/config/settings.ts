@@ -241,6 +241,29 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'JSON alerts carry `output_fields` (default on)',
   },
   {
+    key: 'bus',
+    flag: 'bus',
+    type: 'string',
+    arg: 'URL',
+    description:
+      'publish accepted batches to NATS JetStream (nats://HOST:PORT[,...]) for `kaudit detect` workers instead of detecting here (docs/distributed.md)',
+  },
+  {
+    key: 'busReplicas',
+    flag: 'bus-replicas',
+    type: 'integer',
+    arg: 'N',
+    description:
+      'replicas of the bus stream when kaudit creates it (default 3 with three or more servers, else 1)',
+  },
+  {
+    key: 'busPartitions',
+    flag: 'bus-partitions',
+    type: 'integer',
+    arg: 'N',
+    description: 'correlation partitions of the bus stream when kaudit creates it (default 8)',
+  },
+  {
     key: 'watchRules',
     flag: 'watch-rules',
     type: 'boolean',
