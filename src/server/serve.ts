@@ -5,7 +5,6 @@ import type { DetectorConfig } from '../pipeline/index.ts';
 import type { LoadedRule } from '../rules/index.ts';
 import { runDelivery } from '../spool/index.ts';
 import { buildServeApp } from './app.ts';
-import { startBusServer } from './bus-serve.ts';
 import { ConfigError } from './config/load-config.ts';
 import type { ServeConfig } from './config/serve-config.ts';
 import { runDetection } from './detection/run.ts';
@@ -71,8 +70,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * apiserver's webhook, probes and Prometheus.
  */
 export async function startServer(c: ServeConfig, deps: ServeDeps): Promise<RunningServer> {
-  // With a bus, this process only ingests: `kaudit detect` workers detect (bus-serve.ts).
-  if (c.bus !== undefined) return startBusServer(c, deps);
   const { log } = deps;
   const security = resolveServeSecurity(c);
   const metrics = createServeMetrics();

@@ -4,8 +4,9 @@ import type { StateChanges } from '../engine/index.ts';
  * The durable log between the webhook and detection. The webhook appends a batch and
  * answers 200 only once `append` resolved (the batch is on disk); detection reads
  * batches after its committed position and commits a position once their alerts are
- * safely in the outbox. The embedded implementation is SQLite (sqlite-spool.ts); a
- * distributed log (NATS JetStream) can implement the same interface.
+ * safely in the outbox. The embedded implementation is SQLite (sqlite-spool.ts); the
+ * distributed one is NATS JetStream (bus/jetstream-spool.ts, `kaudit serve --bus`), whose
+ * readers are `kaudit detect` workers acknowledging messages (docs/distributed.md).
  */
 
 /** One accepted webhook request's events, as the apiserver sent them. */

@@ -22,6 +22,7 @@ const LAYERS: readonly string[] = [
   'store',
   'policy',
   'ruletest',
+  'bus',
   'server',
   'cli',
 ];

@@ -116,10 +116,14 @@ async function runServe(o: Record<string, unknown>, io: CommandIo): Promise<numb
   }
   // Loaded here, not at the top: the server's libraries (HTTP, SQLite, the UI, metrics) are
   // most of the bundle, and scan, query, rules and policy would pay for them at every start.
-  const [{ createServerLog }, { startServer }] = await Promise.all([
-    import('../../server/log.ts'),
-    import('../../server/serve.ts'),
-  ]);
+  const [{ createServerLog }, { startServer: startEmbedded }, { startBusServer }] =
+    await Promise.all([
+      import('../../server/log.ts'),
+      import('../../server/serve.ts'),
+      import('../../server/bus-serve.ts'),
+    ]);
+  // With a bus, this process only ingests: `kaudit detect` workers detect (bus-serve.ts).
+  const startServer = config.bus === undefined ? startEmbedded : startBusServer;
   const log = createServerLog(config.logLevel);
   const outputs: Output[] = [];
   let server: Awaited<ReturnType<typeof startServer>>;

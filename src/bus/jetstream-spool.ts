@@ -1,8 +1,8 @@
-import { batchId, decodeBatch, encodeBatch } from '../bus/batch-message.ts';
-import { BATCHES, DETECT_CONSUMER } from '../bus/bus-options.ts';
-import type { Bus } from '../bus/connect.ts';
-import type { Spool, SpoolBatch, SpoolStats } from './spool.ts';
-import { SpoolUnavailableError } from './spool.ts';
+import type { Spool, SpoolBatch, SpoolStats } from '../spool/spool.ts';
+import { SpoolUnavailableError } from '../spool/spool.ts';
+import { batchId, decodeBatch, encodeBatch } from './batch-message.ts';
+import { BATCHES, DETECT_CONSUMER } from './bus-options.ts';
+import type { Bus } from './connect.ts';
 
 /** Options of the JetStream spool. */
 export interface JetStreamSpoolOptions {
