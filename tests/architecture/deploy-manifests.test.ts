@@ -31,3 +31,53 @@ test('deploy/shippers send to /k8s-audit in a shape serve reads', () => {
   assert.match(fluent, /^\s+URI\s+\/k8s-audit$/m);
   assert.match(fluent, /^\s+Format\s+json$/m);
 });
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML, checked field by field below
+type Doc = any;
+
+test('deploy/distributed: three NATS nodes routed to each other, serve and detect on all three, probes on readiness', async () => {
+  const { parseAllDocuments } = await import('yaml');
+  const read = (f: string): Doc[] =>
+    parseAllDocuments(readFileSync(join(REPO_ROOT, 'deploy', 'distributed', f), 'utf8')).map(
+      (d) => d.toJS() as Doc,
+    );
+  const nats = read('nats.yaml');
+  const sts = nats.find((d) => d.kind === 'StatefulSet');
+  assert.equal(sts?.spec.replicas, 3);
+  const conf = nats.find((d) => d.kind === 'ConfigMap')?.data['nats.conf'] as string;
+  const routes = [...conf.matchAll(/nats-route:\/\/(nats-\d)\.nats\.kaudit\.svc:6222/g)].map(
+    (m) => m[1],
+  );
+  assert.deepEqual(routes, ['nats-0', 'nats-1', 'nats-2']);
+  assert.match(conf, /jetstream \{/);
+
+  const kaudit = read('kaudit.yaml');
+  const bus = kaudit.find((d) => d.kind === 'ConfigMap')?.data;
+  const servers = (bus.KAUDIT_BUS as string).split(',');
+  assert.deepEqual(
+    servers,
+    routes.map((n) => `nats://${n}.nats.kaudit.svc:4222`),
+    'clients know every node',
+  );
+  // serve reads these variables itself (its settings table): they must resolve.
+  const { readEnvSettings } = await import('../../src/server/config/load-config.ts');
+  const { resolveServeConfig } = await import('../../src/server/config/serve-config.ts');
+  const c = resolveServeConfig(readEnvSettings({ ...bus, KAUDIT_STORE: 'postgres://u@pg/k' }));
+  assert.deepEqual(c.bus, servers);
+  assert.equal(c.busReplicas, 3);
+  const deployments = kaudit.filter((d) => d.kind === 'Deployment');
+  const serve: Doc = deployments.find((d) => d.metadata.name === 'kaudit-serve');
+  const detect: Doc = deployments.find((d) => d.metadata.name === 'kaudit-detect');
+  assert.ok(serve.spec.replicas >= 2, 'serve replicas behind one Service');
+  assert.ok(detect.spec.replicas >= 2, 'several workers');
+  assert.equal(serve.spec.template.spec.containers[0].args[0], 'serve');
+  const detectCmd = detect.spec.template.spec.containers[0].args.join(' ') as string;
+  assert.match(detectCmd, /kaudit detect .*--bus "\$KAUDIT_BUS".*--store "\$KAUDIT_STORE"/);
+  for (const d of [serve, detect] as Doc[]) {
+    assert.equal(d.spec.template.spec.containers[0].readinessProbe.httpGet.path, '/readyz');
+  }
+  const svc: Doc = kaudit.find((d) => d.kind === 'Service');
+  assert.equal(svc.spec.selector['app.kubernetes.io/component'], 'serve');
+  const pg = read('postgres.yaml');
+  assert.ok(pg.some((d) => d.kind === 'StatefulSet' && d.metadata.name === 'postgres'));
+});

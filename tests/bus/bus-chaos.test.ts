@@ -92,7 +92,7 @@ test('chaos: SIGKILL a serve, a worker and a NATS node; every acknowledged event
       '--bus-ack-wait',
       '3s',
       '--correlation-tolerance',
-      '1s',
+      '60s',
       ...common,
     ]);
     workers.push(w);

@@ -14,6 +14,8 @@ import { routeMatch } from './route-matches.ts';
 
 /** Messages pulled per request: enough to keep a worker busy between round trips. */
 const FETCH = 8;
+/** How long a pull waits for messages on the server. */
+const FETCH_EXPIRES_MS = 1_000;
 /** A tick (the newest event time) reaches every partition at most this often. */
 const TICK_MS = 1_000;
 
@@ -128,11 +130,17 @@ export async function runBatchStage(o: BatchStageOptions): Promise<void> {
   // (its messages are redelivered after the ack wait), not the pipeline.
   const pull = async (): Promise<JsMsg[]> => {
     const msgs: JsMsg[] = [];
+    let guard: NodeJS.Timeout | undefined;
     try {
-      const it = await consumer.fetch({ max_messages: FETCH, expires: 1_000 });
+      const it = await consumer.fetch({ max_messages: FETCH, expires: FETCH_EXPIRES_MS });
+      // A pull whose server died with it may never end: the client reconnects elsewhere,
+      // and the request is gone with the server. Stop waiting well after its expiry.
+      guard = setTimeout(() => it.stop(), FETCH_EXPIRES_MS + 4_000);
       for await (const m of it) msgs.push(m);
     } catch {
       await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      clearTimeout(guard);
     }
     return msgs;
   };

@@ -75,11 +75,11 @@ export async function runPartitionStage(o: PartitionStageOptions): Promise<void>
 
   const loop = async (p: number): Promise<void> => {
     const name = partitionConsumer(p);
-    const consumer = await o.bus.js.consumers.get(opts.stream, name);
     while (!o.signal.aborted) {
       let m: JsMsg | null = null;
       try {
-        m = await consumer.next({ expires: 1_000 });
+        const consumer = await o.bus.js.consumers.get(opts.stream, name);
+        m = await withTimeout(consumer.next({ expires: 1_000 }), 5_000);
       } catch {
         await new Promise((r) => setTimeout(r, 250));
         continue;
@@ -92,10 +92,27 @@ export async function runPartitionStage(o: PartitionStageOptions): Promise<void>
         o.metrics.acks.inc({ consumer: name });
       } catch (err) {
         o.onError?.(p, err as Error);
-        // Back to the partition at once rather than after the ack wait.
-        m.nak(500);
+        // Back to the partition at once rather than after the ack wait (when the
+        // connection allows; otherwise the ack wait does it).
+        try {
+          m.nak(500);
+        } catch {}
       }
     }
   };
   await Promise.all(Array.from({ length: opts.partitions }, (_, p) => loop(p)));
+}
+
+/**
+ * `p`, or null after `ms`: a pull whose server died with it may never answer (the client
+ * reconnects elsewhere and the request is gone with the server).
+ */
+function withTimeout<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ms);
+    }),
+  ]);
 }

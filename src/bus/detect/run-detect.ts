@@ -115,18 +115,31 @@ export async function startDetectWorker(o: DetectOptions): Promise<RunningDetect
     failed = `${stage} stage stopped: ${(err as Error).message}`;
     o.log.error({ stage, err: (err as Error).message }, 'detect stage failed');
   };
-  const batchStage = runBatchStage({
-    bus: theBus,
-    detector,
-    decoder,
-    deliver,
-    metrics,
-    signal: stopping.signal,
-    onBatch: (n, a) => {
-      events.inc(n);
-      alerts.inc({ stage: 'batch' }, a);
-    },
-  }).catch(fail('batch'));
+  // A failure inside the batch stage (the store down, a publish or an ack timing out while
+  // the bus elects a leader) ends that pipeline run, not the worker: what it held is
+  // unacknowledged and comes back after the ack wait; the stage starts again.
+  const batchStage = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        await runBatchStage({
+          bus: theBus,
+          detector,
+          decoder,
+          deliver,
+          metrics,
+          signal: stopping.signal,
+          onBatch: (n, a) => {
+            events.inc(n);
+            alerts.inc({ stage: 'batch' }, a);
+          },
+        });
+      } catch (err) {
+        failures.inc({ stage: 'batch' });
+        o.log.warn({ err: (err as Error).message }, 'batch stage failed; restarting');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })().catch(fail('batch'));
   const partitionStage =
     detector.engine.statefulRules.length === 0
       ? Promise.resolve()
