@@ -21,9 +21,10 @@ export function batchId(batch: SpoolBatchInput): string {
   const h = createHash('sha256');
   h.update(batch.cluster ?? '');
   h.update('\u0000');
+  // Each event with its length: no two lists of events hash the same text.
   for (const e of batch.events) {
+    h.update(`${e.length}:`);
     h.update(e);
-    h.update(SEP);
   }
   return h.digest('base64url');
 }
