@@ -125,6 +125,21 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
   }
   assert.equal(acked, 20, 'each stored batch acknowledged once between the workers');
 
-  // Graceful shutdown: SIGTERM ends each process with 0.
+  // Graceful shutdown: SIGTERM ends a worker with 0.
+  const last = workers.pop() as DetectProcess;
+  assert.equal(await last.stop('SIGTERM'), 0, last.stderr());
+
+  // The bus gone: readiness says so on both kinds of process, and a batch gets 503 (the
+  // apiserver keeps it), not a 200 for something not stored.
+  for (let i = 0; i < 3; i++) nats.kill(i);
+  const reasons = async (port: number): Promise<string[] | undefined> => {
+    const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const body = (await r.json()) as { reasons: string[] };
+    return r.status === 503 && body.reasons.includes('bus not connected') ? body.reasons : undefined;
+  };
+  await waitFor('serve unready', () => reasons(serve.port), 20_000);
+  await waitFor('worker unready', () => reasons((workers[0] as DetectProcess).port), 20_000);
+  const refused = await postAudit(serve.port, eventList([runEvent('bus', N + 1)]));
+  assert.equal(refused.status, 503, refused.text);
   for (const p of [...workers, serve]) assert.equal(await p.stop('SIGTERM'), 0, p.stderr());
 });
