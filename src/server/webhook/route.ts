@@ -30,6 +30,10 @@ export interface WebhookOptions {
 /** Element problems echoed in a response: enough to debug a client, bounded. */
 const MAX_REPORTED = 20;
 const ROUTE = '/k8s-audit';
+/** The same, naming the sender's cluster: one deployment takes many clusters. */
+const CLUSTER_ROUTE = '/k8s-audit/:cluster';
+/** A cluster name in the path: a DNS-label-like name (it ends up in alerts and filters). */
+const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 
 /** What each media type accepted here is parsed as. */
 type BatchParser = (text: string, maxEventSize: number) => ParsedBatch;
@@ -50,6 +54,21 @@ const MEDIA_TYPES = Object.keys(PARSERS);
  */
 export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): Promise<void> {
   await registerPostRoute(app, ROUTE, o.metrics, (req, reply) => handle(req, reply, o));
+  // `/k8s-audit/<cluster>`: the cluster of the path wins over the configured one, so each
+  // cluster's apiserver (or shipper) can be given its own URL on one shared deployment.
+  await registerPostRoute(app, CLUSTER_ROUTE, o.metrics, async (req, reply) => {
+    const cluster = (req.params as { cluster?: string }).cluster ?? '';
+    if (!CLUSTER_NAME.test(cluster)) {
+      sendError(
+        reply,
+        404,
+        'BAD_CLUSTER',
+        `cluster in the path: expected letters, digits, '.', '_' or '-' (at most 63), got ${JSON.stringify(cluster.slice(0, 80))}`,
+      );
+      return reply;
+    }
+    return handle(req, reply, { ...o, cluster });
+  });
 }
 
 async function handle(
