@@ -135,7 +135,9 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
   const reasons = async (port: number): Promise<string[] | undefined> => {
     const r = await fetch(`http://127.0.0.1:${port}/readyz`);
     const body = (await r.json()) as { reasons: string[] };
-    return r.status === 503 && body.reasons.includes('bus not connected') ? body.reasons : undefined;
+    return r.status === 503 && body.reasons.includes('bus not connected')
+      ? body.reasons
+      : undefined;
   };
   await waitFor('serve unready', () => reasons(serve.port), 20_000);
   await waitFor('worker unready', () => reasons((workers[0] as DetectProcess).port), 20_000);

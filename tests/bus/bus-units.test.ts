@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchId, decodeBatch, encodeBatch } from '../../src/bus/batch-message.ts';
 import { BusError, parseBusUrl } from '../../src/bus/bus-options.ts';
-import { partitionOf, routeMatch } from '../../src/bus/detect/route-matches.ts';
+import { partitionOf, planRoutes, routeMatch } from '../../src/bus/detect/route-matches.ts';
 import type { StepMatch } from '../../src/engine/index.ts';
 
 test('batchId() is the same for a retried batch and differs with any event or the cluster', () => {
@@ -28,6 +28,8 @@ test('encodeBatch() and decodeBatch() keep events, origin, cluster and receive t
   assert.deepEqual(decodeBatch({ ...empty, seq: 1 }).events, []);
 });
 
+const BURST = { name: 'Burst', bySuppression: false };
+
 function match(keys: string[][], over: Partial<StepMatch> = {}): StepMatch {
   return { rule: 0, step: 0, timeNs: '1', keys, alert: { pieces: [''], fields: {} }, ...over };
 }
@@ -35,12 +37,12 @@ function match(keys: string[][], over: Partial<StepMatch> = {}): StepMatch {
 test('routeMatch() sends one group to one partition and splits a match under several keys', () => {
   const seen: [number, StepMatch][] = [];
   const out = (p: number, m: StepMatch) => seen.push([p, m]);
-  routeMatch(match([['alice']]), 'Burst', 8, out);
-  routeMatch(match([['alice']]), 'Burst', 8, out);
+  routeMatch(match([['alice']]), BURST, 8, out);
+  routeMatch(match([['alice']]), BURST, 8, out);
   assert.equal(seen[0]?.[0], seen[1]?.[0], 'same rule and key: same partition');
   assert.equal(seen[0]?.[0], partitionOf('Burst', undefined, ['alice'], 8));
   seen.length = 0;
-  routeMatch(match([['10.0.0.1'], ['10.0.0.2']]), 'Burst', 8, out);
+  routeMatch(match([['10.0.0.1'], ['10.0.0.2']]), BURST, 8, out);
   assert.deepEqual(
     seen.map(([p, m]) => [p, m.keys]),
     [
@@ -50,7 +52,7 @@ test('routeMatch() sends one group to one partition and splits a match under sev
   );
   // Suppression-only rules go by their suppression key; clusters never share a group.
   seen.length = 0;
-  routeMatch(match([], { suppressKey: ['bob'] }), 'Quiet', 8, out);
+  routeMatch(match([], { suppressKey: ['bob'] }), { name: 'Quiet', bySuppression: true }, 8, out);
   assert.equal(seen[0]?.[0], partitionOf('Quiet', undefined, ['bob'], 8));
   const spread = new Set<number>();
   for (let i = 0; i < 200; i++) spread.add(partitionOf('Burst', 'c', [`user-${i}`], 8));
@@ -65,4 +67,49 @@ test('parseBusUrl() takes a comma-separated list of nats:// URLs and refuses any
       (e: unknown) => e instanceof BusError && e.code === 'BUS_SPEC',
     );
   }
+});
+
+test('planRoutes() routes by the suppression key when a group determines it, else by the group', async () => {
+  const { loadRules } = await import('../../src/rules/index.ts');
+  const { createEngine } = await import('../../src/engine/index.ts');
+  const { CORRELATION_CORPUS_RULES } = await import('../helpers/correlation-corpus.ts');
+  const extra = `
+- rule: Burst Quietly Per Namespace
+  desc: suppression terms outside the group, suppressed per partition
+  correlate:
+    type: threshold
+    count: 2
+    within: 1m
+    by: [ka.user.name]
+    condition: ka.verb = get
+  suppress:
+    within: 5m
+    by: [ka.target.namespace]
+  output: "x"
+  priority: INFO
+  source: k8s_audit
+`;
+  const loaded = loadRules([{ name: 'r.yaml', content: CORRELATION_CORPUS_RULES + extra }]);
+  assert.equal(loaded.ok, true);
+  const engine = createEngine({ rules: loaded.rules, ruleMatching: 'all', hostname: 'h' });
+  const plans = new Map(planRoutes(engine.statefulRules).map((p) => [p.name, p.bySuppression]));
+  assert.deepEqual(Object.fromEntries(plans), {
+    'Forbidden Burst': false,
+    'Namespaces Touched': false,
+    'Created Then Used': false,
+    'Delete And Create': true,
+    'Configmap Deleted': true,
+    'Burst Quietly Per Namespace': false,
+  });
+  // Routed by suppression: one match, whole, to its suppression key's partition.
+  const seen: [number, StepMatch][] = [];
+  const m = match(
+    [
+      ['alice', 'ns1'],
+      ['alice', 'ns2'],
+    ],
+    { suppressKey: ['alice'] },
+  );
+  routeMatch(m, { name: 'Delete And Create', bySuppression: true }, 8, (p, x) => seen.push([p, x]));
+  assert.deepEqual(seen, [[partitionOf('Delete And Create', undefined, ['alice'], 8), m]]);
 });

@@ -10,7 +10,7 @@ import { DETECT_CONSUMER, PARTITION_SUBJECT } from '../bus-options.ts';
 import type { Bus } from '../connect.ts';
 import type { DeliverAlerts } from './deliver-alerts.ts';
 import { encodeMatches } from './match-message.ts';
-import { routeMatch } from './route-matches.ts';
+import { planRoutes, routeMatch } from './route-matches.ts';
 
 /** Messages pulled per request: enough to keep a worker busy between round trips. */
 const FETCH = 8;
@@ -43,6 +43,7 @@ export async function runBatchStage(o: BatchStageOptions): Promise<void> {
   const opts = bus.options;
   const engine = detector.engine;
   const stateful = engine.statefulRules;
+  const routes = planRoutes(stateful);
   const consumer = await bus.js.consumers.get(opts.stream, DETECT_CONSUMER);
   const byPartition = new Map<number, StepMatch[]>();
   let maxTimeNs = '';
@@ -65,8 +66,8 @@ export async function runBatchStage(o: BatchStageOptions): Promise<void> {
       if (newer(rec.timeNs, maxTimeNs)) maxTimeNs = rec.timeNs;
       for (let i = 0; i < steps.length; i++) {
         const m = steps[i] as StepMatch;
-        const name = stateful[m.rule]?.name ?? String(m.rule);
-        routeMatch(m, name, opts.partitions, (p, match) => {
+        const plan = routes[m.rule] ?? { name: String(m.rule), bySuppression: false };
+        routeMatch(m, plan, opts.partitions, (p, match) => {
           let list = byPartition.get(p);
           if (list === undefined) byPartition.set(p, (list = []));
           list.push(match);
