@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../../outputs/index.ts';
 import type { CommandIo } from '../command-io.ts';
-import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.ts';
+import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 import { alertHostname } from '../hostname.ts';
 import { collect, parseDurationOption, parsePositiveInt } from '../options.ts';
 import { OUTPUT_HELP } from '../outputs.ts';
@@ -75,10 +75,10 @@ export function registerDetectCommand(program: Command, io: CommandIo): void {
 }
 
 async function runDetect(o: DetectFlags, io: CommandIo): Promise<number> {
-  if (o.bus === undefined) throw new CliError('kaudit detect: --bus is required', EXIT_USAGE);
+  if (o.bus === undefined) throw new CliError('kaudit: detect: --bus is required', EXIT_USAGE);
   if (o.store === undefined || !/^postgres(ql)?:\/\//i.test(o.store)) {
     throw new CliError(
-      'kaudit detect: --store postgres://... is required (the shared alert store)',
+      'kaudit: detect: --store postgres://... is required (the shared alert store)',
       EXIT_USAGE,
     );
   }
@@ -101,18 +101,18 @@ async function runDetect(o: DetectFlags, io: CommandIo): Promise<number> {
   try {
     servers = parseBusUrl(o.bus);
   } catch (err) {
-    throw new CliError(`kaudit detect: ${(err as Error).message}`, EXIT_USAGE);
+    throw new CliError(`kaudit: detect: ${(err as Error).message}`, EXIT_USAGE);
   }
   const listen = cfg.parseListen(o.listen);
   if (listen === undefined)
     throw new CliError(
-      `kaudit detect: --listen: expected HOST:PORT, got '${o.listen}'`,
+      `kaudit: detect: --listen: expected HOST:PORT, got '${o.listen}'`,
       EXIT_USAGE,
     );
   const loaded = await rulesMod.loadServeRules(o.rules ?? [], undefined);
   if (!loaded.ok) {
     throw new CliError(
-      `kaudit detect: rules failed to load:\n${rulesMod.loadErrors(loaded).join('\n')}`,
+      `kaudit: detect: rules failed to load:\n${rulesMod.loadErrors(loaded).join('\n')}`,
       EXIT_USAGE,
     );
   }
@@ -144,6 +144,10 @@ async function runDetect(o: DetectFlags, io: CommandIo): Promise<number> {
     ...(o.cluster !== undefined ? { cluster: o.cluster } : {}),
     listen,
     log,
+  }).catch((err: Error) => {
+    // The bus or the store unreachable at start (after retrying for a minute), the port
+    // taken: one line, not a stack.
+    throw new CliError(`kaudit: detect: ${err.message}`, EXIT_FAIL);
   });
   io.stderr.write(
     `kaudit detect ready; health and metrics on ${worker.address.host}:${worker.address.port}\n`,
