@@ -12,33 +12,39 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * The batch's id, JetStream's Nats-Msg-Id: a digest of its cluster and events. The
+ * The batch's events as the message body: the webhook's own bytes when it could keep them
+ * (`payload`: ASCII events joined by newlines), else the strings joined and encoded.
+ */
+export function batchBody(batch: SpoolBatchInput): Uint8Array {
+  return batch.payload ?? encoder.encode(batch.events.join(SEP));
+}
+
+/**
+ * The batch's id, JetStream's Nats-Msg-Id: a digest of its cluster and its body. The
  * apiserver retries a batch with the same events, on the same or another serve replica,
  * and JetStream stores it once within its duplicate window; two different batches never
- * share an id, since every audit event has its own auditID and stage.
+ * share an id, since every audit event has its own auditID and stage (and events, compact
+ * JSON, never hold a raw newline, so the framing is unambiguous).
  */
-export function batchId(batch: SpoolBatchInput): string {
-  const h = createHash('sha256');
-  h.update(batch.cluster ?? '');
-  h.update('\u0000');
-  // Each event with its length: no two lists of events hash the same text.
-  for (const e of batch.events) {
-    h.update(`${e.length}:`);
-    h.update(e);
-  }
-  return h.digest('base64url');
+export function batchId(batch: SpoolBatchInput, body: Uint8Array = batchBody(batch)): string {
+  return createHash('sha256')
+    .update(batch.cluster ?? '')
+    .update('\u0000')
+    .update(body)
+    .digest('base64url');
 }
 
 /** A batch as a message: the events in the body, where it came from in headers. */
 export function encodeBatch(
   batch: SpoolBatchInput,
   receivedAt: number,
-): { data: Uint8Array; headers: MsgHdrs } {
+): { data: Uint8Array; headers: MsgHdrs; id: string } {
   const h = headers();
   h.set(ORIGIN, batch.origin);
   if (batch.cluster !== undefined) h.set(CLUSTER, batch.cluster);
   h.set(RECEIVED, String(receivedAt));
-  return { data: encoder.encode(batch.events.join(SEP)), headers: h };
+  const data = batchBody(batch);
+  return { data, headers: h, id: batchId(batch, data) };
 }
 
 /** A message read back as a batch; its position is its stream sequence. */

@@ -1,6 +1,6 @@
 import type { Spool, SpoolBatch, SpoolStats } from '../spool/spool.ts';
 import { SpoolUnavailableError } from '../spool/spool.ts';
-import { batchId, decodeBatch, encodeBatch } from './batch-message.ts';
+import { decodeBatch, encodeBatch } from './batch-message.ts';
 import { BATCHES, DETECT_CONSUMER } from './bus-options.ts';
 import type { Bus } from './connect.ts';
 
@@ -69,11 +69,11 @@ export function createJetStreamSpool(bus: Bus, opts: JetStreamSpoolOptions = {})
     async append(batch) {
       if (closed)
         throw new SpoolUnavailableError('SPOOL_IO', 'the bus spool is closed', retryAfter);
-      const { data, headers } = encodeBatch(batch, now());
+      const { data, headers, id } = encodeBatch(batch, now());
       const started = performance.now();
       try {
         const ack = await bus.js.publish(subject, data, {
-          msgID: batchId(batch),
+          msgID: id,
           headers,
           timeout,
         });
