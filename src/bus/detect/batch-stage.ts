@@ -9,6 +9,7 @@ import type { BusMetrics } from '../bus-metrics.ts';
 import { DETECT_CONSUMER, PARTITION_SUBJECT } from '../bus-options.ts';
 import type { Bus } from '../connect.ts';
 import type { DeliverAlerts } from './deliver-alerts.ts';
+import { withEventRef } from './event-refs.ts';
 import { encodeMatches } from './match-message.ts';
 import { planRoutes, routeMatch } from './route-matches.ts';
 
@@ -67,7 +68,7 @@ export async function runBatchStage(o: BatchStageOptions): Promise<void> {
       for (let i = 0; i < steps.length; i++) {
         const m = steps[i] as StepMatch;
         const plan = routes[m.rule] ?? { name: String(m.rule), bySuppression: false };
-        routeMatch(m, plan, opts.partitions, (p, match) => {
+        routeMatch(withEventRef(m, currentSeq), plan, opts.partitions, (p, match) => {
           let list = byPartition.get(p);
           if (list === undefined) byPartition.set(p, (list = []));
           list.push(match);

@@ -4,6 +4,7 @@ import type { BusMetrics } from '../bus-metrics.ts';
 import { partitionConsumer } from '../bus-options.ts';
 import type { Bus } from '../connect.ts';
 import type { DeliverAlerts } from './deliver-alerts.ts';
+import { createEventResolver } from './event-refs.ts';
 import { decodeMatches } from './match-message.ts';
 import type { PartitionStateStore } from './partition-state.ts';
 
@@ -41,6 +42,7 @@ interface Cached {
 export async function runPartitionStage(o: PartitionStageOptions): Promise<void> {
   const opts = o.bus.options;
   const cache = new Map<number, Cached>();
+  const resolveEvents = createEventResolver(o.bus);
 
   const apply = async (p: number, m: JsMsg): Promise<void> => {
     const tx = await o.state.begin(p);
@@ -61,7 +63,7 @@ export async function runPartitionStage(o: PartitionStageOptions): Promise<void>
       const alerts = [];
       for (const match of matches) alerts.push(...c.correlator.feed(match.timeNs, [match]));
       if (t !== '') alerts.push(...c.correlator.feed(t, []));
-      await o.deliver(alerts);
+      await o.deliver(await resolveEvents(alerts));
       await tx.commit(m.seq, c.correlator.takeChanges());
       c.position = m.seq;
       o.onApplied?.(p, alerts.length);
