@@ -95,6 +95,13 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
   assert.equal(Number(again[0]?.n), 1, 'the threshold rule fired once');
   assert.equal(bursts[0]?.audit_id, 'bus-700', 'fired on the third event');
   assert.match(bursts[0]?.output ?? '', /burst by burst-user \(3\)/);
+  // Its match travelled without the event (a reference to the batch): the stored alert
+  // has the event all the same.
+  const stored = await queryStore<{ event: string }>(
+    store,
+    "SELECT e.event FROM alerts a JOIN alert_events e ON e.id = a.id WHERE a.rule = 'Burst'",
+  );
+  assert.equal((JSON.parse(stored[0]?.event ?? '{}') as { auditID?: string }).auditID, 'bus-700');
   const clusters = await queryStore<{ cluster: string | null }>(
     store,
     'SELECT DISTINCT cluster FROM alerts',

@@ -19,7 +19,7 @@ export function createAlertDelivery(store: AlertStore, outputs: readonly Output[
   return (alerts) => {
     const run = async (): Promise<{ stored: number; duplicates: number }> => {
       if (alerts.length === 0) return { stored: 0, duplicates: 0 };
-      const r = await store.insert(alerts);
+      const r = await store.insert(alerts.map(withEventObject));
       for (const o of outputs) for (const a of alerts) o.write(a);
       await Promise.all(outputs.map((o) => o.flush()));
       return { stored: r.inserted, duplicates: r.duplicates };
@@ -28,4 +28,18 @@ export function createAlertDelivery(store: AlertStore, outputs: readonly Output[
     chain = next.catch(() => {});
     return next;
   };
+}
+
+/**
+ * The store reads an alert's event as an object (its filter columns, redaction); an alert
+ * fired by the correlator carries the event as text only, as the embedded outbox stores
+ * it before handing it on parsed.
+ */
+function withEventObject(a: Alert): Alert {
+  if (a.event !== undefined || a.eventText === undefined) return a;
+  try {
+    return { ...a, event: JSON.parse(a.eventText) as Record<string, unknown> };
+  } catch {
+    return a;
+  }
 }
