@@ -1,4 +1,4 @@
-import type { JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { Correlator } from '../../engine/index.ts';
 import type { BusMetrics } from '../bus-metrics.ts';
 import { partitionConsumer } from '../bus-options.ts';
@@ -77,12 +77,15 @@ export async function runPartitionStage(o: PartitionStageOptions): Promise<void>
 
   const loop = async (p: number): Promise<void> => {
     const name = partitionConsumer(p);
+    // Looked up once (an API request), and again only after a failed pull.
+    let consumer: Consumer | undefined;
     while (!o.signal.aborted) {
       let m: JsMsg | null = null;
       try {
-        const consumer = await o.bus.js.consumers.get(opts.stream, name);
+        consumer ??= await o.bus.js.consumers.get(opts.stream, name);
         m = await withTimeout(consumer.next({ expires: 1_000 }), 5_000);
       } catch {
+        consumer = undefined;
         await new Promise((r) => setTimeout(r, 250));
         continue;
       }
