@@ -1,8 +1,10 @@
 // One deployment, many clusters: `/k8s-audit/<cluster>` names the sender's cluster, which
 // wins over the configured one; `/k8s-audit` keeps the configured one.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { runKaudit } from '../helpers/cli.ts';
 import { postAudit, request } from '../helpers/http-request.ts';
 import { eventList, type ServeProcess, startServe } from '../helpers/serve.ts';
 import {
@@ -59,4 +61,72 @@ test('POST /k8s-audit/<cluster> gives its events that cluster; a malformed name 
     metrics,
     /kaudit_http_requests_total\{route="\/k8s-audit\/:cluster",status="200"\} 1/,
   );
+});
+
+test("a token file line TOKEN CLUSTER names its sender's cluster; the path still wins; a bad line is refused", async () => {
+  const dir = tempDir();
+  writeRules(dir, EVERY_EVENT_RULE);
+  const file = join(dir, 'alerts.json');
+  const tokens = join(dir, 'tokens');
+  writeFileSync(
+    tokens,
+    '# one deployment, two clusters and a shipper\ntok-a prod-a\ntok-b prod-b\ntok-plain\n',
+  );
+  const t = await startServe([
+    '-r',
+    join(dir, 'rules.yaml'),
+    '--output',
+    `file:${file}`,
+    '--cluster',
+    'configured',
+    '--token-file',
+    tokens,
+  ]);
+  try {
+    const send = async (token: string, prefix: string, path = '/k8s-audit') => {
+      const r = await request({
+        port: t.port,
+        method: 'POST',
+        path,
+        body: eventList(numberedEvents(prefix, 1)),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+      assert.equal(r.status, 200, r.text);
+    };
+    await send('tok-a', 'from-a');
+    await send('tok-b', 'from-b');
+    await send('tok-plain', 'from-plain');
+    await send('tok-a', 'a-on-path', '/k8s-audit/path-c');
+    const alerts = await waitFor('four alerts', () => {
+      const a = readAlerts(file);
+      return a.length >= 4 ? a : undefined;
+    });
+    const cluster = new Map(
+      alerts.map((a) => [
+        /id=(\S+)/.exec(String(a.output))?.[1],
+        /cluster=(\S+)$/.exec(String(a.output))?.[1],
+      ]),
+    );
+    assert.deepEqual(Object.fromEntries(cluster), {
+      'from-a-0': 'prod-a',
+      'from-b-0': 'prod-b',
+      'from-plain-0': 'configured',
+      'a-on-path-0': 'path-c',
+    });
+  } finally {
+    await t.stop('SIGKILL');
+  }
+  writeFileSync(tokens, 'tok-a prod a\n');
+  const r = runKaudit([
+    'serve',
+    '--listen',
+    '127.0.0.1:0',
+    '--data-dir',
+    join(dir, 'd2'),
+    '--token-file',
+    tokens,
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /tokens:1: expected TOKEN or TOKEN CLUSTER/);
+  assert.doesNotMatch(r.stderr, /tok-a/, 'the secret is not echoed');
 });

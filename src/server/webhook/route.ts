@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Spool, SpoolUnavailableError } from '../../spool/index.ts';
 import type { ServeMetrics } from '../metrics.ts';
-import type { WebhookAuth } from './auth.ts';
+import { CLUSTER_NAME, tokenCluster, type WebhookAuth } from './auth.ts';
 import { type ParsedBatch, parseAuditBatch, parseNdjsonBatch } from './parse-batch.ts';
 import { receiveBody, registerPostRoute } from './post-route.ts';
 import { mediaType, sendError } from './precheck.ts';
@@ -32,8 +32,6 @@ const MAX_REPORTED = 20;
 const ROUTE = '/k8s-audit';
 /** The same, naming the sender's cluster: one deployment takes many clusters. */
 const CLUSTER_ROUTE = '/k8s-audit/:cluster';
-/** A cluster name in the path: a DNS-label-like name (it ends up in alerts and filters). */
-const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 
 /** What each media type accepted here is parsed as. */
 type BatchParser = (text: string, maxEventSize: number) => ParsedBatch;
@@ -54,8 +52,8 @@ const MEDIA_TYPES = Object.keys(PARSERS);
  */
 export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): Promise<void> {
   await registerPostRoute(app, ROUTE, o.metrics, (req, reply) => handle(req, reply, o));
-  // `/k8s-audit/<cluster>`: the cluster of the path wins over the configured one, so each
-  // cluster's apiserver (or shipper) can be given its own URL on one shared deployment.
+  // The cluster: the path's, else the token's (`TOKEN CLUSTER` in --token-file), else the
+  // configured one (handle), so one deployment can tell many clusters apart.
   await registerPostRoute(app, CLUSTER_ROUTE, o.metrics, async (req, reply) => {
     const cluster = (req.params as { cluster?: string }).cluster ?? '';
     if (!CLUSTER_NAME.test(cluster)) {
@@ -67,7 +65,7 @@ export async function registerWebhook(app: FastifyInstance, o: WebhookOptions): 
       );
       return reply;
     }
-    return handle(req, reply, { ...o, cluster });
+    return handle(req, reply, o, cluster);
   });
 }
 
@@ -75,6 +73,7 @@ async function handle(
   req: FastifyRequest,
   reply: FastifyReply,
   o: WebhookOptions,
+  pathCluster?: string,
 ): Promise<FastifyReply> {
   const started = performance.now();
   const received = await receiveBody(req, reply, o, {
@@ -102,13 +101,14 @@ async function handle(
     });
   }
   if (parsed.events.length > 0) {
+    const cluster = pathCluster ?? tokenCluster(o.auth, req.headers.authorization) ?? o.cluster;
     try {
       await o.spool.append({
         events: parsed.events,
         // ASCII: the text's offsets are the body's byte offsets.
         ...(ascii && parsed.spans !== undefined ? { payload: joinSpans(body, parsed.spans) } : {}),
         origin: `${ROUTE} ${req.ip}`,
-        ...(o.cluster !== undefined ? { cluster: o.cluster } : {}),
+        ...(cluster !== undefined ? { cluster } : {}),
       });
     } catch (err) {
       if (!(err instanceof SpoolUnavailableError)) throw err;
