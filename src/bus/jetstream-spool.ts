@@ -1,4 +1,4 @@
-import type { Spool, SpoolBatch, SpoolStats } from '../spool/spool.ts';
+import type { Spool, SpoolBatch, SpoolBatchInput, SpoolStats } from '../spool/spool.ts';
 import { SpoolUnavailableError } from '../spool/spool.ts';
 import { decodeBatch, encodeBatch } from './batch-message.ts';
 import { BATCHES, DETECT_CONSUMER } from './bus-options.ts';
@@ -65,32 +65,41 @@ export function createJetStreamSpool(bus: Bus, opts: JetStreamSpoolOptions = {})
   timer.unref();
   void refresh().catch(() => {});
 
+  // Room for the headers and the subject in a message of the server's max_payload.
+  const maxPayload = (): number => (bus.nc.info?.max_payload ?? 1024 * 1024) - 4096;
+  const publishOne = async (batch: SpoolBatchInput): Promise<number> => {
+    const { data, headers, id } = encodeBatch(batch, now());
+    const started = performance.now();
+    try {
+      const ack = await bus.js.publish(subject, data, { msgID: id, headers, timeout });
+      failing = undefined;
+      opts.onPublish?.(performance.now() - started, ack.duplicate);
+      return ack.seq;
+    } catch (err) {
+      const message = (err as Error).message;
+      // JetStream refuses with "maximum bytes exceeded" when the stream is full
+      // (discard: new); anything else (no leader, timeout, no connection) is the bus.
+      if (/maximum (bytes|messages)|insufficient resources/i.test(message)) {
+        full = true;
+        throw new SpoolUnavailableError('SPOOL_FULL', `bus stream full: ${message}`, retryAfter);
+      }
+      failing = message;
+      throw new SpoolUnavailableError('SPOOL_IO', `bus publish failed: ${message}`, retryAfter);
+    }
+  };
+
   return {
     async append(batch) {
       if (closed)
         throw new SpoolUnavailableError('SPOOL_IO', 'the bus spool is closed', retryAfter);
-      const { data, headers, id } = encodeBatch(batch, now());
-      const started = performance.now();
-      try {
-        const ack = await bus.js.publish(subject, data, {
-          msgID: id,
-          headers,
-          timeout,
-        });
-        failing = undefined;
-        opts.onPublish?.(performance.now() - started, ack.duplicate);
-        return ack.seq;
-      } catch (err) {
-        const message = (err as Error).message;
-        // JetStream refuses with "maximum bytes exceeded" when the stream is full
-        // (discard: new); anything else (no leader, timeout, no connection) is the bus.
-        if (/maximum (bytes|messages)|insufficient resources/i.test(message)) {
-          full = true;
-          throw new SpoolUnavailableError('SPOOL_FULL', `bus stream full: ${message}`, retryAfter);
-        }
-        failing = message;
-        throw new SpoolUnavailableError('SPOOL_IO', `bus publish failed: ${message}`, retryAfter);
+      // A batch over the server's max_payload goes as several messages, split the same
+      // way every time, so a retried batch maps to the same ids: the parts stored before a
+      // failure are duplicates the second time, the others are stored.
+      let position = 0;
+      for (const part of splitForPayload(batch, maxPayload())) {
+        position = await publishOne(part);
       }
+      return position;
     },
     async read(after, max) {
       const out: SpoolBatch[] = [];
@@ -134,4 +143,31 @@ export function createJetStreamSpool(bus: Bus, opts: JetStreamSpoolOptions = {})
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * The batch as parts whose bodies fit in `limit` bytes (one part when it fits): events in
+ * order, cut between events. An event alone over the limit is a part of its own, which
+ * the server refuses (a 503 naming max_payload: raise it, or lower --max-event-size).
+ */
+export function splitForPayload(batch: SpoolBatchInput, limit: number): SpoolBatchInput[] {
+  const whole =
+    batch.payload?.length ?? batch.events.reduce((n, e) => n + Buffer.byteLength(e) + 1, 0);
+  if (whole <= limit) return [batch];
+  const { payload: _p, ...base } = batch;
+  const parts: SpoolBatchInput[] = [];
+  let events: string[] = [];
+  let size = 0;
+  for (const e of batch.events) {
+    const n = Buffer.byteLength(e) + 1;
+    if (events.length > 0 && size + n > limit) {
+      parts.push({ ...base, events });
+      events = [];
+      size = 0;
+    }
+    events.push(e);
+    size += n;
+  }
+  if (events.length > 0) parts.push({ ...base, events });
+  return parts;
 }

@@ -59,6 +59,15 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
     // The apiserver retrying the same batch: stored once in the stream (Nats-Msg-Id).
     if (b % 5 === 0) assert.equal((await postAudit(serve.port, body)).status, 200);
   }
+  // A batch over the server's max_payload (1 MB here): eight events of 200 KB go as two
+  // messages, and all of them are alerted.
+  const BIG = 8;
+  const big = Array.from({ length: BIG }, (_, k) => ({
+    ...runEvent('big', k),
+    requestObject: { kind: 'ConfigMap', data: { blob: 'x'.repeat(200_000) } },
+  }));
+  const bigPost = await postAudit(serve.port, eventList(big));
+  assert.equal(bigPost.status, 200, bigPost.text);
 
   const counts = await waitFor(
     'every event alerted',
@@ -68,13 +77,13 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
         'SELECT rule, count(*) AS n, count(DISTINCT audit_id) AS ids FROM alerts GROUP BY rule',
       );
       const every = rows.find((r) => r.rule === 'Every event');
-      return every !== undefined && Number(every.n) >= N ? rows : undefined;
+      return every !== undefined && Number(every.n) >= N + BIG ? rows : undefined;
     },
     90_000,
   );
   const every = counts.find((r) => r.rule === 'Every event');
-  assert.equal(Number(every?.n), N, 'each event alerted exactly once');
-  assert.equal(Number(every?.ids), N);
+  assert.equal(Number(every?.n), N + BIG, 'each event alerted exactly once');
+  assert.equal(Number(every?.ids), N + BIG);
   const bursts = await waitFor(
     'the correlation alert',
     async () => {
@@ -120,7 +129,7 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
   const published = Number(
     /kaudit_bus_publish_seconds_count\{subject="kaudit.batches"\} (\d+)/.exec(sm)?.[1],
   );
-  assert.equal(published, 24, '20 batches and 4 retries published');
+  assert.equal(published, 26, '20 batches, 4 retries and a big batch in two parts published');
   assert.match(sm, /kaudit_bus_publish_duplicates_total 4/);
   let acked = 0;
   for (const w of workers) {
@@ -130,7 +139,7 @@ test('serve --bus and two detect workers: every event alerted once, retries dedu
     acked += Number(/kaudit_bus_acks_total\{consumer="kaudit-detect"\} (\d+)/.exec(m)?.[1] ?? 0);
     assert.match(m, /kaudit_bus_consumer_pending_messages\{consumer="kaudit-detect"\} 0/);
   }
-  assert.equal(acked, 20, 'each stored batch acknowledged once between the workers');
+  assert.equal(acked, 22, 'each stored message acknowledged once between the workers');
 
   // Graceful shutdown: SIGTERM ends a worker with 0.
   const last = workers.pop() as DetectProcess;

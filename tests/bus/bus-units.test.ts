@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { batchId, decodeBatch, encodeBatch } from '../../src/bus/batch-message.ts';
 import { BusError, parseBusUrl } from '../../src/bus/bus-options.ts';
 import { partitionOf, planRoutes, routeMatch } from '../../src/bus/detect/route-matches.ts';
+import { splitForPayload } from '../../src/bus/jetstream-spool.ts';
 import type { StepMatch } from '../../src/engine/index.ts';
 
 test('batchId() is the same for a retried batch and differs with any event or the cluster', () => {
@@ -112,4 +113,23 @@ test('planRoutes() routes by the suppression key when a group determines it, els
   );
   routeMatch(m, { name: 'Delete And Create', bySuppression: true }, 8, (p, x) => seen.push([p, x]));
   assert.deepEqual(seen, [[partitionOf('Delete And Create', undefined, ['alice'], 8), m]]);
+});
+
+test('splitForPayload() cuts a batch over the limit between events, the same way every time', () => {
+  const events = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40), 'd'.repeat(90)];
+  const batch = { events, origin: 'o', cluster: 'c', payload: Buffer.from(events.join('\n')) };
+  assert.deepEqual(splitForPayload(batch, 1000), [batch], 'fits: one part, payload kept');
+  const parts = splitForPayload(batch, 100);
+  assert.deepEqual(
+    parts.map((p) => p.events.map((e) => e[0]).join('')),
+    ['ab', 'c', 'd'],
+  );
+  for (const p of parts) {
+    assert.equal(p.payload, undefined, 'a part is re-encoded from its events');
+    assert.equal(p.cluster, 'c');
+  }
+  assert.deepEqual(
+    splitForPayload(batch, 100).map((p) => batchId(p)),
+    parts.map((p) => batchId(p)),
+  );
 });

@@ -17,6 +17,11 @@ import { planRoutes, routeMatch } from './route-matches.ts';
 const FETCH = 8;
 /** How long a pull waits for messages on the server. */
 const FETCH_EXPIRES_MS = 1_000;
+/**
+ * Matches per partition message: a match without its event is about 1 KB (the rule's
+ * output fields), so 256 stay well under NATS's default max_payload of 1 MB.
+ */
+const MATCHES_PER_MESSAGE = 256;
 /** A tick (the newest event time) reaches every partition at most this often. */
 const TICK_MS = 1_000;
 
@@ -122,7 +127,15 @@ export async function runBatchStage(o: BatchStageOptions): Promise<void> {
       await o.deliver(alerts);
       const parts = [...byPartition];
       byPartition.clear();
-      await Promise.all(parts.map(([p, ms]) => publish(p, ms, `${currentSeq}:${p}`)));
+      // In chunks, each well under the server's max_payload; ids stable across retries.
+      const sends: Promise<void>[] = [];
+      for (const [p, ms] of parts) {
+        for (let k = 0; k * MATCHES_PER_MESSAGE < ms.length; k++) {
+          const chunk = ms.slice(k * MATCHES_PER_MESSAGE, (k + 1) * MATCHES_PER_MESSAGE);
+          sends.push(publish(p, chunk, `${currentSeq}:${p}:${k}`));
+        }
+      }
+      await Promise.all(sends);
       if (Date.now() - lastTick >= TICK_MS) await tick(new Set(parts.map(([p]) => p)));
     },
     close: async () => {},
