@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Output } from '../../outputs/index.ts';
 import type { CommandIo } from '../command-io.ts';
 import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from '../errors.ts';
@@ -45,7 +45,11 @@ export function registerDetectCommand(program: Command, io: CommandIo): void {
     .option('--output <spec>', OUTPUT_HELP, collect)
     .option('--listen <host:port>', 'where /healthz, /readyz and /metrics answer', '127.0.0.1:9766')
     .option('--cluster <name>', 'cluster name for events whose batch carries none')
-    .option('--rule-matching <mode>', 'first or all', 'first')
+    .addOption(
+      new Option('--rule-matching <mode>', 'fire the first matching rule per event, or all')
+        .choices(['first', 'all'])
+        .default('first'),
+    )
     .option(
       '--correlation-tolerance <duration>',
       'out-of-order tolerance (default 30s)',
