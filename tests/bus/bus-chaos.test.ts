@@ -228,8 +228,19 @@ test('chaos: SIGKILL a serve, a worker and a NATS node; every acknowledged event
     "SELECT audit_id FROM alerts WHERE rule = 'Burst'",
   );
   assert.equal(bursts.length, 1, `the correlation rule fired once (got ${JSON.stringify(bursts)})`);
-  assert.equal(burst[0]?.audit_id, `chaos-${BURST_AT[2]}`);
+  // It fired on one of burst-user's events. In event-time order that is the third; a
+  // match that reaches its partition later than the tolerance is correlated at once, at
+  // the partition's clock (docs/correlation.md, "Out of order"), and then the alert may
+  // name another of the three. Under these kills that happened in 2 runs of about 12 (a
+  // first event's batch coming back more than 300 s of this event time late); the
+  // differential test (tests/bus/bus-correlation.test.ts) holds the exact alerts without
+  // kills. The run's log says which it was.
+  const completing = burst[0]?.audit_id ?? '';
+  assert.ok(
+    BURST_AT.map((i) => `chaos-${i}`).includes(completing),
+    `fired on a burst-user event (${completing})`,
+  );
   console.log(
-    `chaos: ${EVENTS} events acknowledged in ${sendMs} ms (${retries} retried posts), all alerted once after ${Date.now() - started} ms`,
+    `chaos: ${EVENTS} events acknowledged in ${sendMs} ms (${retries} retried posts), all alerted once after ${Date.now() - started} ms; the correlation rule fired once, on ${completing}${completing === `chaos-${BURST_AT[2]}` ? ' (in order)' : ` (late match: in order it is chaos-${BURST_AT[2]})`}`,
   );
 });
