@@ -122,7 +122,8 @@ async function runDetect(o: DetectFlags, io: CommandIo): Promise<number> {
   }
   const log = createServerLog(o.logLevel);
   const outputs: Output[] = [];
-  const open = serveCmd.createOutputOpener(log, outputs);
+  // JSON alerts with the default properties (the json-include-* settings are serve's).
+  const open = serveCmd.createOutputOpener(log, outputs, {});
   for (const spec of o.output ?? []) open(spec);
   const worker = await startDetectWorker({
     bus: busOptions(servers, {
