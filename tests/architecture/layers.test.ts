@@ -140,14 +140,18 @@ function loadedAtStart(graph: Map<string, string[]>, entry: string): Set<string>
   return seen;
 }
 
-test('the CLI loads the server, the store and the spool only when serve runs', () => {
+test('the CLI loads the server, the store, the spool and the bus only when serve or detect runs', () => {
   // scan, query, rules and policy start in a fraction of a second; the server's libraries
-  // (HTTP, SQLite, PostgreSQL, metrics, the UI) would double that if main.ts reached them.
-  // serve's settings table (server/config/) is small and describes its flags, so it may.
+  // (HTTP, SQLite, PostgreSQL, NATS, metrics, the UI) would double that if main.ts reached them.
+  // serve's settings table (server/config/) and the bus's option parsing (no imports) are
+  // small and describe flags, so they may.
   const loaded = loadedAtStart(staticValueGraph(), 'cli/main.ts');
   assert.ok(loaded.has('cli/commands/scan.ts'), 'the walk follows static imports');
   const heavy = [...loaded].filter(
-    (f) => /^(server|store|spool)\//.test(f) && !f.startsWith('server/config/'),
+    (f) =>
+      /^(server|store|spool|bus)\//.test(f) &&
+      !f.startsWith('server/config/') &&
+      f !== 'bus/bus-options.ts',
   );
   assert.deepEqual(heavy, []);
 });
