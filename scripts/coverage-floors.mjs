@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..');
+// KAUDIT_COVERAGE_ROOT: another tree with the same layout (the script's own test).
+const root = process.env.KAUDIT_COVERAGE_ROOT ?? resolve(import.meta.dirname, '..');
 const floorsPath = resolve(root, 'coverage-floors.json');
 const summary = JSON.parse(
   readFileSync(resolve(root, 'coverage', 'coverage-summary.json'), 'utf8'),
