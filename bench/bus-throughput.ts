@@ -17,7 +17,8 @@ import { startNatsCluster, stopNatsCluster } from '../scripts/nats.mjs';
 import { startPostgres, stopPostgres } from '../scripts/postgres.mjs';
 import { busOptions, DETECT_CONSUMER, partitionConsumer } from '../src/bus/bus-options.ts';
 import { connectBus } from '../src/bus/connect.ts';
-import { generateEvents, type Mix } from './generate.ts';
+import { eventListBodies } from './gen/eventlist-batches.ts';
+import type { Mix } from './generate.ts';
 import { describeMachine } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -42,29 +43,6 @@ const connections = Number(values.connections);
 const rules =
   values.rules ?? join(ROOT, '..', 'shared', 'fixtures', 'falco', 'rules', 'k8s_audit_rules.yaml');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function buildBodies(): Buffer[] {
-  const bodies: Buffer[] = [];
-  let items: string[] = [];
-  const flush = (): void => {
-    bodies.push(
-      Buffer.from(
-        `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items.join(',')}]}`,
-      ),
-    );
-    items = [];
-  };
-  for (const line of generateEvents({
-    mix: values.mix as Mix,
-    events: totalEvents,
-    seed: Number(values.seed),
-  })) {
-    items.push(line);
-    if (items.length === batchSize) flush();
-  }
-  if (items.length > 0) flush();
-  return bodies;
-}
 
 interface Proc {
   readonly pid: number;
@@ -160,7 +138,12 @@ function postgresPids(dir: string): number[] {
 
 async function main(): Promise<void> {
   process.stderr.write(`building ${totalEvents} events in batches of ${batchSize}\n`);
-  const bodies = buildBodies();
+  const bodies = eventListBodies({
+    mix: values.mix as Mix,
+    events: totalEvents,
+    seed: Number(values.seed),
+    batch: batchSize,
+  });
   const nats = await startNatsCluster();
   // fsync on: the store's commits cost what they would on a real server.
   const pg = await startPostgres({ fast: false });

@@ -14,7 +14,8 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateEvents, type Mix } from './generate.ts';
+import { eventListBodies } from './gen/eventlist-batches.ts';
+import type { Mix } from './generate.ts';
 import { describeMachine } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,30 +42,6 @@ const seconds = Number(values.seconds);
 const totalEvents = mode === 'rate' ? rate * seconds : Number(values.events);
 const rules =
   values.rules ?? join(ROOT, '..', 'shared', 'fixtures', 'falco', 'rules', 'k8s_audit_rules.yaml');
-
-/** Pre-rendered EventList bodies, so the client spends its CPU on sending, not building. */
-function buildBodies(): Buffer[] {
-  const bodies: Buffer[] = [];
-  let items: string[] = [];
-  const flush = (): void => {
-    bodies.push(
-      Buffer.from(
-        `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items.join(',')}]}`,
-      ),
-    );
-    items = [];
-  };
-  for (const line of generateEvents({
-    mix: values.mix as Mix,
-    events: totalEvents,
-    seed: Number(values.seed),
-  })) {
-    items.push(line);
-    if (items.length === batchSize) flush();
-  }
-  if (items.length > 0) flush();
-  return bodies;
-}
 
 interface Server {
   readonly port: number;
@@ -186,7 +163,12 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function main(): Promise<void> {
   process.stderr.write(`building ${totalEvents} events in batches of ${batchSize}\n`);
-  const bodies = buildBodies();
+  const bodies = eventListBodies({
+    mix: values.mix as Mix,
+    events: totalEvents,
+    seed: Number(values.seed),
+    batch: batchSize,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'kaudit-webhook-bench-'));
   const server = await startServer(dataDir);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
