@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // A throwaway NATS JetStream cluster for tests and benchmarks, from Debian's packages.
 //
 //   node scripts/nats.mjs install        installs nats-server with apt-get when missing
@@ -8,12 +14,7 @@
 //
 // As scripts/postgres.mjs does for PostgreSQL: the tests (tests/helpers/nats.ts) import
 // startNatsCluster, which starts its own cluster per test so that a test can kill a node.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureDebianPackage } from './debian.mjs';
 
 const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
 
@@ -25,33 +26,9 @@ export function findNatsServer() {
   return r.status === 0 && p ? p : undefined;
 }
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
-  }
-  return r.stdout;
-}
-
 /** Installs Debian's nats-server when it is missing (root only); returns its path. */
 export function ensureNatsServer() {
-  let bin = findNatsServer();
-  if (bin !== undefined) return bin;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      'nats-server is not installed and installing it needs root: apt-get install -y nats-server',
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], { env, stdio: 'inherit' });
-  // Debian's package enables a systemd unit; containers have no systemd, and we run our own.
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], {
-    env,
-    stdio: 'inherit',
-  });
-  bin = findNatsServer();
-  if (bin === undefined) throw new Error('apt-get installed nats-server but it is not on PATH');
-  return bin;
+  return ensureDebianPackage('nats-server', 'nats-server', findNatsServer);
 }
 
 /** A free TCP port on loopback (a race with other processes is possible, and rare). */

@@ -1,14 +1,4 @@
 #!/usr/bin/env node
-// A throwaway PostgreSQL for tests and benchmarks, from Debian's packages.
-//
-//   node scripts/postgres.mjs install      installs postgresql with apt-get when missing
-//   node scripts/postgres.mjs start [DIR]  initdb + start on 127.0.0.1 (a free port);
-//                                          prints KAUDIT_TEST_POSTGRES_URL=... and PGDATA=...
-//   node scripts/postgres.mjs stop DIR     stops it and removes DIR
-//
-// As root the server runs as the `postgres` user (PostgreSQL refuses root). Authentication
-// is `trust` on loopback only: the cluster lives for one test run. scripts/run-tests.mjs
-// imports startPostgres/stopPostgres so that a test run shares one server.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -23,6 +13,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// A throwaway PostgreSQL for tests and benchmarks, from Debian's packages.
+//
+//   node scripts/postgres.mjs install      installs postgresql with apt-get when missing
+//   node scripts/postgres.mjs start [DIR]  initdb + start on 127.0.0.1 (a free port);
+//                                          prints KAUDIT_TEST_POSTGRES_URL=... and PGDATA=...
+//   node scripts/postgres.mjs stop DIR     stops it and removes DIR
+//
+// As root the server runs as the `postgres` user (PostgreSQL refuses root). Authentication
+// is `trust` on loopback only: the cluster lives for one test run. scripts/run-tests.mjs
+// imports startPostgres/stopPostgres so that a test run shares one server.
+import { ensureDebianPackage } from './debian.mjs';
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
 
@@ -48,24 +49,7 @@ function run(cmd, args, opts = {}) {
 
 /** Installs Debian's postgresql when no server binaries are present (root only). */
 export function ensurePostgres() {
-  let bin = findPostgresBin();
-  if (bin !== undefined) return bin;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      'PostgreSQL is not installed and installing it needs root: apt-get install -y postgresql',
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], { env, stdio: 'inherit' });
-  // Debian's package creates and starts a default cluster; we run our own and leave it be.
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
-    env,
-    stdio: 'inherit',
-  });
-  bin = findPostgresBin();
-  if (bin === undefined)
-    throw new Error(`apt-get installed postgresql but no server is under ${DEBIAN_ROOT}`);
-  return bin;
+  return ensureDebianPackage('postgresql', 'PostgreSQL', findPostgresBin);
 }
 
 function freePort() {
