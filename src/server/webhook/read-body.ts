@@ -62,8 +62,8 @@ export async function readBody(stream: Readable, gzip: boolean, limit: number): 
  * own input. A pure-ASCII body (nearly all of them: Go escapes the rest) is copied as
  * Latin-1, the same string without running the UTF-8 decoder over it.
  */
-export function bodyText(body: Buffer): string {
-  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+export function bodyText(body: Buffer, ascii = isAscii(body)): string {
+  return ascii ? body.toString('latin1') : body.toString('utf8');
 }
 
 /**

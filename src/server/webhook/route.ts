@@ -85,7 +85,7 @@ async function handle(
   const body = received.body;
   const parse = PARSERS[mediaType(req.headers['content-type'])] ?? parseJsonBatch;
   const ascii = isAscii(body);
-  const parsed: ParsedBatch = parse(bodyText(body), o.maxEventSize);
+  const parsed: ParsedBatch = parse(bodyText(body, ascii), o.maxEventSize);
   if (!parsed.ok) {
     o.metrics.events.inc({ result: 'rejected', reason: parsed.code.toLowerCase() });
     o.onProblem?.('bad_body', { code: parsed.code, remote: req.ip });
